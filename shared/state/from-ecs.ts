@@ -1,0 +1,98 @@
+import type {
+  ContainerInstance as EcsContainerInstance,
+  Resource,
+  Task as EcsTask,
+  TaskDefinition as EcsTaskDefinition,
+} from '@aws-sdk/client-ecs';
+import { networkModeOf, parseCpu, parseMemory, taskRequirements } from './requirements.js';
+import type { ContainerInstance, InstanceStatus, Task, TaskDefinitionInfo } from './types.js';
+
+/** Converts ECS Describe answers into the snapshot's plain values. */
+
+export function instanceFromEcs(ci: EcsContainerInstance): ContainerInstance {
+  const arn = required(ci.containerInstanceArn, 'containerInstanceArn', 'container instance');
+  const attributes = new Map<string, string | undefined>();
+  for (const attribute of ci.attributes ?? []) {
+    if (attribute.name) attributes.set(attribute.name, attribute.value);
+  }
+  return {
+    arn,
+    ec2InstanceId: ci.ec2InstanceId ?? '',
+    status: (ci.status ?? 'ACTIVE') as InstanceStatus,
+    agentConnected: ci.agentConnected === true,
+    agentVersion: ci.versionInfo?.agentVersion ?? '',
+    registeredCpu: integerResource(ci.registeredResources, 'CPU'),
+    registeredMemory: integerResource(ci.registeredResources, 'MEMORY'),
+    remainingCpu: integerResource(ci.remainingResources, 'CPU'),
+    remainingMemory: integerResource(ci.remainingResources, 'MEMORY'),
+    tcpPortsInUse: portsResource(ci.remainingResources, 'PORTS'),
+    udpPortsInUse: portsResource(ci.remainingResources, 'PORTS_UDP'),
+    attributes,
+    registeredAt: ci.registeredAt ?? new Date(0),
+    runningTasksCount: ci.runningTasksCount ?? 0,
+    pendingTasksCount: ci.pendingTasksCount ?? 0,
+    version: ci.version ?? 0,
+  };
+}
+
+/**
+ * A task's resource use: its own task-level cpu/memory when ECS reports them, else what its
+ * task definition reserves (EC2 tasks without task-level sizes report none).
+ */
+export function taskFromEcs(task: EcsTask, definition: TaskDefinitionInfo | undefined): Task {
+  const arn = required(task.taskArn, 'taskArn', 'task');
+  const taskDefinitionArn = required(task.taskDefinitionArn, 'taskDefinitionArn', `task ${arn}`);
+  const { family, revision } = parseTaskDefinitionArn(taskDefinitionArn);
+  return {
+    arn,
+    containerInstanceArn: task.containerInstanceArn,
+    taskDefinitionArn,
+    family,
+    revision,
+    startedBy: task.startedBy,
+    group: task.group,
+    // The last status ECS observed, not the one it is heading for: a task that is being stopped
+    // is still RUNNING and still holds its resources.
+    lastStatus: task.lastStatus ?? 'PROVISIONING',
+    desiredStatus: task.desiredStatus ?? 'RUNNING',
+    createdAt: task.createdAt,
+    startedAt: task.startedAt,
+    cpu: parseCpu(task.cpu) ?? definition?.requirements.cpu ?? 0,
+    memory: parseMemory(task.memory) ?? definition?.requirements.memory ?? 0,
+    version: task.version ?? 0,
+  };
+}
+
+export function taskDefinitionFromEcs(definition: EcsTaskDefinition): TaskDefinitionInfo {
+  const arn = required(definition.taskDefinitionArn, 'taskDefinitionArn', 'task definition');
+  return {
+    arn,
+    family: definition.family ?? parseTaskDefinitionArn(arn).family,
+    revision: definition.revision ?? parseTaskDefinitionArn(arn).revision,
+    networkMode: networkModeOf(definition),
+    requirements: taskRequirements(definition),
+    taskRoleArn: definition.taskRoleArn,
+    executionRoleArn: definition.executionRoleArn,
+  };
+}
+
+/** `arn:aws:ecs:REGION:ACCOUNT:task-definition/FAMILY:REVISION` -> family and revision. */
+export function parseTaskDefinitionArn(arn: string): { family: string; revision: number } {
+  const match = /task-definition\/([^:/]+):(\d+)$/.exec(arn);
+  if (!match) throw new Error(`Not a task definition ARN with a revision: "${arn}"`);
+  return { family: match[1]!, revision: Number(match[2]) };
+}
+
+function integerResource(resources: Resource[] | undefined, name: string): number {
+  return resources?.find((r) => r.name === name)?.integerValue ?? 0;
+}
+
+function portsResource(resources: Resource[] | undefined, name: string): number[] {
+  const values = resources?.find((r) => r.name === name)?.stringSetValue ?? [];
+  return values.map(Number).filter((port) => Number.isInteger(port));
+}
+
+function required<T>(value: T | undefined, field: string, what: string): T {
+  if (value === undefined) throw new Error(`ECS answered a ${what} without ${field}`);
+  return value;
+}

@@ -1,0 +1,7 @@
+export { loadSnapshot, type LoadOptions } from './load.js';
+export { Snapshot, type TaskFilter, type Row } from './snapshot.js';
+export { ReadPacer, type ReadPacerOptions } from './read-pacer.js';
+export { ClusterNotFoundError, SnapshotLoadError } from './errors.js';
+export { taskRequirements } from './requirements.js';
+export { describeTaskDefinition } from './task-definitions.js';
+export type * from './types.js';

@@ -1,0 +1,203 @@
+import {
+  DescribeClustersCommand,
+  DescribeContainerInstancesCommand,
+  DescribeTasksCommand,
+  ListContainerInstancesCommand,
+  ListTasksCommand,
+  type ECSClient,
+  type ListTasksCommandInput,
+  type Task as EcsTask,
+} from '@aws-sdk/client-ecs';
+import { ClusterNotFoundError, SnapshotLoadError } from './errors.js';
+import { instanceFromEcs, taskFromEcs } from './from-ecs.js';
+import { ReadPacer } from './read-pacer.js';
+import { Snapshot } from './snapshot.js';
+import { describeTaskDefinition } from './task-definitions.js';
+import type { ClusterInfo, ContainerInstance, TaskDefinitionInfo, TaskScope } from './types.js';
+
+export interface LoadOptions {
+  /**
+   * Task definitions the rule will start (family, family:revision or ARN), resolved alongside
+   * the cluster so the rule need not make a call of its own.
+   */
+  taskDefinitions?: readonly string[];
+  /** Paces List/Describe calls; shared across loads in one process by default. */
+  pacer?: ReadPacer;
+  /** Stamped on the snapshot; rules use it, never the clock. */
+  now?: Date;
+}
+
+/** ECS caps List pages and Describe batches at 100. */
+const PAGE_SIZE = 100;
+/** DescribeTaskDefinition draws from a different bucket; still keep the burst small. */
+const DEFINITION_CONCURRENCY = 5;
+
+const processPacer = new ReadPacer();
+
+/**
+ * Reads one cluster into a Snapshot: its container instances always, tasks as far as `scope`
+ * asks, and the task definitions those tasks and the rule use. Listing and describing run as a
+ * pipeline (each page is described while the next is listed), instances and tasks concurrently.
+ * Any call that still fails after the SDK's retries fails the whole load.
+ */
+export async function loadSnapshot(
+  ecs: ECSClient,
+  cluster: string,
+  scope: TaskScope,
+  options: LoadOptions = {},
+): Promise<Snapshot> {
+  const reader = new ClusterReader(ecs, cluster, options.pacer ?? processPacer);
+  try {
+    const [info, instances, ecsTasks, ruleDefinitions] = await Promise.all([
+      reader.cluster(),
+      reader.instances(),
+      reader.tasks(scope),
+      Promise.all((options.taskDefinitions ?? []).map((reference) => reader.taskDefinition(reference))),
+    ]);
+    const taskDefinitions = await reader.taskDefinitions(ecsTasks.map((task) => task.taskDefinitionArn!));
+    const definitionsByArn = new Map([...taskDefinitions, ...ruleDefinitions].map((d) => [d.arn, d]));
+
+    const snapshot = await Snapshot.create(info, scope, options.now);
+    snapshot.putInstances(instances);
+    snapshot.putTaskDefinitions([...definitionsByArn.values()]);
+    snapshot.putTasks(ecsTasks.map((task) => taskFromEcs(task, definitionsByArn.get(task.taskDefinitionArn!))));
+    return snapshot;
+  } finally {
+    reader.abort();
+  }
+}
+
+/**
+ * The ECS calls of one load. On the first failure the rest are aborted, so a doomed load stops
+ * spending the account's read tokens.
+ */
+class ClusterReader {
+  private readonly controller = new AbortController();
+
+  constructor(
+    private readonly ecs: ECSClient,
+    private readonly clusterName: string,
+    private readonly pacer: ReadPacer,
+  ) {}
+
+  abort(): void {
+    this.controller.abort();
+  }
+
+  async cluster(): Promise<ClusterInfo> {
+    const answer = await this.call('DescribeClusters', () =>
+      this.ecs.send(new DescribeClustersCommand({ clusters: [this.clusterName] }), this.sendOptions()),
+    );
+    const found = answer.clusters?.find((c) => c.status !== 'INACTIVE');
+    if (!found?.clusterArn || !found.clusterName) throw new ClusterNotFoundError(this.clusterName);
+    return { arn: found.clusterArn, name: found.clusterName, status: found.status ?? 'ACTIVE' };
+  }
+
+  async instances(): Promise<ContainerInstance[]> {
+    const described = await this.listAndDescribe(
+      'ListContainerInstances',
+      (nextToken) =>
+        this.ecs
+          .send(
+            new ListContainerInstancesCommand({ cluster: this.clusterName, maxResults: PAGE_SIZE, nextToken }),
+            this.sendOptions(),
+          )
+          .then((page) => ({ arns: page.containerInstanceArns ?? [], nextToken: page.nextToken })),
+      'DescribeContainerInstances',
+      (arns) =>
+        this.ecs
+          .send(
+            new DescribeContainerInstancesCommand({ cluster: this.clusterName, containerInstances: arns }),
+            this.sendOptions(),
+          )
+          // An instance missing here was deregistered between the list and the describe: it is gone.
+          .then((answer) => answer.containerInstances ?? []),
+    );
+    return described.map(instanceFromEcs);
+  }
+
+  async tasks(scope: TaskScope): Promise<EcsTask[]> {
+    if (scope.kind === 'none') return [];
+    // ECS accepts startedBy only as the sole filter; desiredStatus defaults to RUNNING.
+    const filter: Partial<ListTasksCommandInput> =
+      scope.kind === 'startedBy' ? { startedBy: scope.startedBy } : scope.kind === 'family' ? { family: scope.family } : {};
+    return this.listAndDescribe(
+      'ListTasks',
+      (nextToken) =>
+        this.ecs
+          .send(new ListTasksCommand({ cluster: this.clusterName, maxResults: PAGE_SIZE, nextToken, ...filter }), this.sendOptions())
+          .then((page) => ({ arns: page.taskArns ?? [], nextToken: page.nextToken })),
+      'DescribeTasks',
+      (arns) =>
+        this.ecs
+          .send(new DescribeTasksCommand({ cluster: this.clusterName, tasks: arns }), this.sendOptions())
+          // A task missing here stopped and aged out between the list and the describe.
+          .then((answer) => answer.tasks ?? []),
+    );
+  }
+
+  taskDefinition(reference: string): Promise<TaskDefinitionInfo> {
+    return this.call(`DescribeTaskDefinition(${reference})`, () =>
+      describeTaskDefinition(this.ecs, reference, this.sendOptions()),
+    );
+  }
+
+  async taskDefinitions(arns: readonly string[]): Promise<TaskDefinitionInfo[]> {
+    const pending = [...new Set(arns)];
+    const found: TaskDefinitionInfo[] = [];
+    const worker = async (): Promise<void> => {
+      for (let arn = pending.pop(); arn !== undefined; arn = pending.pop()) found.push(await this.taskDefinition(arn));
+    };
+    await Promise.all(Array.from({ length: Math.min(DEFINITION_CONCURRENCY, pending.length) }, worker));
+    return found;
+  }
+
+  /** Lists page after page, describing each page as soon as it arrives. */
+  private async listAndDescribe<T>(
+    listName: string,
+    listPage: (nextToken: string | undefined) => Promise<{ arns: string[]; nextToken: string | undefined }>,
+    describeName: string,
+    describe: (arns: string[]) => Promise<T[]>,
+  ): Promise<T[]> {
+    const described: Array<Promise<T[]>> = [];
+    let nextToken: string | undefined;
+    let page = 1;
+    do {
+      const answer = await this.call(`${listName} page ${page}`, () => this.pacer.run(() => listPage(nextToken)));
+      if (answer.arns.length > 0) {
+        const batch = page;
+        const pending = this.call(`${describeName} for page ${batch}`, () => this.pacer.run(() => describe(answer.arns)));
+        pending.catch(() => undefined); // observed by Promise.all below; avoid an unhandled rejection meanwhile
+        described.push(pending);
+      }
+      nextToken = answer.nextToken;
+      page += 1;
+    } while (nextToken);
+    return (await Promise.all(described)).flat();
+  }
+
+  private sendOptions(): { abortSignal: AbortSignal } {
+    return { abortSignal: this.controller.signal };
+  }
+
+  /** Names the call in any failure, and aborts the load's other calls. */
+  private async call<T>(name: string, send: () => Promise<T>): Promise<T> {
+    try {
+      return await send();
+    } catch (error) {
+      this.controller.abort();
+      throw this.explain(name, error);
+    }
+  }
+
+  private explain(name: string, error: unknown): Error {
+    if (error instanceof ClusterNotFoundError || error instanceof SnapshotLoadError) return error;
+    const failure = error as { name?: string; message?: string; $metadata?: { attempts?: number } };
+    if (failure.name === 'ClusterNotFoundException') return new ClusterNotFoundError(this.clusterName, { cause: error });
+    return new SnapshotLoadError(this.clusterName, name, {
+      cause: error,
+      attempts: failure.$metadata?.attempts,
+      reason: `${failure.name ?? 'Error'}: ${failure.message ?? String(error)}`,
+    });
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * The cluster as a scheduler sees it: plain values copied out of the ECS Describe answers,
+ * so rules and placement can be read without knowing the AWS SDK.
+ */
+
+/** What one task needs from the instance it runs on. */
+export interface Requirements {
+  /** CPU units (1 vCPU = 1024). */
+  cpu: number;
+  /** Memory in MiB. */
+  memory: number;
+  /** Static TCP host ports the task binds. */
+  tcpPorts: readonly number[];
+  /** Static UDP host ports the task binds. */
+  udpPorts: readonly number[];
+}
+
+export type InstanceStatus =
+  | 'ACTIVE'
+  | 'DRAINING'
+  | 'INACTIVE'
+  | 'REGISTERING'
+  | 'DEREGISTERING'
+  | 'REGISTRATION_FAILED';
+
+export interface ContainerInstance {
+  arn: string;
+  ec2InstanceId: string;
+  status: InstanceStatus;
+  agentConnected: boolean;
+  agentVersion: string;
+  registeredCpu: number;
+  registeredMemory: number;
+  remainingCpu: number;
+  remainingMemory: number;
+  /** Host ports in use or reserved (ECS reports these under remainingResources PORTS). */
+  tcpPortsInUse: readonly number[];
+  udpPortsInUse: readonly number[];
+  /** Attribute name -> value; a value-less attribute maps to undefined. */
+  attributes: ReadonlyMap<string, string | undefined>;
+  registeredAt: Date;
+  runningTasksCount: number;
+  pendingTasksCount: number;
+  /** ECS's change counter for this instance; events carry the same number in detail.version. */
+  version: number;
+}
+
+export interface Task {
+  arn: string;
+  containerInstanceArn: string | undefined;
+  taskDefinitionArn: string;
+  family: string;
+  revision: number;
+  startedBy: string | undefined;
+  group: string | undefined;
+  lastStatus: string;
+  desiredStatus: string;
+  createdAt: Date | undefined;
+  startedAt: Date | undefined;
+  cpu: number;
+  memory: number;
+  version: number;
+}
+
+export type NetworkMode = 'bridge' | 'host' | 'awsvpc' | 'none';
+
+export interface TaskDefinitionInfo {
+  arn: string;
+  family: string;
+  revision: number;
+  networkMode: NetworkMode;
+  requirements: Requirements;
+  /** Roles StartTask passes to ECS (iam:PassRole targets). */
+  taskRoleArn: string | undefined;
+  executionRoleArn: string | undefined;
+}
+
+export interface ClusterInfo {
+  arn: string;
+  name: string;
+  status: string;
+}
+
+/**
+ * Which tasks a snapshot loads. Container instances are always loaded; tasks only as far as the
+ * rule needs them, because ListTasks/DescribeTasks draw from the account's shared read bucket.
+ */
+export type TaskScope =
+  | { kind: 'none' }
+  | { kind: 'all' }
+  | { kind: 'startedBy'; startedBy: string }
+  | { kind: 'family'; family: string };

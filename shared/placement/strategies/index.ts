@@ -1,0 +1,84 @@
+import type { ContainerInstance, Task } from '../../state/types.js';
+import type { PlacementStrategy } from '../types.js';
+import { binpack } from './binpack.js';
+import { random } from './random.js';
+import type { Candidate, Ranker } from './ranker.js';
+import { isSpreadField, spread } from './spread.js';
+
+export type { Candidate, Ranker } from './ranker.js';
+
+/** ECS accepts at most five strategies in a chain. */
+export const MAX_STRATEGIES = 5;
+
+export interface RankingContext {
+  random: () => number;
+  peers: readonly Task[];
+  instanceByArn: (arn: string) => ContainerInstance | undefined;
+}
+
+/**
+ * A chain of strategies as one comparison: candidates are ordered by the first strategy, ties
+ * broken by the next, and so on (as ECS applies them); the instance ARN breaks any tie left, so
+ * placement is deterministic.
+ */
+export class RankingChain {
+  private readonly rankers: Ranker[];
+
+  constructor(strategies: readonly PlacementStrategy[], context: RankingContext) {
+    this.rankers = strategies.map((strategy) => rankerFor(strategy, context));
+  }
+
+  /** The best candidate, or undefined when there is none. */
+  best(candidates: readonly Candidate[]): Candidate | undefined {
+    let best: Candidate | undefined;
+    let bestScores: number[] = [];
+    for (const candidate of candidates) {
+      const scores = this.rankers.map((ranker) => ranker.score(candidate));
+      if (best === undefined || isBetter(scores, candidate, bestScores, best)) {
+        best = candidate;
+        bestScores = scores;
+      }
+    }
+    return best;
+  }
+
+  placed(candidate: Candidate): void {
+    for (const ranker of this.rankers) ranker.placed(candidate);
+  }
+}
+
+function isBetter(scores: number[], candidate: Candidate, bestScores: number[], best: Candidate): boolean {
+  for (let i = 0; i < scores.length; i += 1) {
+    if (scores[i]! !== bestScores[i]!) return scores[i]! < bestScores[i]!;
+  }
+  return candidate.instance.arn < best.instance.arn;
+}
+
+function rankerFor(strategy: PlacementStrategy, context: RankingContext): Ranker {
+  switch (strategy.type) {
+    case 'random':
+      return random(context.random);
+    case 'binpack':
+      return binpack(strategy.field);
+    case 'spread':
+      return spread(strategy.field, context.peers, context.instanceByArn);
+  }
+}
+
+/** Problems with a strategy chain, each naming its position, for validation at synth and in the CLI. */
+export function strategyProblems(strategies: readonly PlacementStrategy[]): string[] {
+  const problems: string[] = [];
+  if (strategies.length > MAX_STRATEGIES) {
+    problems.push(`at most ${MAX_STRATEGIES} placement strategies may be chained, found ${strategies.length}`);
+  }
+  strategies.forEach((strategy, index) => {
+    const where = `placement strategy ${index + 1}`;
+    if (strategy.type === 'binpack' && strategy.field !== 'cpu' && strategy.field !== 'memory') {
+      problems.push(`${where}: binpack field must be "cpu" or "memory", found "${String(strategy.field)}"`);
+    }
+    if (strategy.type === 'spread' && !isSpreadField(strategy.field)) {
+      problems.push(`${where}: spread field must be "instanceId", "host" or "attribute:NAME", found "${strategy.field}"`);
+    }
+  });
+  return problems;
+}

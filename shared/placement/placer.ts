@@ -1,7 +1,7 @@
 import type { Snapshot } from '../state/snapshot.js';
 import type { ContainerInstance, Requirements, Task } from '../state/types.js';
 import { compileConstraints } from './constraints.js';
-import type { InstanceFacts } from './expression/index.js';
+import { instanceFacts, taskGroupsByInstance } from './facts.js';
 import { capacityOf, capacityRejection, standingRejection, take, type Capacity } from './feasibility.js';
 import { seededRandom } from './random.js';
 import { RankingChain, type Candidate } from './strategies/index.js';
@@ -44,7 +44,7 @@ export function place(snapshot: Snapshot, request: PlacementRequest): PlacementR
   const open: Array<{ instance: ContainerInstance; capacity: Capacity }> = [];
   for (const instance of snapshot.instances()) {
     if (request.exclude?.has(instance.arn)) continue;
-    const reason = standingRejection(instance, memberOf, () => factsOf(instance, groups));
+    const reason = standingRejection(instance, memberOf, () => instanceFacts(instance, groups));
     if (reason) standing.set(instance, reason);
     else open.push({ instance, capacity: capacityOf(instance) });
   }
@@ -98,28 +98,4 @@ function countRejections(
     if (reason) count(reason);
   }
   return counts;
-}
-
-function taskGroupsByInstance(tasks: readonly Task[]): Map<string, string[]> {
-  const groups = new Map<string, string[]>();
-  for (const task of tasks) {
-    if (!task.containerInstanceArn || task.group === undefined) continue;
-    const list = groups.get(task.containerInstanceArn) ?? [];
-    list.push(task.group);
-    groups.set(task.containerInstanceArn, list);
-  }
-  return groups;
-}
-
-function factsOf(instance: ContainerInstance, groups: ReadonlyMap<string, string[]>): InstanceFacts {
-  return {
-    containerInstanceArn: instance.arn,
-    ec2InstanceId: instance.ec2InstanceId,
-    agentConnected: instance.agentConnected,
-    agentVersion: instance.agentVersion,
-    registeredAt: instance.registeredAt,
-    runningTasksCount: instance.runningTasksCount,
-    attributes: instance.attributes,
-    taskGroups: groups.get(instance.arn) ?? [],
-  };
 }

@@ -1,0 +1,129 @@
+import { compileConstraints } from '../../placement/constraints.js';
+import { instanceFacts, taskGroupsByInstance } from '../../placement/facts.js';
+import { capacityOf, capacityRejection } from '../../placement/feasibility.js';
+import type { RejectionReason } from '../../placement/types.js';
+import type { Snapshot } from '../../state/snapshot.js';
+import type { ContainerInstance, Task, TaskDefinitionInfo } from '../../state/types.js';
+import type { Launch, Plan, PlannedStart, PlannedStop } from '../plan.js';
+import { daemonKey, unavailableBudget, type DaemonRule } from './rule.js';
+
+/** DaemonSet-style counters, over the state the reconcile saw (before its own plan). */
+export interface Coverage {
+  /** Eligible instances: ACTIVE and matching the constraint. */
+  desired: number;
+  /** Eligible instances with a copy (any revision, any state short of stopping). */
+  current: number;
+  /** Eligible instances whose copy runs the rule's task definition. */
+  upToDate: number;
+  /** Eligible instances whose copy has reached RUNNING. */
+  available: number;
+  /** desired - available. */
+  unavailable: number;
+  /** ACTIVE instances that run a copy but no longer match the constraint. */
+  misscheduled: number;
+  /** Eligible instances without a copy that cannot take one now, and why. */
+  failedToPlace: Array<{ containerInstanceArn: string; ec2InstanceId: string; reason: RejectionReason }>;
+}
+
+export interface DaemonPlan extends Plan {
+  coverage: Coverage;
+}
+
+/** Task states after which a copy no longer counts: it is on its way out. */
+const LEAVING = new Set(['DEACTIVATING', 'STOPPING', 'DEPROVISIONING', 'STOPPED']);
+
+/**
+ * A daemon rule as a pure function: from the cluster as it is to the starts and stops that make
+ * it one copy per eligible instance. It
+ * - starts a copy on each eligible instance that has none (and says why where it cannot);
+ * - stops duplicates, keeping the copy that is furthest along (running, then oldest);
+ * - stops copies on ACTIVE instances that no longer match the constraint, and copies whose
+ *   instance is gone from the cluster;
+ * - leaves the copy on a DRAINING instance alone, so the daemon is the last to leave;
+ * - replaces copies of an older task definition a few at a time, never letting more than the
+ *   rollout budget of eligible instances be without a running copy.
+ */
+export function reconcileDaemon(snapshot: Snapshot, rule: DaemonRule, target: TaskDefinitionInfo): DaemonPlan {
+  const key = daemonKey(rule);
+  const { memberOf } = compileConstraints(rule.constraint ? [{ type: 'memberOf', expression: rule.constraint }] : []);
+  const groups = memberOf ? taskGroupsByInstance(snapshot.tasks()) : new Map<string, string[]>();
+  const copiesByInstance = groupCopies(snapshot.tasks({ startedBy: key }).filter(isLive));
+  const launch: Launch = { taskDefinitionArn: target.arn, startedBy: key, group: key, tags: rule.tags, overrides: rule.overrides };
+
+  const starts: PlannedStart[] = [];
+  const stops: PlannedStop[] = [];
+  const coverage: Coverage = { desired: 0, current: 0, upToDate: 0, available: 0, unavailable: 0, misscheduled: 0, failedToPlace: [] };
+  const outdated: Task[] = [];
+
+  for (const [instanceArn, copies] of copiesByInstance) {
+    if (snapshot.instance(instanceArn)) continue;
+    for (const copy of copies) stops.push({ taskArn: copy.arn, reason: `daemon ${rule.name}: its container instance is no longer registered` });
+  }
+
+  for (const instance of snapshot.instances()) {
+    const [kept, ...duplicates] = copiesByInstance.get(instance.arn) ?? [];
+    for (const duplicate of duplicates) {
+      stops.push({ taskArn: duplicate.arn, reason: `daemon ${rule.name}: duplicate copy on ${instance.ec2InstanceId}, keeping ${kept!.arn}` });
+    }
+    if (instance.status !== 'ACTIVE') continue; // DRAINING and the like: place nothing, stop nothing more
+    if (memberOf && !memberOf(instanceFacts(instance, groups))) {
+      if (kept) {
+        coverage.misscheduled += 1;
+        stops.push({ taskArn: kept.arn, reason: `daemon ${rule.name}: ${instance.ec2InstanceId} no longer matches the constraint` });
+      }
+      continue;
+    }
+
+    coverage.desired += 1;
+    if (!kept) {
+      const reason = placementProblem(instance, target);
+      if (reason) coverage.failedToPlace.push({ containerInstanceArn: instance.arn, ec2InstanceId: instance.ec2InstanceId, reason });
+      else starts.push({ launch, containerInstanceArn: instance.arn, reason: `daemon ${rule.name}: ${instance.ec2InstanceId} has no copy` });
+      continue;
+    }
+    coverage.current += 1;
+    if (kept.lastStatus === 'RUNNING') coverage.available += 1;
+    if (kept.taskDefinitionArn === target.arn) coverage.upToDate += 1;
+    else outdated.push(kept);
+  }
+  coverage.unavailable = coverage.desired - coverage.available;
+
+  // Rollout: each old copy stopped now is an instance without a running copy until its
+  // replacement runs (the next reconcile starts it, once the stop has freed the resources).
+  const budget = unavailableBudget(rule.maxUnavailable, coverage.desired) - coverage.unavailable;
+  for (const copy of outdated.sort(byAge).slice(0, Math.max(0, budget))) {
+    stops.push({ taskArn: copy.arn, reason: `daemon ${rule.name}: replacing ${revisionOf(copy)} with ${target.family}:${target.revision}` });
+  }
+  return { starts, stops, coverage };
+}
+
+function isLive(task: Task): boolean {
+  return task.desiredStatus === 'RUNNING' && !LEAVING.has(task.lastStatus);
+}
+
+/** Copies per instance, the one to keep first: running before pending, then the oldest. */
+function groupCopies(copies: readonly Task[]): Map<string, Task[]> {
+  const byInstance = new Map<string, Task[]>();
+  for (const copy of copies) {
+    if (!copy.containerInstanceArn) continue;
+    byInstance.set(copy.containerInstanceArn, [...(byInstance.get(copy.containerInstanceArn) ?? []), copy]);
+  }
+  for (const list of byInstance.values()) {
+    list.sort((a, b) => Number(b.lastStatus === 'RUNNING') - Number(a.lastStatus === 'RUNNING') || byAge(a, b));
+  }
+  return byInstance;
+}
+
+function byAge(a: Task, b: Task): number {
+  return (a.createdAt?.getTime() ?? 0) - (b.createdAt?.getTime() ?? 0) || a.arn.localeCompare(b.arn);
+}
+
+/** Why an eligible instance cannot take its copy now, if it cannot. */
+function placementProblem(instance: ContainerInstance, target: TaskDefinitionInfo): RejectionReason | undefined {
+  if (!instance.agentConnected) return 'AGENT';
+  return capacityRejection(capacityOf(instance), target.requirements);
+}
+
+function revisionOf(task: Task): string {
+  return `${task.family}:${task.revision}`;
+}

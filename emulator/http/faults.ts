@@ -1,0 +1,51 @@
+import { serverError, type EcsError } from '../errors.js';
+import type { Random } from '../random.js';
+
+export interface FailureRule {
+  operation: string;
+  /** Only calls whose request body passes this fail. Request bodies are arbitrary JSON. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  when?: (input: any) => boolean;
+  /** How many calls fail before the rule retires itself. Default: until removed. */
+  times?: number;
+  status?: 500 | 503;
+}
+
+/** Server errors injected on purpose: at random (`errorRate`) or by rule (`failCalls`). */
+export class FaultInjector {
+  private rules: Array<FailureRule & { remaining: number }> = [];
+  private errorRate = 0;
+
+  constructor(
+    private readonly random: Random,
+    errorRate: number,
+  ) {
+    this.setErrorRate(errorRate);
+  }
+
+  setErrorRate(rate: number): void {
+    if (!(rate >= 0 && rate <= 1)) throw new RangeError(`errorRate must be between 0 and 1, got ${rate}`);
+    this.errorRate = rate;
+  }
+
+  /** Adds a rule; the returned function removes it. */
+  add(rule: FailureRule): () => void {
+    const entry = { ...rule, remaining: rule.times ?? Infinity };
+    this.rules.push(entry);
+    return () => {
+      this.rules = this.rules.filter((candidate) => candidate !== entry);
+    };
+  }
+
+  /** The error this call should fail with, if any. */
+  check(operation: string, input: unknown): EcsError | undefined {
+    const rule = this.rules.find((candidate) => candidate.operation === operation && (candidate.when?.(input) ?? true));
+    if (rule) {
+      rule.remaining--;
+      if (rule.remaining <= 0) this.rules = this.rules.filter((candidate) => candidate !== rule);
+      return serverError(rule.status);
+    }
+    if (this.errorRate > 0 && this.random.next() < this.errorRate) return serverError();
+    return undefined;
+  }
+}

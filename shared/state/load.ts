@@ -12,6 +12,7 @@ import { ClusterNotFoundError, SnapshotLoadError } from './errors.js';
 import { instanceFromEcs, taskFromEcs } from './from-ecs.js';
 import { ReadPacer } from './read-pacer.js';
 import { Snapshot } from './snapshot.js';
+import { sqlite } from './sqlite.js';
 import { describeTaskDefinition } from './task-definitions.js';
 import type { ClusterInfo, ContainerInstance, TaskDefinitionInfo, TaskScope } from './types.js';
 
@@ -29,10 +30,9 @@ export interface LoadOptions {
 
 /** ECS caps List pages and Describe batches at 100. */
 const PAGE_SIZE = 100;
-/** DescribeTaskDefinition draws from a different bucket; still keep the burst small. */
-const DEFINITION_CONCURRENCY = 5;
-
 const processPacer = new ReadPacer();
+/** DescribeTaskDefinition draws from a bucket of its own; keep few calls in flight. */
+const definitionPacer = new ReadPacer({ concurrency: 5 });
 
 /**
  * Reads one cluster into a Snapshot: its container instances always, tasks as far as `scope`
@@ -47,6 +47,9 @@ export async function loadSnapshot(
   options: LoadOptions = {},
 ): Promise<Snapshot> {
   const reader = new ClusterReader(ecs, cluster, options.pacer ?? processPacer);
+  // Compile SQLite while the first answers are on their way (a cold start's largest single
+  // cost); a failure surfaces when the snapshot is created.
+  sqlite().catch(() => undefined);
   try {
     const [info, instances, ecsTasks, ruleDefinitions] = await Promise.all([
       reader.cluster(),
@@ -54,7 +57,7 @@ export async function loadSnapshot(
       reader.tasks(scope),
       Promise.all((options.taskDefinitions ?? []).map((reference) => reader.taskDefinition(reference))),
     ]);
-    const taskDefinitions = await reader.taskDefinitions(ecsTasks.map((task) => task.taskDefinitionArn!));
+    const taskDefinitions = await reader.taskDefinitionsOf(ecsTasks);
     const definitionsByArn = new Map([...taskDefinitions, ...ruleDefinitions].map((d) => [d.arn, d]));
 
     const snapshot = await Snapshot.create(info, scope, options.now);
@@ -73,6 +76,7 @@ export async function loadSnapshot(
  */
 class ClusterReader {
   private readonly controller = new AbortController();
+  private readonly definitions = new Map<string, Promise<TaskDefinitionInfo>>();
 
   constructor(
     private readonly ecs: ECSClient,
@@ -132,24 +136,29 @@ class ClusterReader {
         this.ecs
           .send(new DescribeTasksCommand({ cluster: this.clusterName, tasks: arns }), this.sendOptions())
           // A task missing here stopped and aged out between the list and the describe.
-          .then((answer) => answer.tasks ?? []),
+          .then((answer) => answer.tasks ?? [])
+          .then((tasks) => {
+            // Ask for their task definitions now, while later pages are still being listed.
+            for (const task of tasks) this.taskDefinition(task.taskDefinitionArn!).catch(() => undefined);
+            return tasks;
+          }),
     );
   }
 
+  /** One request per task definition per load, however many tasks and callers ask. */
   taskDefinition(reference: string): Promise<TaskDefinitionInfo> {
-    return this.call(`DescribeTaskDefinition(${reference})`, () =>
-      describeTaskDefinition(this.ecs, reference, this.sendOptions()),
-    );
+    let pending = this.definitions.get(reference);
+    if (!pending) {
+      pending = this.call(`DescribeTaskDefinition(${reference})`, () =>
+        definitionPacer.run(() => describeTaskDefinition(this.ecs, reference, this.sendOptions())),
+      );
+      this.definitions.set(reference, pending);
+    }
+    return pending;
   }
 
-  async taskDefinitions(arns: readonly string[]): Promise<TaskDefinitionInfo[]> {
-    const pending = [...new Set(arns)];
-    const found: TaskDefinitionInfo[] = [];
-    const worker = async (): Promise<void> => {
-      for (let arn = pending.pop(); arn !== undefined; arn = pending.pop()) found.push(await this.taskDefinition(arn));
-    };
-    await Promise.all(Array.from({ length: Math.min(DEFINITION_CONCURRENCY, pending.length) }, worker));
-    return found;
+  taskDefinitionsOf(tasks: readonly EcsTask[]): Promise<TaskDefinitionInfo[]> {
+    return Promise.all([...new Set(tasks.map((task) => task.taskDefinitionArn!))].map((arn) => this.taskDefinition(arn)));
   }
 
   /** Lists page after page, describing each page as soon as it arrives. */

@@ -20,6 +20,12 @@ CREATE TABLE container_instances (
   registered_memory INTEGER NOT NULL,
   remaining_cpu INTEGER NOT NULL,
   remaining_memory INTEGER NOT NULL,
+  -- JSON: ports are arrays of numbers, attributes an object of name to value (null when valueless).
+  -- Kept as JSON because binding a row per port or attribute made loading several times slower;
+  -- the views below give them back as rows.
+  tcp_ports_in_use TEXT NOT NULL,
+  udp_ports_in_use TEXT NOT NULL,
+  attributes TEXT NOT NULL,
   registered_at TEXT NOT NULL,
   running_tasks_count INTEGER NOT NULL,
   pending_tasks_count INTEGER NOT NULL,
@@ -27,21 +33,14 @@ CREATE TABLE container_instances (
 );
 CREATE INDEX container_instances_fit ON container_instances (status, agent_connected, remaining_cpu, remaining_memory);
 
--- Host ports in use (or reserved by ECS) on an instance.
-CREATE TABLE instance_ports (
-  instance_arn TEXT NOT NULL,
-  protocol TEXT NOT NULL CHECK (protocol IN ('tcp', 'udp')),
-  port INTEGER NOT NULL,
-  PRIMARY KEY (instance_arn, protocol, port)
-) WITHOUT ROWID;
+-- Host ports in use (or reserved by ECS) on an instance, one row each.
+CREATE VIEW instance_ports (instance_arn, protocol, port) AS
+  SELECT ci.arn, 'tcp', p.value FROM container_instances ci, json_each(ci.tcp_ports_in_use) p
+  UNION ALL
+  SELECT ci.arn, 'udp', p.value FROM container_instances ci, json_each(ci.udp_ports_in_use) p;
 
-CREATE TABLE instance_attributes (
-  instance_arn TEXT NOT NULL,
-  name TEXT NOT NULL,
-  value TEXT,
-  PRIMARY KEY (instance_arn, name)
-) WITHOUT ROWID;
-CREATE INDEX instance_attributes_by_name ON instance_attributes (name, value);
+CREATE VIEW instance_attributes (instance_arn, name, value) AS
+  SELECT ci.arn, a.key, a.value FROM container_instances ci, json_each(ci.attributes) a;
 
 CREATE TABLE tasks (
   arn TEXT PRIMARY KEY,

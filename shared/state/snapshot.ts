@@ -1,4 +1,4 @@
-import type { Database, SqlValue } from 'sql.js';
+import type { Database, SqlValue, Statement } from 'sql.js';
 import { SCHEMA } from './schema.js';
 import { sqlite } from './sqlite.js';
 import type { ClusterInfo, ContainerInstance, Requirements, Task, TaskDefinitionInfo, TaskScope } from './types.js';
@@ -65,9 +65,9 @@ export class Snapshot {
     for (const [protocol, ports] of [['tcp', needs.tcpPorts], ['udp', needs.udpPorts]] as const) {
       if (ports.length === 0) continue;
       clauses.push(
-        `NOT EXISTS (SELECT 1 FROM instance_ports p WHERE p.instance_arn = ci.arn AND p.protocol = ? AND p.port IN (${placeholders(ports.length)}))`,
+        `NOT EXISTS (SELECT 1 FROM json_each(ci.${protocol}_ports_in_use) p WHERE p.value IN (${placeholders(ports.length)}))`,
       );
-      params.push(protocol, ...ports);
+      params.push(...ports);
     }
     const rows = this.query<{ arn: string }>(
       `SELECT ci.arn FROM container_instances ci WHERE ${clauses.join(' AND ')} ORDER BY ci.remaining_memory DESC, ci.arn`,
@@ -140,77 +140,51 @@ export class Snapshot {
 
   /** Adds or replaces instances (a load, or a refresh after a StartTask conflict). */
   putInstances(instances: readonly ContainerInstance[]): void {
-    this.transaction(() => {
-      const upsert = this.db.prepare(
-        `INSERT OR REPLACE INTO container_instances (arn, ec2_instance_id, status, agent_connected, agent_version,
-           registered_cpu, registered_memory, remaining_cpu, remaining_memory, registered_at,
-           running_tasks_count, pending_tasks_count, version)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      );
-      const clearPorts = this.db.prepare('DELETE FROM instance_ports WHERE instance_arn = ?');
-      const clearAttributes = this.db.prepare('DELETE FROM instance_attributes WHERE instance_arn = ?');
-      const addPort = this.db.prepare('INSERT OR IGNORE INTO instance_ports (instance_arn, protocol, port) VALUES (?, ?, ?)');
-      const addAttribute = this.db.prepare('INSERT INTO instance_attributes (instance_arn, name, value) VALUES (?, ?, ?)');
-      try {
-        for (const ci of instances) {
-          upsert.run([
-            ci.arn, ci.ec2InstanceId, ci.status, ci.agentConnected ? 1 : 0, ci.agentVersion,
-            ci.registeredCpu, ci.registeredMemory, ci.remainingCpu, ci.remainingMemory, ci.registeredAt.toISOString(),
-            ci.runningTasksCount, ci.pendingTasksCount, ci.version,
-          ]);
-          clearPorts.run([ci.arn]);
-          clearAttributes.run([ci.arn]);
-          for (const port of ci.tcpPortsInUse) addPort.run([ci.arn, 'tcp', port]);
-          for (const port of ci.udpPortsInUse) addPort.run([ci.arn, 'udp', port]);
-          for (const [name, value] of ci.attributes) addAttribute.run([ci.arn, name, value ?? null]);
-        }
-      } finally {
-        for (const statement of [upsert, clearPorts, clearAttributes, addPort, addAttribute]) statement.free();
-      }
-    });
+    this.transaction(() =>
+      this.insertRows(
+        'container_instances',
+        ['arn', 'ec2_instance_id', 'status', 'agent_connected', 'agent_version', 'registered_cpu', 'registered_memory',
+          'remaining_cpu', 'remaining_memory', 'tcp_ports_in_use', 'udp_ports_in_use', 'attributes', 'registered_at',
+          'running_tasks_count', 'pending_tasks_count', 'version'],
+        instances.map((ci) => [
+          ci.arn, ci.ec2InstanceId, ci.status, ci.agentConnected ? 1 : 0, ci.agentVersion, ci.registeredCpu,
+          ci.registeredMemory, ci.remainingCpu, ci.remainingMemory, JSON.stringify([...new Set(ci.tcpPortsInUse)]),
+          JSON.stringify([...new Set(ci.udpPortsInUse)]), JSON.stringify(Object.fromEntries([...ci.attributes].map(([name, value]) => [name, value ?? null]))),
+          ci.registeredAt.toISOString(), ci.runningTasksCount, ci.pendingTasksCount, ci.version,
+        ]),
+      ),
+    );
     for (const ci of instances) this.instancesByArn.set(ci.arn, ci);
   }
 
   putTasks(tasks: readonly Task[]): void {
-    this.transaction(() => {
-      const upsert = this.db.prepare(
-        `INSERT OR REPLACE INTO tasks (arn, container_instance_arn, task_definition_arn, family, revision, started_by,
-           task_group, last_status, desired_status, created_at, started_at, cpu, memory, version)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      );
-      try {
-        for (const t of tasks) {
-          upsert.run([
-            t.arn, t.containerInstanceArn ?? null, t.taskDefinitionArn, t.family, t.revision, t.startedBy ?? null,
-            t.group ?? null, t.lastStatus, t.desiredStatus, t.createdAt?.toISOString() ?? null,
-            t.startedAt?.toISOString() ?? null, t.cpu, t.memory, t.version,
-          ]);
-        }
-      } finally {
-        upsert.free();
-      }
-    });
+    this.transaction(() =>
+      this.insertRows(
+        'tasks',
+        ['arn', 'container_instance_arn', 'task_definition_arn', 'family', 'revision', 'started_by', 'task_group',
+          'last_status', 'desired_status', 'created_at', 'started_at', 'cpu', 'memory', 'version'],
+        tasks.map((t) => [
+          t.arn, t.containerInstanceArn ?? null, t.taskDefinitionArn, t.family, t.revision, t.startedBy ?? null,
+          t.group ?? null, t.lastStatus, t.desiredStatus, t.createdAt?.toISOString() ?? null,
+          t.startedAt?.toISOString() ?? null, t.cpu, t.memory, t.version,
+        ]),
+      ),
+    );
     for (const t of tasks) this.tasksByArn.set(t.arn, t);
   }
 
   putTaskDefinitions(definitions: readonly TaskDefinitionInfo[]): void {
-    this.transaction(() => {
-      const upsert = this.db.prepare(
-        `INSERT OR REPLACE INTO task_definitions (arn, family, revision, network_mode, cpu, memory, tcp_ports, udp_ports,
-           task_role_arn, execution_role_arn) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      );
-      try {
-        for (const d of definitions) {
-          upsert.run([
-            d.arn, d.family, d.revision, d.networkMode, d.requirements.cpu, d.requirements.memory,
-            JSON.stringify(d.requirements.tcpPorts), JSON.stringify(d.requirements.udpPorts),
-            d.taskRoleArn ?? null, d.executionRoleArn ?? null,
-          ]);
-        }
-      } finally {
-        upsert.free();
-      }
-    });
+    this.transaction(() =>
+      this.insertRows(
+        'task_definitions',
+        ['arn', 'family', 'revision', 'network_mode', 'cpu', 'memory', 'tcp_ports', 'udp_ports', 'task_role_arn', 'execution_role_arn'],
+        definitions.map((d) => [
+          d.arn, d.family, d.revision, d.networkMode, d.requirements.cpu, d.requirements.memory,
+          JSON.stringify(d.requirements.tcpPorts), JSON.stringify(d.requirements.udpPorts),
+          d.taskRoleArn ?? null, d.executionRoleArn ?? null,
+        ]),
+      ),
+    );
     for (const d of definitions) this.definitionsByArn.set(d.arn, d);
   }
 
@@ -234,6 +208,36 @@ export class Snapshot {
     return updated;
   }
 
+  /**
+   * Inserts (or replaces) many rows with multi-row INSERTs: a sql.js statement call costs far more
+   * than the row it carries, so a load of thousands of rows goes in a few hundred calls.
+   */
+  private insertRows(table: string, columns: readonly string[], rows: readonly SqlValue[][]): void {
+    const perStatement = Math.max(1, Math.floor(MAX_PARAMETERS / columns.length));
+    const tuple = `(${placeholders(columns.length)})`;
+    const statementFor = (count: number) =>
+      this.db.prepare(`INSERT OR REPLACE INTO ${table} (${columns.join(', ')}) VALUES ${Array(count).fill(tuple).join(', ')}`);
+    let full: Statement | undefined;
+    try {
+      for (let start = 0; start < rows.length; start += perStatement) {
+        const chunk = rows.slice(start, start + perStatement);
+        if (chunk.length === perStatement) {
+          full ??= statementFor(perStatement);
+          full.run(chunk.flat());
+        } else {
+          const partial = statementFor(chunk.length);
+          try {
+            partial.run(chunk.flat());
+          } finally {
+            partial.free();
+          }
+        }
+      }
+    } finally {
+      full?.free();
+    }
+  }
+
   private transaction(work: () => void): void {
     this.db.run('BEGIN');
     try {
@@ -245,6 +249,9 @@ export class Snapshot {
     }
   }
 }
+
+/** Bound parameters per statement: well under SQLite's limit, and large enough to amortize a call. */
+const MAX_PARAMETERS = 999;
 
 function placeholders(count: number): string {
   return Array.from({ length: count }, () => '?').join(', ');

@@ -54,15 +54,15 @@ describe('Snapshot tasks and SQL', () => {
     const snapshot = await snapshotWith(instanceFixture('a'));
     const a = instanceFixture('a').arn;
     snapshot.putTasks([
-      taskFixture('t1', { startedBy: 'cron:nightly:1', containerInstanceArn: a }),
-      taskFixture('t2', { startedBy: 'cron:nightly:2', family: 'batch' }),
-      taskFixture('t3', { startedBy: 'cron:nightly_%' }),
+      taskFixture('t1', { startedBy: 'cron/nightly/1', containerInstanceArn: a }),
+      taskFixture('t2', { startedBy: 'cron/nightly/2', family: 'batch' }),
+      taskFixture('t3', { startedBy: 'cron/nightly_%' }),
       taskFixture('t4'),
     ]);
     const ids = (tasks: { arn: string }[]) => tasks.map((t) => t.arn.split('/').pop());
-    expect(ids(snapshot.tasks({ startedBy: 'cron:nightly:1' }))).toEqual(['t1']);
-    expect(ids(snapshot.tasks({ startedByPrefix: 'cron:nightly:' }))).toEqual(['t1', 't2']);
-    expect(ids(snapshot.tasks({ startedByPrefix: 'cron:nightly_' }))).toEqual(['t3']);
+    expect(ids(snapshot.tasks({ startedBy: 'cron/nightly/1' }))).toEqual(['t1']);
+    expect(ids(snapshot.tasks({ startedByPrefix: 'cron/nightly/' }))).toEqual(['t1', 't2']);
+    expect(ids(snapshot.tasks({ startedByPrefix: 'cron/nightly_' }))).toEqual(['t3']);
     expect(ids(snapshot.tasks({ family: 'batch' }))).toEqual(['t2']);
     expect(ids(snapshot.tasks({ containerInstanceArn: a }))).toEqual(['t1']);
     expect(snapshot.tasks()).toHaveLength(4);

@@ -1,0 +1,42 @@
+import type { ECSClient } from '@aws-sdk/client-ecs';
+
+/** StartTask and RunTask have no client token: a retried request that had in fact succeeded starts a second task. */
+const NOT_IDEMPOTENT = new Set(['StartTaskCommand', 'RunTaskCommand']);
+
+/**
+ * A start whose answer was lost (5xx, timeout, dropped connection) may or may not have started
+ * the task. It is never retried blindly; the caller re-reads the cluster before trying again.
+ */
+export class StartOutcomeUnknownError extends Error {
+  override readonly name = 'StartOutcomeUnknownError';
+  constructor(cause: unknown) {
+    const described = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
+    super(`ECS may or may not have started the task (${described}); not retried, as StartTask is not idempotent`, {
+      cause,
+    });
+  }
+}
+
+/**
+ * Makes the SDK retry StartTask and RunTask only when ECS certainly refused them (throttling).
+ * The middleware sits in the deserialize step, inside the SDK's retry loop: turning an ambiguous
+ * failure into StartOutcomeUnknownError, which the SDK classifies as not retryable, stops the
+ * loop there. Attaching twice is harmless.
+ */
+export function guardStarts(client: ECSClient): void {
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (!NOT_IDEMPOTENT.has(context.commandName ?? '')) return next(args);
+      try {
+        return await next(args);
+      } catch (error) {
+        const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+        const refused = status !== undefined && status >= 400 && status < 500;
+        if (refused || (error as Error).name === 'AbortError') throw error;
+        throw new StartOutcomeUnknownError(error);
+      }
+    },
+    // High priority puts it outside the deserializer, where ECS's answers have become exceptions.
+    { step: 'deserialize', priority: 'high', name: 'guardStarts', override: true },
+  );
+}

@@ -9,11 +9,15 @@ const NOT_IDEMPOTENT = new Set(['StartTaskCommand', 'RunTaskCommand']);
  */
 export class StartOutcomeUnknownError extends Error {
   override readonly name = 'StartOutcomeUnknownError';
-  constructor(cause: unknown) {
-    const described = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
-    super(`ECS may or may not have started the task (${described}); not retried, as StartTask is not idempotent`, {
-      cause,
-    });
+  /**
+   * The failure ECS's answer was lost to. Deliberately not `cause`: the SDK looks through
+   * `cause` for transient errors and would retry after all.
+   */
+  readonly lostTo: unknown;
+  constructor(lostTo: unknown) {
+    const described = lostTo instanceof Error ? `${lostTo.name}: ${lostTo.message}` : String(lostTo);
+    super(`ECS may or may not have started the task (${described}); not retried, as StartTask is not idempotent`);
+    this.lostTo = lostTo;
   }
 }
 

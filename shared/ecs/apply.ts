@@ -1,0 +1,278 @@
+import {
+  DescribeContainerInstancesCommand,
+  StartTaskCommand,
+  StopTaskCommand,
+  type ECSClient,
+  type Failure as EcsFailure,
+  type Task as EcsTask,
+} from '@aws-sdk/client-ecs';
+import { place } from '../placement/placer.js';
+import type { Launch, Plan, PlannedStart } from '../rules/plan.js';
+import { instanceFromEcs, taskFromEcs } from '../state/from-ecs.js';
+import type { Snapshot } from '../state/snapshot.js';
+import { guardStarts } from './start-safety.js';
+
+export interface ApplyOptions {
+  /** How many times one copy may be placed again after ECS refused its instance. Default 3. */
+  maxConflictRetries?: number;
+  /** Seeded generator for re-placement under a random strategy. */
+  random?: () => number;
+}
+
+export interface StartedTask {
+  taskArn: string;
+  containerInstanceArn: string;
+  startedBy: string;
+  reason: string;
+}
+
+export interface StoppedTask {
+  taskArn: string;
+  reason: string;
+}
+
+export interface FailedAction {
+  action: 'start' | 'stop';
+  /** The instance of a failed start, the task of a failed stop. */
+  target: string;
+  startedBy?: string;
+  /** ECS's failure reason (RESOURCE:CPU, AGENT, ...) or the error's name. */
+  reason: string;
+  detail?: string;
+  /** The start may have happened after all (its answer was lost); re-read before trying again. */
+  outcomeUnknown?: boolean;
+}
+
+export interface ApplyResult {
+  started: StartedTask[];
+  stopped: StoppedTask[];
+  failed: FailedAction[];
+  /** StartTask refusals for capacity, agent or status: another scheduler got there first, or the snapshot was stale. */
+  conflicts: number;
+}
+
+/** ECS takes at most 10 container instances per StartTask. */
+const START_BATCH = 10;
+/** Failure reasons that mean the snapshot was wrong about the instance, so another instance may do. */
+const CONFLICT = /^(RESOURCE:|AGENT$|INACTIVE$|DRAINING$)/;
+
+/**
+ * Carries out a plan: stops first (a replaced run must end before its successor starts), then
+ * starts, batched per identical launch. A start ECS refuses for capacity, agent or status
+ * refreshes that instance and, if the start carries its placement, goes to the next best
+ * instance, a bounded number of times. Every outcome lands in the result; nothing is dropped.
+ */
+export async function applyPlan(ecs: ECSClient, snapshot: Snapshot, plan: Plan, options: ApplyOptions = {}): Promise<ApplyResult> {
+  guardStarts(ecs);
+  const result: ApplyResult = { started: [], stopped: [], failed: [], conflicts: 0 };
+  const cluster = snapshot.cluster.arn;
+
+  await Promise.all(
+    plan.stops.map(async (stop) => {
+      try {
+        await ecs.send(new StopTaskCommand({ cluster, task: stop.taskArn, reason: truncate(stop.reason, 255) }));
+        result.stopped.push(stop);
+      } catch (error) {
+        result.failed.push({ action: 'stop', target: stop.taskArn, ...describeError(error) });
+      }
+    }),
+  );
+
+  const maxRetries = options.maxConflictRetries ?? 3;
+  let pending: Entry[] = plan.starts.map((start) => ({ start, retries: 0, refusedBy: new Set<string>() }));
+  while (pending.length > 0) {
+    const conflicts = await startRound(ecs, snapshot, pending, result);
+    result.conflicts += conflicts.filter((c) => !c.skipped).length;
+    if (conflicts.length > 0) await refreshInstances(ecs, snapshot, conflicts.map((c) => c.start.containerInstanceArn));
+    pending = placeAgain(snapshot, conflicts, maxRetries, options, result);
+  }
+  return result;
+}
+
+/** One copy to start, with the instances that already refused it. */
+type Entry = { start: PlannedStart; retries: number; refusedBy: Set<string> };
+/** A copy an instance refused, or that was not sent because its instance had just refused another. */
+type Conflict = Entry & { reason: string; skipped: boolean };
+
+/**
+ * Sends every pending copy once. Launches go concurrently; the calls of one launch go one after
+ * another, so once an instance refuses, the copies still aimed at it are not sent to be refused too.
+ */
+async function startRound(ecs: ECSClient, snapshot: Snapshot, pending: readonly Entry[], result: ApplyResult): Promise<Conflict[]> {
+  const conflicts: Conflict[] = [];
+  await Promise.all(
+    [...groupBy(pending, (entry) => launchKey(entry.start.launch)).values()].map(async (entries) => {
+      const refused = new Map<string, string>();
+      for (const batch of batches(entries)) {
+        const send = batch.filter((entry) => !refused.has(entry.start.containerInstanceArn));
+        for (const entry of batch) {
+          const reason = refused.get(entry.start.containerInstanceArn);
+          if (reason) conflicts.push({ ...entry, reason, skipped: true });
+        }
+        if (send.length > 0) await startBatch(ecs, snapshot, send, result, (entry, reason) => {
+          refused.set(entry.start.containerInstanceArn, reason);
+          conflicts.push({ ...entry, reason, skipped: false });
+        });
+      }
+    }),
+  );
+  return conflicts;
+}
+
+async function startBatch(
+  ecs: ECSClient,
+  snapshot: Snapshot,
+  batch: readonly Entry[],
+  result: ApplyResult,
+  onConflict: (entry: Entry, reason: string) => void,
+): Promise<void> {
+  const launch = batch[0]!.start.launch;
+  try {
+    const answer = await ecs.send(
+      new StartTaskCommand({
+        cluster: snapshot.cluster.arn,
+        taskDefinition: launch.taskDefinitionArn,
+        containerInstances: batch.map((entry) => entry.start.containerInstanceArn),
+        startedBy: launch.startedBy,
+        group: launch.group,
+        overrides: launch.overrides,
+        tags: launch.tags && Object.entries(launch.tags).map(([key, value]) => ({ key, value })),
+      }),
+    );
+    recordStarts(snapshot, batch, answer.tasks ?? [], result);
+    for (const failure of answer.failures ?? []) {
+      const entry = batch.find((e) => e.start.containerInstanceArn === failure.arn);
+      if (!entry) continue;
+      const reason = failure.reason ?? 'UNKNOWN';
+      if (CONFLICT.test(reason)) onConflict(entry, reason);
+      else result.failed.push(startFailure(entry.start, failure));
+    }
+  } catch (error) {
+    for (const entry of batch) {
+      result.failed.push({ action: 'start', target: entry.start.containerInstanceArn, startedBy: launch.startedBy, ...describeError(error) });
+    }
+  }
+}
+
+/**
+ * Places refused copies again, together per launch so the placer spreads or packs them as one
+ * request, never on an instance that refused them. A copy without a placement (pinned to its
+ * instance), past its retries, or with nowhere left to go is reported with ECS's reason.
+ */
+function placeAgain(snapshot: Snapshot, conflicts: readonly Conflict[], maxRetries: number, options: ApplyOptions, result: ApplyResult): Entry[] {
+  const again: Entry[] = [];
+  const movable = conflicts.filter((conflict) => {
+    const definition = snapshot.taskDefinition(conflict.start.launch.taskDefinitionArn);
+    if (conflict.start.placement && definition && conflict.retries < maxRetries) return true;
+    result.failed.push(startFailure(conflict.start, { arn: conflict.start.containerInstanceArn, reason: conflict.reason }));
+    return false;
+  });
+  for (const group of groupBy(movable, (c) => `${launchKey(c.start.launch)}|${JSON.stringify(c.start.placement)}`).values()) {
+    const { start } = group[0]!;
+    const refusedBy = new Set(group.flatMap((c) => [...c.refusedBy, c.start.containerInstanceArn]));
+    const retries = Math.max(...group.map((c) => c.retries)) + 1;
+    const { placements } = place(snapshot, {
+      requirements: snapshot.taskDefinition(start.launch.taskDefinitionArn)!.requirements,
+      count: group.length,
+      constraints: start.placement!.constraints,
+      strategy: start.placement!.strategy,
+      group: start.launch.group,
+      peers: snapshot.tasks(start.placement!.peers),
+      exclude: refusedBy,
+      random: options.random,
+    });
+    group.forEach((conflict, index) => {
+      const next = placements[index];
+      if (next) again.push({ start: { ...conflict.start, containerInstanceArn: next.arn }, retries, refusedBy });
+      else result.failed.push(startFailure(conflict.start, { arn: conflict.start.containerInstanceArn, reason: conflict.reason }));
+    });
+  }
+  return again;
+}
+
+/** Splits the copies of one launch into StartTask calls of at most 10 instances. */
+function batches(entries: readonly Entry[]): Entry[][] {
+  const calls: Entry[][] = [];
+  // One instance appears once per call, so two copies for one instance go in separate calls.
+  let rest = entries;
+  while (rest.length > 0) {
+    const batch: Entry[] = [];
+    const later: Entry[] = [];
+    for (const entry of rest) {
+      const taken = batch.some((b) => b.start.containerInstanceArn === entry.start.containerInstanceArn);
+      if (!taken && batch.length < START_BATCH) batch.push(entry);
+      else later.push(entry);
+    }
+    calls.push(batch);
+    rest = later;
+  }
+  return calls;
+}
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    groups.set(k, [...(groups.get(k) ?? []), item]);
+  }
+  return groups;
+}
+
+function launchKey(launch: Launch): string {
+  return JSON.stringify([launch.taskDefinitionArn, launch.startedBy, launch.group, launch.tags, launch.overrides]);
+}
+
+function recordStarts(
+  snapshot: Snapshot,
+  batch: readonly Entry[],
+  tasks: readonly EcsTask[],
+  result: ApplyResult,
+): void {
+  const definition = snapshot.taskDefinition(batch[0]!.start.launch.taskDefinitionArn);
+  for (const task of tasks) {
+    const entry = batch.find((e) => e.start.containerInstanceArn === task.containerInstanceArn);
+    if (!entry || !task.taskArn) continue;
+    result.started.push({
+      taskArn: task.taskArn,
+      containerInstanceArn: entry.start.containerInstanceArn,
+      startedBy: entry.start.launch.startedBy,
+      reason: entry.start.reason,
+    });
+    // Book the copy in the snapshot so re-placements and later rules in this invocation see it.
+    if (definition) snapshot.reserve(entry.start.containerInstanceArn, definition.requirements);
+    snapshot.putTasks([taskFromEcs(task, definition)]);
+  }
+}
+
+async function refreshInstances(ecs: ECSClient, snapshot: Snapshot, arns: readonly string[]): Promise<void> {
+  const unique = [...new Set(arns)];
+  for (let i = 0; i < unique.length; i += 100) {
+    const answer = await ecs.send(
+      new DescribeContainerInstancesCommand({ cluster: snapshot.cluster.arn, containerInstances: unique.slice(i, i + 100) }),
+    );
+    snapshot.putInstances((answer.containerInstances ?? []).map(instanceFromEcs));
+  }
+}
+
+function startFailure(start: PlannedStart, failure: EcsFailure): FailedAction {
+  return {
+    action: 'start',
+    target: start.containerInstanceArn,
+    startedBy: start.launch.startedBy,
+    reason: failure.reason ?? 'UNKNOWN',
+    detail: failure.detail,
+  };
+}
+
+function describeError(error: unknown): Pick<FailedAction, 'reason' | 'detail' | 'outcomeUnknown'> {
+  const e = error as Error;
+  return {
+    reason: e.name ?? 'Error',
+    detail: e.message,
+    ...(e.name === 'StartOutcomeUnknownError' ? { outcomeUnknown: true } : {}),
+  };
+}
+
+function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}

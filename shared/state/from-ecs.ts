@@ -71,6 +71,7 @@ export function taskDefinitionFromEcs(definition: EcsTaskDefinition): TaskDefini
     revision: definition.revision ?? parseTaskDefinitionArn(arn).revision,
     networkMode: networkModeOf(definition),
     requirements: taskRequirements(definition),
+    containerNames: (definition.containerDefinitions ?? []).flatMap((c) => (c.name ? [c.name] : [])),
     taskRoleArn: definition.taskRoleArn,
     executionRoleArn: definition.executionRoleArn,
   };

@@ -125,8 +125,14 @@ class ClusterReader {
     // ECS accepts startedBy only as the sole filter; desiredStatus defaults to RUNNING.
     const filter: Partial<ListTasksCommandInput> =
       scope.kind === 'startedBy' ? { startedBy: scope.startedBy } : scope.kind === 'family' ? { family: scope.family } : {};
+    const lists = [this.listTasks(filter, '')];
+    if (scope.kind === 'family' && scope.includeStopped) lists.push(this.listTasks({ ...filter, desiredStatus: 'STOPPED' }, ' (STOPPED)'));
+    return (await Promise.all(lists)).flat();
+  }
+
+  private listTasks(filter: Partial<ListTasksCommandInput>, label: string): Promise<EcsTask[]> {
     return this.listAndDescribe(
-      'ListTasks',
+      `ListTasks${label}`,
       (nextToken) =>
         this.ecs
           .send(new ListTasksCommand({ cluster: this.clusterName, maxResults: PAGE_SIZE, nextToken, ...filter }), this.sendOptions())

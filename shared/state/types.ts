@@ -70,6 +70,8 @@ export interface TaskDefinitionInfo {
   revision: number;
   networkMode: NetworkMode;
   requirements: Requirements;
+  /** Container names, in definition order (overrides name their container). */
+  containerNames: string[];
   /** Roles StartTask passes to ECS (iam:PassRole targets). */
   taskRoleArn: string | undefined;
   executionRoleArn: string | undefined;
@@ -89,4 +91,8 @@ export type TaskScope =
   | { kind: 'none' }
   | { kind: 'all' }
   | { kind: 'startedBy'; startedBy: string }
-  | { kind: 'family'; family: string };
+  /**
+   * Tasks of a family. With `includeStopped`, also the ones ECS still lists as STOPPED (for about
+   * an hour): a cron slot that already ran and ended must not run again.
+   */
+  | { kind: 'family'; family: string; includeStopped?: boolean };

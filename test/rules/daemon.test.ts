@@ -15,6 +15,7 @@ function definition(revision: number): TaskDefinitionInfo {
     revision,
     networkMode: 'host',
     requirements: { cpu: 128, memory: 256, tcpPorts: [9100], udpPorts: [] },
+    containerNames: ['exporter'],
     taskRoleArn: undefined,
     executionRoleArn: undefined,
   };

@@ -47,6 +47,14 @@ describe('loadSnapshot against the emulator', () => {
     const family = await loadSnapshot(ecs, 'scoped', { kind: 'family', family: 'agent' });
     expect(family.tasks()).toHaveLength(120);
 
+    const stoppedArn = family.tasks()[0]!.arn;
+    emulator.admin.stopTask(stoppedArn);
+    await emulator.admin.settle();
+    const withStopped = await loadSnapshot(ecs, 'scoped', { kind: 'family', family: 'agent', includeStopped: true });
+    expect(withStopped.tasks()).toHaveLength(120);
+    expect(withStopped.task(stoppedArn)).toMatchObject({ lastStatus: 'STOPPED', desiredStatus: 'STOPPED' });
+    expect((await loadSnapshot(ecs, 'scoped', { kind: 'family', family: 'agent' })).tasks()).toHaveLength(119);
+
     emulator.calls.reset();
     const none = await loadSnapshot(ecs, 'scoped', { kind: 'none' });
     expect(none.tasks()).toEqual([]);

@@ -6,6 +6,7 @@ import type { ECSClient } from '@aws-sdk/client-ecs';
  */
 export class CallCounter {
   private readonly counts = new Map<string, number>();
+  private throttled = 0;
 
   /** Attaches the counter to a client; every request it sends from now on is counted. */
   attach(client: ECSClient): this {
@@ -13,10 +14,16 @@ export class CallCounter {
       (next, context) => async (args) => {
         const operation = context.commandName?.replace(/Command$/, '') ?? 'Unknown';
         this.counts.set(operation, (this.counts.get(operation) ?? 0) + 1);
-        return next(args);
+        try {
+          return await next(args);
+        } catch (error) {
+          if ((error as Error).name === 'ThrottlingException') this.throttled += 1;
+          throw error;
+        }
       },
-      // The deserialize step runs once per attempt, inside the SDK's retry loop.
-      { step: 'deserialize', name: 'callCounter', override: true },
+      // The deserialize step runs once per attempt, inside the SDK's retry loop; high priority
+      // puts it outside the deserializer, where ECS's answers have become exceptions.
+      { step: 'deserialize', priority: 'high', name: 'callCounter', override: true },
     );
     return this;
   }
@@ -25,6 +32,11 @@ export class CallCounter {
     let sum = 0;
     for (const count of this.counts.values()) sum += count;
     return sum;
+  }
+
+  /** Attempts ECS refused with ThrottlingException (the SDK retried them). */
+  throttles(): number {
+    return this.throttled;
   }
 
   byOperation(): Record<string, number> {

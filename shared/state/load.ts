@@ -63,6 +63,7 @@ export async function loadSnapshot(
     const snapshot = await Snapshot.create(info, scope, options.now);
     snapshot.putInstances(instances);
     snapshot.putTaskDefinitions([...definitionsByArn.values()]);
+    (options.taskDefinitions ?? []).forEach((reference, i) => snapshot.aliasTaskDefinition(reference, ruleDefinitions[i]!.arn));
     snapshot.putTasks(ecsTasks.map((task) => taskFromEcs(task, definitionsByArn.get(task.taskDefinitionArn!))));
     return snapshot;
   } finally {

@@ -23,6 +23,8 @@ export class Snapshot {
   private readonly instancesByArn = new Map<string, ContainerInstance>();
   private readonly tasksByArn = new Map<string, Task>();
   private readonly definitionsByArn = new Map<string, TaskDefinitionInfo>();
+  /** A rule's reference (family, family:revision) to the ARN it resolved to in this load. */
+  private readonly definitionAliases = new Map<string, string>();
 
   private constructor(
     private readonly db: Database,
@@ -106,8 +108,9 @@ export class Snapshot {
     return this.tasksByArn.get(arn);
   }
 
-  taskDefinition(arn: string): TaskDefinitionInfo | undefined {
-    return this.definitionsByArn.get(arn);
+  /** By full ARN, or by the reference a rule used when the snapshot was loaded. */
+  taskDefinition(reference: string): TaskDefinitionInfo | undefined {
+    return this.definitionsByArn.get(this.definitionAliases.get(reference) ?? reference);
   }
 
   taskDefinitions(): TaskDefinitionInfo[] {
@@ -171,6 +174,11 @@ export class Snapshot {
       ),
     );
     for (const t of tasks) this.tasksByArn.set(t.arn, t);
+  }
+
+  /** Records what a rule's task definition reference (a family, say) resolved to. */
+  aliasTaskDefinition(reference: string, arn: string): void {
+    this.definitionAliases.set(reference, arn);
   }
 
   putTaskDefinitions(definitions: readonly TaskDefinitionInfo[]): void {

@@ -1,0 +1,40 @@
+/**
+ * The EventBridge rule patterns that feed a daemon rule, shared by the CDK construct (which
+ * deploys them) and the local event pipeline (which applies them), so both deliver the same
+ * events.
+ */
+export type EventPattern = { [field: string]: readonly unknown[] | EventPattern };
+
+/** Every state change of the cluster's container instances. */
+export function instanceEventsPattern(clusterArn: string): EventPattern {
+  return {
+    source: ['aws.ecs'],
+    'detail-type': ['ECS Container Instance State Change'],
+    detail: { clusterArn: [clusterArn] },
+  };
+}
+
+/**
+ * Only the daemon's own copies, and only when they stop: the PENDING and RUNNING events of the
+ * copies it starts itself would wake it for nothing.
+ */
+export function stoppedCopiesPattern(clusterArn: string, startedBy: string): EventPattern {
+  return {
+    source: ['aws.ecs'],
+    'detail-type': ['ECS Task State Change'],
+    detail: { clusterArn: [clusterArn], startedBy: [startedBy], lastStatus: ['STOPPED'] },
+  };
+}
+
+/**
+ * Whether an event matches a pattern, for the subset of EventBridge's pattern language used
+ * above: nested objects, and arrays of exact values (any one matches).
+ */
+export function matchesPattern(pattern: EventPattern, event: unknown): boolean {
+  if (typeof event !== 'object' || event === null) return false;
+  return Object.entries(pattern).every(([field, expected]) => {
+    const actual = (event as Record<string, unknown>)[field];
+    if (Array.isArray(expected)) return expected.includes(actual);
+    return matchesPattern(expected as EventPattern, actual);
+  });
+}

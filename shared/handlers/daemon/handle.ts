@@ -1,0 +1,92 @@
+import type { ECSClient } from '@aws-sdk/client-ecs';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
+import { applyPlan } from '../../ecs/apply.js';
+import { CallCounter } from '../../ecs/call-counter.js';
+import { parseTrigger } from '../../events/triggers.js';
+import { compileConstraints } from '../../placement/constraints.js';
+import { reportDaemon } from '../../report/daemon-report.js';
+import type { EventPublisher } from '../../report/publisher.js';
+import { reconcileDaemon } from '../../rules/daemon/reconcile.js';
+import { daemonKey, type DaemonRule } from '../../rules/daemon/rule.js';
+import { loadSnapshot } from '../../state/load.js';
+import type { TaskScope } from '../../state/types.js';
+import type { DaemonMemory } from './memory.js';
+
+export interface DaemonContext {
+  rule: DaemonRule;
+  ecs: ECSClient;
+  memory: DaemonMemory;
+  publisher: EventPublisher;
+  logger: Logger;
+  metrics: Metrics;
+}
+
+/** One queue message, as SQS hands it to Lambda. */
+export interface QueueMessage {
+  messageId: string;
+  body: string;
+}
+
+export interface BatchOutcome {
+  /** Messages that were not a trigger we understand: logged and dropped. */
+  dropped: number;
+  /** Why the rule was reconciled, or undefined when the last snapshot covered the whole batch. */
+  reconciled: string | undefined;
+}
+
+/**
+ * Handles one batch from the rule's FIFO queue (the queue serializes the rule, so two batches
+ * never run at once). Every message is only a hint: the batch costs at most one reconcile of the
+ * whole rule from fresh state, and none when the last reconcile already covers it. A failed
+ * reconcile throws, so the batch returns to the queue and, after its retries, to the dead-letter
+ * queue; nothing is dropped silently.
+ */
+export async function handleDaemonBatch(messages: readonly QueueMessage[], context: DaemonContext): Promise<BatchOutcome> {
+  let dropped = 0;
+  let reason: string | undefined;
+  for (const message of messages) {
+    const parsed = parseTrigger(message.body);
+    if (!parsed.ok) {
+      dropped += 1;
+      context.logger.warn('dropped a message that is not a daemon trigger', { messageId: message.messageId, problem: parsed.problem });
+      continue;
+    }
+    reason ??= context.memory.reasonToReconcile(parsed.trigger);
+  }
+  if (reason === undefined) {
+    context.logger.debug('the last snapshot covers this batch', { rule: context.rule.name, messages: messages.length });
+    return { dropped, reconciled: undefined };
+  }
+  await reconcileRule(context, reason);
+  return { dropped, reconciled: reason };
+}
+
+/** Load, decide, act, report: one full reconcile of the rule. */
+export async function reconcileRule(context: DaemonContext, reason: string): Promise<void> {
+  const { rule, ecs } = context;
+  const calls = new CallCounter().attach(ecs);
+  const snapshot = await loadSnapshot(ecs, rule.cluster, daemonScope(rule), { taskDefinitions: [rule.taskDefinition] });
+  try {
+    const target = snapshot.taskDefinition(rule.taskDefinition)!;
+    const plan = reconcileDaemon(snapshot, rule, target);
+    const result = await applyPlan(ecs, snapshot, plan);
+    context.memory.remember(
+      snapshot,
+      result.started.map((s) => s.taskArn),
+      result.stopped.map((s) => s.taskArn),
+    );
+    await reportDaemon(
+      { rule: rule.name, clusterArn: snapshot.cluster.arn, reason, coverage: plan.coverage, result, apiCalls: calls.total(), throttles: calls.throttles() },
+      context,
+    );
+  } finally {
+    snapshot.close();
+  }
+}
+
+/** The daemon's own copies, unless its constraint reads task:group, which needs every task. */
+export function daemonScope(rule: DaemonRule): TaskScope {
+  const { readsTaskGroups } = compileConstraints(rule.constraint ? [{ type: 'memberOf', expression: rule.constraint }] : []);
+  return readsTaskGroups ? { kind: 'all' } : { kind: 'startedBy', startedBy: daemonKey(rule) };
+}

@@ -1,0 +1,83 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
+import type { ApplyResult } from '../ecs/apply.js';
+import type { Coverage } from '../rules/daemon/reconcile.js';
+import type { EventPublisher, ResultEvent } from './publisher.js';
+
+export interface DaemonOutcome {
+  rule: string;
+  clusterArn: string;
+  /** Why this reconcile ran (the first trigger that needed it). */
+  reason: string;
+  coverage: Coverage;
+  result: ApplyResult;
+  apiCalls: number;
+  throttles: number;
+}
+
+/**
+ * Makes one reconcile visible three ways: a structured log line, DaemonSet-style coverage
+ * counters as CloudWatch metrics (embedded metric format), and EventBridge events when the
+ * reconcile changed something or could not place a copy, so users can alarm on them.
+ */
+export async function reportDaemon(outcome: DaemonOutcome, sinks: { logger: Logger; metrics: Metrics; publisher: EventPublisher }): Promise<void> {
+  const { coverage, result } = outcome;
+  sinks.logger.info('daemon reconciled', {
+    rule: outcome.rule,
+    cluster: outcome.clusterArn,
+    reason: outcome.reason,
+    coverage,
+    started: result.started.length,
+    stopped: result.stopped.length,
+    failed: result.failed,
+    conflicts: result.conflicts,
+    apiCalls: outcome.apiCalls,
+    throttles: outcome.throttles,
+  });
+
+  const { metrics } = sinks;
+  metrics.addDimensions({ Rule: outcome.rule, Kind: 'daemon' });
+  metrics.addMetric('Desired', MetricUnit.Count, coverage.desired);
+  metrics.addMetric('Current', MetricUnit.Count, coverage.current);
+  metrics.addMetric('UpToDate', MetricUnit.Count, coverage.upToDate);
+  metrics.addMetric('Available', MetricUnit.Count, coverage.available);
+  metrics.addMetric('Unavailable', MetricUnit.Count, coverage.unavailable);
+  metrics.addMetric('Misscheduled', MetricUnit.Count, coverage.misscheduled);
+  metrics.addMetric('FailedToPlace', MetricUnit.Count, coverage.failedToPlace.length + startFailures(result));
+  metrics.addMetric('Started', MetricUnit.Count, result.started.length);
+  metrics.addMetric('Stopped', MetricUnit.Count, result.stopped.length);
+  metrics.addMetric('Conflicts', MetricUnit.Count, result.conflicts);
+  metrics.addMetric('EcsThrottles', MetricUnit.Count, outcome.throttles);
+  metrics.publishStoredMetrics();
+
+  await sinks.publisher.publish(daemonEvents(outcome));
+}
+
+function startFailures(result: ApplyResult): number {
+  return result.failed.filter((f) => f.action === 'start').length;
+}
+
+export function daemonEvents(outcome: DaemonOutcome): ResultEvent[] {
+  const { coverage, result } = outcome;
+  const events: ResultEvent[] = [];
+  const base = { rule: outcome.rule, cluster: outcome.clusterArn };
+  if (result.started.length + result.stopped.length + result.failed.length > 0) {
+    events.push({
+      detailType: 'Daemon Reconciled',
+      detail: { ...base, reason: outcome.reason, coverage: { ...coverage, failedToPlace: coverage.failedToPlace.length }, started: result.started, stopped: result.stopped, failed: result.failed, conflicts: result.conflicts },
+      resources: [outcome.clusterArn],
+    });
+  }
+  const unplaced = [
+    ...coverage.failedToPlace.map((f) => ({ containerInstanceArn: f.containerInstanceArn, ec2InstanceId: f.ec2InstanceId, reason: f.reason })),
+    ...result.failed.filter((f) => f.action === 'start').map((f) => ({ containerInstanceArn: f.target, reason: f.reason, detail: f.detail })),
+  ];
+  if (unplaced.length > 0) {
+    events.push({
+      detailType: 'Daemon Placement Failed',
+      detail: { ...base, instances: unplaced },
+      resources: [outcome.clusterArn, ...unplaced.map((u) => u.containerInstanceArn)],
+    });
+  }
+  return events;
+}

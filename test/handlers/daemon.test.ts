@@ -1,0 +1,244 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startEmulator, type Emulator } from '../../emulator/index.js';
+import { instanceEventsPattern, stoppedCopiesPattern } from '../../shared/events/patterns.js';
+import { seededRandom } from '../../shared/placement/random.js';
+import { handleDaemonBatch, type DaemonContext } from '../../shared/handlers/daemon/handle.js';
+import { DaemonMemory } from '../../shared/handlers/daemon/memory.js';
+import { MemoryPublisher } from '../../shared/report/publisher.js';
+import { daemonKey, type DaemonRule } from '../../shared/rules/daemon/rule.js';
+import { EventPipeline } from '../../local/pipeline/event-pipeline.js';
+import { schedulerClient } from '../support/emulator.js';
+import { CapturingMetrics, silentLogger } from '../support/telemetry.js';
+
+let emulator: Emulator;
+beforeAll(async () => {
+  emulator = await startEmulator({ randomSeed: 11 });
+});
+afterAll(() => emulator.close());
+afterEach(() => emulator.calls.reset());
+
+let clusters = 0;
+/** A cluster with `count` instances and the daemon's task definition, and a rule for it. */
+function fleet(count: number, rule: Partial<DaemonRule> = {}) {
+  clusters += 1;
+  const name = `fleet-${clusters}`;
+  const clusterArn = emulator.admin.createCluster(name);
+  emulator.admin.registerTaskDefinition({
+    family: 'node-exporter',
+    networkMode: 'host',
+    containerDefinitions: [{ name: 'exporter', image: 'prom/node-exporter', cpu: 128, memory: 128, portMappings: [{ containerPort: 9100 }] }],
+  });
+  // No host port: nothing on ECS's side stops a second copy on one instance.
+  emulator.admin.registerTaskDefinition({
+    family: 'log-shipper',
+    containerDefinitions: [{ name: 'shipper', image: 'fluent/fluent-bit', cpu: 64, memory: 64 }],
+  });
+  const instances = Array.from({ length: count }, () => addInstance(name));
+  const daemon: DaemonRule = { name: `exporter-${clusters}`, cluster: name, taskDefinition: 'node-exporter', ...rule };
+  return { name, clusterArn, instances, rule: daemon };
+}
+
+function addInstance(cluster: string, size = { cpu: 2048, memory: 4096 }): string {
+  return emulator.admin.registerInstance({ cluster, ...size });
+}
+
+function context(rule: DaemonRule, maxAttempts?: number): DaemonContext & { publisher: MemoryPublisher; metrics: CapturingMetrics } {
+  return {
+    rule,
+    ecs: schedulerClient(emulator, maxAttempts),
+    memory: new DaemonMemory(daemonKey(rule)),
+    publisher: new MemoryPublisher(),
+    logger: silentLogger(),
+    metrics: new CapturingMetrics(),
+  };
+}
+
+/** The pipeline the deployed construct builds: the rule's two event patterns into a FIFO queue into the handler. */
+function pipeline(clusterArn: string, rule: DaemonRule, ctx: DaemonContext) {
+  const reconciles: string[] = [];
+  const events = new EventPipeline({
+    patterns: [instanceEventsPattern(clusterArn), stoppedCopiesPattern(clusterArn, daemonKey(rule))],
+    groupId: clusterArn,
+    handler: async (messages) => {
+      const outcome = await handleDaemonBatch(messages, ctx);
+      if (outcome.reconciled) reconciles.push(outcome.reconciled);
+      return outcome;
+    },
+  }).connect(emulator);
+  return { events, reconciles };
+}
+
+/** Runs the pipeline until nothing moves: queue empty and every task transition done. */
+async function quiesce(events: EventPipeline): Promise<void> {
+  do {
+    await events.drain();
+    await emulator.admin.settle();
+  } while (events.queue.depth > 0 || events.queue.inFlight > 0);
+}
+
+function copiesByInstance(cluster: string, rule: DaemonRule, desired: 'RUNNING' | 'STOPPED' | 'any' = 'RUNNING') {
+  const copies = new Map<string, string[]>();
+  for (const task of emulator.admin.listTasks(cluster, { startedBy: daemonKey(rule) })) {
+    if (desired !== 'any' && task.desiredStatus !== desired) continue;
+    copies.set(task.containerInstanceArn, [...(copies.get(task.containerInstanceArn) ?? []), task.arn]);
+  }
+  return copies;
+}
+
+function shuffle(random: () => number) {
+  return (events: unknown[]) => {
+    const copy = [...events];
+    for (let i = copy.length - 1; i > 0; i -= 1) {
+      const j = Math.floor(random() * (i + 1));
+      [copy[i], copy[j]] = [copy[j], copy[i]];
+    }
+    return copy;
+  };
+}
+
+describe('daemon handler through the local event pipeline', () => {
+  it('covers a scale-out of 200 instances, delivered shuffled and partly duplicated, with one copy each and few reconciles', async () => {
+    const { name, clusterArn, rule } = fleet(10);
+    const ctx = context(rule);
+    const { events, reconciles } = pipeline(clusterArn, rule, ctx);
+    events.send(JSON.stringify({ kind: 'sweep', rule: rule.name }));
+    await quiesce(events);
+    expect(copiesByInstance(name, rule).size).toBe(10);
+
+    events.hold();
+    const added = Array.from({ length: 200 }, () => addInstance(name));
+    await emulator.admin.settle();
+    const random = seededRandom(5);
+    const released = events.release({ shuffle: shuffle(random), duplicate: () => random() < 0.2 });
+    expect(released).toBe(200);
+    emulator.calls.reset();
+    const reconcilesBefore = reconciles.length;
+    await quiesce(events);
+
+    const copies = copiesByInstance(name, rule);
+    expect(copies.size).toBe(210);
+    expect([...copies.values()].every((list) => list.length === 1)).toBe(true);
+    expect(added.every((arn) => copies.has(arn))).toBe(true);
+    // Zero duplicates: every copy ever started is still running.
+    expect(emulator.admin.listTasks(name, { startedBy: daemonKey(rule) })).toHaveLength(210);
+    // Our own 200 starts caused 200 resource-change events; none of them set off a reconcile.
+    const scaleOutReconciles = reconciles.length - reconcilesBefore;
+    expect(scaleOutReconciles).toBeGreaterThanOrEqual(1);
+    expect(scaleOutReconciles).toBeLessThanOrEqual(5);
+    expect(events.stats.batches).toBeGreaterThan(20);
+    expect(emulator.calls.count('StartTask')).toBe(20);
+    expect(emulator.calls.total()).toBeLessThan(60 * scaleOutReconciles);
+    expect(ctx.publisher.events.filter((e) => e.detailType === 'Daemon Reconciled').length).toBeGreaterThanOrEqual(1);
+    expect(ctx.metrics.last('Desired')).toBe(210);
+  });
+
+  it('replaces a copy that died, and reports nothing for its own starts', async () => {
+    const { name, clusterArn, rule } = fleet(3);
+    const ctx = context(rule);
+    const { events, reconciles } = pipeline(clusterArn, rule, ctx);
+    events.send(JSON.stringify({ kind: 'sweep', rule: rule.name }));
+    await quiesce(events);
+    const [victim] = [...copiesByInstance(name, rule).values()].map((list) => list[0]!);
+
+    reconciles.length = 0;
+    emulator.admin.stopTask(victim!, 'Essential container in task exited');
+    await quiesce(events);
+
+    expect(reconciles).toEqual([`copy ${victim} stopped`]);
+    const copies = copiesByInstance(name, rule);
+    expect(copies.size).toBe(3);
+    expect([...copies.values()].flat()).not.toContain(victim);
+  });
+
+  it('drops malformed and foreign messages without failing the batch', async () => {
+    const { clusterArn, rule } = fleet(2);
+    const ctx = context(rule);
+    const { events, reconciles } = pipeline(clusterArn, rule, ctx);
+    events.send('{not json');
+    events.send(JSON.stringify({ source: 'aws.ec2', 'detail-type': 'EC2 Instance State-change Notification', detail: {} }));
+    events.send(JSON.stringify({ source: 'aws.ecs', 'detail-type': 'ECS Task State Change', detail: { taskArn: 42 } }));
+    events.send(JSON.stringify({ kind: 'sweep', rule: rule.name }));
+    await quiesce(events);
+
+    expect(events.stats.failedBatches).toBe(0);
+    expect(events.queue.deadLetters).toEqual([]);
+    expect(reconciles).toEqual(['periodic sweep']);
+  });
+
+  it('retries a reconcile that fails and ends in the dead-letter queue, never vanishing', async () => {
+    const { clusterArn, rule } = fleet(2);
+    const ctx = context(rule, 2);
+    const { events } = pipeline(clusterArn, rule, ctx);
+    const remove = emulator.failCalls({ operation: 'ListContainerInstances', status: 500 });
+    try {
+      events.send(JSON.stringify({ kind: 'sweep', rule: rule.name }));
+      await quiesce(events);
+    } finally {
+      remove();
+    }
+    // Three receives (maxReceiveCount), then the whole batch, the sweep among it, is in the DLQ.
+    expect(events.stats.failedBatches).toBe(3);
+    expect(events.queue.deadLetters.map((m) => JSON.parse(m.body))).toContainEqual({ kind: 'sweep', rule: rule.name });
+    expect(events.queue.depth).toBe(0);
+  });
+
+  it('reports instances that cannot take a copy, naming each and the reason', async () => {
+    const { name, clusterArn, rule } = fleet(1);
+    const small = addInstance(name, { cpu: 64, memory: 4096 });
+    const ctx = context(rule);
+    const { events } = pipeline(clusterArn, rule, ctx);
+    events.send(JSON.stringify({ kind: 'sweep', rule: rule.name }));
+    await quiesce(events);
+
+    const failed = ctx.publisher.events.find((e) => e.detailType === 'Daemon Placement Failed');
+    expect(failed?.detail).toEqual({ rule: rule.name, cluster: clusterArn, instances: [expect.objectContaining({ containerInstanceArn: small, reason: 'RESOURCE:CPU' })] });
+    expect(ctx.metrics.last('FailedToPlace')).toBe(1);
+  });
+
+  it('two invocations at once (serialization failed): duplicates may start, the next reconcile keeps the oldest', async () => {
+    const { name, rule } = fleet(6, { taskDefinition: 'log-shipper' });
+    const sweep = [{ messageId: 'a', body: JSON.stringify({ kind: 'sweep', rule: rule.name }) }];
+    // Hold each invocation's StartTask until both have reached it: both decided from the same state.
+    const first = context(rule);
+    const second = context(rule);
+    let arrived = 0;
+    let bothArrived: () => void = () => undefined;
+    const barrier = new Promise<void>((resolve) => (bothArrived = resolve));
+    for (const ctx of [first, second]) {
+      ctx.ecs.middlewareStack.add(
+        (next, { commandName }) => async (args) => {
+          if (commandName === 'StartTaskCommand') {
+            arrived += 1;
+            if (arrived === 2) bothArrived();
+            await barrier;
+          }
+          return next(args);
+        },
+        { step: 'initialize', name: 'raceBarrier' },
+      );
+    }
+    await Promise.all([handleDaemonBatch(sweep, first), handleDaemonBatch(sweep, second)]);
+    await emulator.admin.settle();
+
+    const before = copiesByInstance(name, rule);
+    const duplicated = [...before.entries()].filter(([, list]) => list.length > 1);
+    // Both read the cluster before either started anything, so both started a copy everywhere.
+    // (A daemon with a static host port, like node-exporter, is protected by ECS itself: the
+    // second copy would fail with RESOURCE:PORTS.)
+    expect(duplicated.length).toBe(6);
+    const oldest = new Map(
+      duplicated.map(([instance, list]) => [
+        instance,
+        [...list].sort((a, b) => emulator.admin.describeTask(a).createdAt.getTime() - emulator.admin.describeTask(b).createdAt.getTime() || a.localeCompare(b))[0],
+      ]),
+    );
+
+    await handleDaemonBatch(sweep, context(rule));
+    await emulator.admin.settle();
+
+    const after = copiesByInstance(name, rule);
+    expect(after.size).toBe(6);
+    for (const [instance, list] of after) expect(list).toEqual([oldest.get(instance)]);
+    expect(copiesByInstance(name, rule, 'STOPPED').size).toBe(6);
+  });
+});

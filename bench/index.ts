@@ -2,10 +2,12 @@
  * `npm run --silent bench -- <name> [flags]`: runs one benchmark and prints its figures, the
  * last line being one JSON object for scripts to read.
  */
+import { daemonBench } from './daemon.js';
 import { placementBench } from './placement.js';
 import { snapshotBench } from './snapshot.js';
 
 const benches: Record<string, (args: string[]) => Promise<object>> = {
+  daemon: daemonBench,
   placement: placementBench,
   snapshot: snapshotBench,
 };

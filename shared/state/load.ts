@@ -127,7 +127,8 @@ class ClusterReader {
     const filter: Partial<ListTasksCommandInput> =
       scope.kind === 'startedBy' ? { startedBy: scope.startedBy } : scope.kind === 'family' ? { family: scope.family } : {};
     const lists = [this.listTasks(filter, '')];
-    if (scope.kind === 'family' && scope.includeStopped) lists.push(this.listTasks({ ...filter, desiredStatus: 'STOPPED' }, ' (STOPPED)'));
+    const stoppedFamily = scope.kind === 'family' && scope.includeStopped ? scope.family : scope.kind === 'all' ? scope.stoppedFamily : undefined;
+    if (stoppedFamily) lists.push(this.listTasks({ family: stoppedFamily, desiredStatus: 'STOPPED' }, ' (STOPPED)'));
     return (await Promise.all(lists)).flat();
   }
 

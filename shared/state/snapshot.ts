@@ -1,4 +1,5 @@
 import type { Database, SqlValue, Statement } from 'sql.js';
+import { LIVE_SQL } from './liveness.js';
 import { SCHEMA } from './schema.js';
 import { sqlite } from './sqlite.js';
 import type { ClusterInfo, ContainerInstance, Requirements, Task, TaskDefinitionInfo, TaskScope } from './types.js';
@@ -11,6 +12,8 @@ export interface TaskFilter {
   startedByPrefix?: string;
   family?: string;
   containerInstanceArn?: string;
+  /** Only tasks that are going or about to (see isLive). */
+  live?: boolean;
 }
 
 /**
@@ -98,6 +101,7 @@ export class Snapshot {
       clauses.push('container_instance_arn = ?');
       params.push(filter.containerInstanceArn);
     }
+    if (filter.live) clauses.push(LIVE_SQL);
     const where = clauses.length > 0 ? `WHERE ${clauses.join(' AND ')}` : '';
     return this.query<{ arn: string }>(`SELECT arn FROM tasks ${where} ORDER BY created_at, arn`, params).map(
       (row) => this.tasksByArn.get(row.arn)!,

@@ -89,7 +89,8 @@ export interface ClusterInfo {
  */
 export type TaskScope =
   | { kind: 'none' }
-  | { kind: 'all' }
+  /** Every RUNNING-desired task; with `stoppedFamily`, also that family's STOPPED ones. */
+  | { kind: 'all'; stoppedFamily?: string }
   | { kind: 'startedBy'; startedBy: string }
   /**
    * Tasks of a family. With `includeStopped`, also the ones ECS still lists as STOPPED (for about

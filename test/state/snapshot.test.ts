@@ -65,7 +65,12 @@ describe('Snapshot tasks and SQL', () => {
     expect(ids(snapshot.tasks({ startedByPrefix: 'cron/nightly_' }))).toEqual(['t3']);
     expect(ids(snapshot.tasks({ family: 'batch' }))).toEqual(['t2']);
     expect(ids(snapshot.tasks({ containerInstanceArn: a }))).toEqual(['t1']);
-    expect(snapshot.tasks()).toHaveLength(4);
+    snapshot.putTasks([
+      taskFixture('stopping', { desiredStatus: 'STOPPED', lastStatus: 'RUNNING' }),
+      taskFixture('deprovisioning', { lastStatus: 'DEPROVISIONING' }),
+    ]);
+    expect(ids(snapshot.tasks({ live: true }))).toEqual(['t1', 't2', 't3', 't4']);
+    expect(snapshot.tasks()).toHaveLength(6);
   });
 
   it('answers SQL with bound parameters', async () => {

@@ -2,6 +2,7 @@ import { compileConstraints } from '../../placement/constraints.js';
 import { instanceFacts, taskGroupsByInstance } from '../../placement/facts.js';
 import { capacityOf, capacityRejection } from '../../placement/feasibility.js';
 import type { RejectionReason } from '../../placement/types.js';
+import { isLive } from '../../state/liveness.js';
 import type { Snapshot } from '../../state/snapshot.js';
 import type { ContainerInstance, Task, TaskDefinitionInfo } from '../../state/types.js';
 import type { Launch, Plan, PlannedStart, PlannedStop } from '../plan.js';
@@ -28,9 +29,6 @@ export interface Coverage {
 export interface DaemonPlan extends Plan {
   coverage: Coverage;
 }
-
-/** Task states after which a copy no longer counts: it is on its way out. */
-const LEAVING = new Set(['DEACTIVATING', 'STOPPING', 'DEPROVISIONING', 'STOPPED']);
 
 /**
  * A daemon rule as a pure function: from the cluster as it is to the starts and stops that make
@@ -95,10 +93,6 @@ export function reconcileDaemon(snapshot: Snapshot, rule: DaemonRule, target: Ta
     stops.push({ taskArn: copy.arn, reason: `daemon ${rule.name}: replacing ${revisionOf(copy)} with ${target.family}:${target.revision}` });
   }
   return { starts, stops, coverage };
-}
-
-function isLive(task: Task): boolean {
-  return task.desiredStatus === 'RUNNING' && !LEAVING.has(task.lastStatus);
 }
 
 /** Copies per instance, the one to keep first: running before pending, then the oldest. */

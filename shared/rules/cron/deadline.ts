@@ -1,0 +1,17 @@
+import type { CronRule } from './rule.js';
+
+export const DEFAULT_STARTING_DEADLINE_SECONDS = 300;
+
+/**
+ * The last instant a slot may still start; a start at exactly this instant is in time. Capacity
+ * retries stop here too.
+ *
+ * With a flexible time window, EventBridge Scheduler invokes anywhere in the window after the
+ * scheduled time and still reports the scheduled time, so the deadline counts from the window's
+ * end: otherwise a 15-minute window and the default 5-minute deadline would skip most slots.
+ */
+export function startingDeadline(rule: CronRule, slot: Date): Date {
+  const windowSeconds = (rule.flexibleWindowMinutes ?? 0) * 60;
+  const deadlineSeconds = rule.startingDeadlineSeconds ?? DEFAULT_STARTING_DEADLINE_SECONDS;
+  return new Date(slot.getTime() + (windowSeconds + deadlineSeconds) * 1000);
+}

@@ -1,0 +1,67 @@
+import { place } from '../../placement/placer.js';
+import { seededRandom, seedFrom } from '../../placement/random.js';
+import type { PlacementResult, PlacementStrategy } from '../../placement/types.js';
+import type { Snapshot } from '../../state/snapshot.js';
+import type { Task, TaskDefinitionInfo } from '../../state/types.js';
+import type { Launch, PlannedStart, Replacement } from '../plan.js';
+import { scheduledOverrides } from './overrides.js';
+import { cronRulePrefix, cronSlotKey, type CronRule } from './rule.js';
+
+/** ECS's RunTask places at random unless told otherwise; a cron rule does the same. */
+const DEFAULT_STRATEGY: readonly PlacementStrategy[] = [{ type: 'random' }];
+
+export interface PlacedCopies {
+  starts: PlannedStart[];
+  result: PlacementResult;
+}
+
+/**
+ * Places `missing` copies of the slot's run and turns each into a start.
+ *
+ * - group is the slot key: ECS's distinctInstance keeps the tasks of one group apart, and the
+ *   copies of one run are what a user means to keep apart. A rule-wide group would also make an
+ *   ended run (the snapshot holds STOPPED tasks for an hour) block its instance for every later
+ *   slot. Another rule can still steer clear of all runs with `task:group =~ cron/<name>/.*`.
+ * - peers are the runs that will be going (the caller leaves out those it is stopping), so spread
+ *   balances the rule's concurrent work and the slot's copies already started.
+ * - random is seeded by the slot key: planning the same slot on the same snapshot twice gives
+ *   the same instances, so a plan can be reproduced and explained.
+ */
+export function placeCopies(
+  snapshot: Snapshot,
+  rule: CronRule,
+  target: TaskDefinitionInfo,
+  slot: Date,
+  missing: number,
+  peers: readonly Task[],
+): PlacedCopies {
+  const key = cronSlotKey(rule, slot);
+  const placement: Replacement = {
+    constraints: rule.placement?.constraints ?? [],
+    strategy: rule.placement?.strategy ?? DEFAULT_STRATEGY,
+    peers: { startedByPrefix: cronRulePrefix(rule), live: true },
+  };
+  const result = place(snapshot, {
+    requirements: target.requirements,
+    count: missing,
+    constraints: placement.constraints,
+    strategy: placement.strategy,
+    group: key,
+    peers,
+    random: seededRandom(seedFrom(key)),
+  });
+  const launch: Launch = {
+    taskDefinitionArn: target.arn,
+    startedBy: key,
+    group: key,
+    tags: rule.tags,
+    overrides: scheduledOverrides(rule, target, slot),
+  };
+  const starts = result.placements.map((instance) => ({
+    launch,
+    containerInstanceArn: instance.arn,
+    reason: `cron ${rule.name}: run for slot ${slot.toISOString()} on ${instance.ec2InstanceId}`,
+    placement,
+  }));
+  return { starts, result };
+}

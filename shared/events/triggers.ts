@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ecsEventSchema, type EcsEvent } from './ecs-events.js';
 
 /** The periodic full sweep, sent by a schedule into the same queue as the ECS events. */
-export const sweepSchema = z.strictObject({ kind: z.literal('sweep'), rule: z.string() });
+export const sweepSchema = z.strictObject({ kind: z.literal('sweep'), rule: z.string(), at: z.string().optional() });
 export type Sweep = z.infer<typeof sweepSchema>;
 
 /** What can wake a daemon rule: an ECS event about its cluster, or its sweep. */

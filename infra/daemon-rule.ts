@@ -1,0 +1,105 @@
+import { Duration } from 'aws-cdk-lib';
+import { EventField, Rule, RuleTargetInput, Schedule, type IEventBus } from 'aws-cdk-lib/aws-events';
+import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { instanceEventsPattern, stoppedCopiesPattern } from '../shared/events/patterns.js';
+import { daemonKey, type DaemonRule } from '../shared/rules/daemon/rule.js';
+import { clusterArn, grantEcsAccess } from './ecs-permissions.js';
+import { SchedulerFunction } from './scheduler-function.js';
+
+export interface DaemonRuleSchedulerProps {
+  rule: DaemonRule;
+  /** The task definition's family, for StartTask permissions (the rule may name family:revision or an ARN). */
+  family: string;
+  /** Roles the task definition names (task and execution role): StartTask passes them to ECS. Default none. */
+  passRoleArns?: readonly string[];
+  /** Where results are published. */
+  eventBus: IEventBus;
+  /** Default one month. */
+  logRetention?: RetentionDays;
+  /** Default off. */
+  tracing?: boolean;
+  /** Default 512 MiB. */
+  memorySize?: number;
+}
+
+/** A reconcile of a large cluster under throttling takes seconds; a minute leaves room. */
+const RECONCILE_TIMEOUT = Duration.minutes(1);
+/** Receives before a batch goes to the dead-letter queue. */
+const MAX_RECEIVES = 3;
+
+/**
+ * One daemon rule, deployed: the cluster's container-instance events and the rule's stopped
+ * copies (EventBridge rules filtered to the cluster), plus a periodic sweep, all go into one SQS
+ * FIFO queue with the cluster as message group, so the rule's reconciles run one at a time and a
+ * burst of events collapses into a few; a Lambda drains it; failed batches end in a dead-letter
+ * queue. The function may read the cluster, start only the rule's family there, stop tasks only
+ * there, and publish results only to the given bus.
+ */
+export class DaemonRuleScheduler extends Construct {
+  readonly queue: Queue;
+  readonly deadLetterQueue: Queue;
+  readonly function: SchedulerFunction;
+
+  constructor(scope: Construct, id: string, props: DaemonRuleSchedulerProps) {
+    super(scope, id);
+    const { rule } = props;
+    const cluster = clusterArn(this, rule.cluster);
+    const key = daemonKey(rule);
+
+    this.deadLetterQueue = new Queue(this, 'DeadLetters', {
+      fifo: true,
+      retentionPeriod: Duration.days(14),
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+    });
+    this.queue = new Queue(this, 'Triggers', {
+      fifo: true,
+      // EventBridge may deliver an event twice; identical bodies within 5 minutes are dropped.
+      contentBasedDeduplication: true,
+      // AWS's guidance for Lambda event sources: at least six times the function timeout.
+      visibilityTimeout: Duration.seconds(RECONCILE_TIMEOUT.toSeconds() * 6),
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: MAX_RECEIVES },
+    });
+
+    const toQueue = (message?: RuleTargetInput) => new SqsQueue(this.queue, { messageGroupId: cluster, message });
+    new Rule(this, 'InstanceEvents', {
+      description: `Container instance changes in ${rule.cluster}, for daemon ${rule.name}`,
+      eventPattern: instanceEventsPattern(cluster) as never,
+      targets: [toQueue()],
+    });
+    new Rule(this, 'StoppedCopies', {
+      description: `Stopped copies of daemon ${rule.name}`,
+      eventPattern: stoppedCopiesPattern(cluster, key) as never,
+      targets: [toQueue()],
+    });
+    new Rule(this, 'Sweep', {
+      description: `Full reconcile of daemon ${rule.name}, whatever the events said`,
+      schedule: Schedule.rate(Duration.minutes(rule.sweepIntervalMinutes ?? 5)),
+      // The time makes each sweep's body unique, so FIFO deduplication never drops one.
+      targets: [toQueue(RuleTargetInput.fromObject({ kind: 'sweep', rule: rule.name, at: EventField.time }))],
+    });
+
+    this.function = new SchedulerFunction(this, 'Reconcile', {
+      handler: 'daemon.ts',
+      timeout: RECONCILE_TIMEOUT,
+      memorySize: props.memorySize,
+      logRetention: props.logRetention,
+      tracing: props.tracing,
+      environment: {
+        DAEMON_RULE: JSON.stringify(rule),
+        EVENT_BUS_NAME: props.eventBus.eventBusName,
+        POWERTOOLS_SERVICE_NAME: 'ecs-schedulers',
+        POWERTOOLS_METRICS_NAMESPACE: 'EcsSchedulers',
+      },
+    });
+    this.function.addEventSource(new SqsEventSource(this.queue, { batchSize: 10 }));
+    props.eventBus.grantPutEventsTo(this.function);
+    grantEcsAccess(this, this.function, { cluster: rule.cluster, family: props.family, passRoleArns: props.passRoleArns ?? [] });
+  }
+}

@@ -1,0 +1,68 @@
+import { ArnFormat, Stack } from 'aws-cdk-lib';
+import { Effect, PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
+import type { Construct } from 'constructs';
+
+export interface EcsAccess {
+  /** Cluster name the rule works on. */
+  cluster: string;
+  /** Task definition family the rule starts. */
+  family: string;
+  /** Roles the task definition names (task role, execution role), which StartTask passes on. */
+  passRoleArns: readonly string[];
+}
+
+export function clusterArn(scope: Construct, cluster: string): string {
+  return Stack.of(scope).formatArn({ service: 'ecs', resource: 'cluster', resourceName: cluster });
+}
+
+/**
+ * The least a rule needs from ECS, statement by statement: reads conditioned to its cluster,
+ * StartTask only for its family and only in its cluster, StopTask and tagging only for tasks in
+ * its cluster, PassRole only for its task definition's roles and only to ECS tasks.
+ */
+export function grantEcsAccess(scope: Construct, grantee: IGrantable, access: EcsAccess): void {
+  const stack = Stack.of(scope);
+  const cluster = clusterArn(scope, access.cluster);
+  const inCluster = { ArnEquals: { 'ecs:cluster': cluster } };
+  const arn = (resource: string, resourceName: string) =>
+    stack.formatArn({ service: 'ecs', resource, resourceName, arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
+  const tasks = arn('task', `${access.cluster}/*`);
+  const instances = arn('container-instance', `${access.cluster}/*`);
+
+  const statements = [
+    new PolicyStatement({ sid: 'ReadCluster', actions: ['ecs:DescribeClusters', 'ecs:ListContainerInstances'], resources: [cluster] }),
+    new PolicyStatement({ sid: 'ReadInstances', actions: ['ecs:DescribeContainerInstances'], resources: [instances], conditions: inCluster }),
+    // ListTasks is authorized against the cluster condition; without a containerInstance filter
+    // there is no instance ARN to name.
+    new PolicyStatement({ sid: 'ListTasks', actions: ['ecs:ListTasks'], resources: ['*'], conditions: inCluster }),
+    new PolicyStatement({ sid: 'ReadTasks', actions: ['ecs:DescribeTasks'], resources: [tasks], conditions: inCluster }),
+    // DescribeTaskDefinition supports no resource-level permissions.
+    new PolicyStatement({ sid: 'ReadTaskDefinitions', actions: ['ecs:DescribeTaskDefinition'], resources: ['*'] }),
+    new PolicyStatement({
+      sid: 'StartFamily',
+      actions: ['ecs:StartTask'],
+      resources: [stack.formatArn({ service: 'ecs', resource: 'task-definition', resourceName: `${access.family}:*` })],
+      conditions: inCluster,
+    }),
+    new PolicyStatement({ sid: 'StopTasks', actions: ['ecs:StopTask'], resources: [tasks], conditions: inCluster }),
+    // Tags given to StartTask are written by ecs:TagResource, allowed only as part of StartTask.
+    new PolicyStatement({
+      sid: 'TagStartedTasks',
+      actions: ['ecs:TagResource'],
+      resources: [tasks],
+      conditions: { StringEquals: { 'ecs:CreateAction': 'StartTask' } },
+    }),
+  ];
+  if (access.passRoleArns.length > 0) {
+    statements.push(
+      new PolicyStatement({
+        sid: 'PassTaskRoles',
+        effect: Effect.ALLOW,
+        actions: ['iam:PassRole'],
+        resources: [...access.passRoleArns],
+        conditions: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
+      }),
+    );
+  }
+  for (const statement of statements) grantee.grantPrincipal.addToPrincipalPolicy(statement);
+}

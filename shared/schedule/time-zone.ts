@@ -15,7 +15,10 @@ const IANA_SPELLING = /^[A-Z][A-Za-z0-9_+-]*(?:\/[A-Z][A-Za-z0-9_+-]*)*$/;
  */
 export function checkTimeZone(timeZone: string, expression: string): void {
   const resolved = resolveTimeZone(timeZone);
-  if (resolved !== undefined && IANA_SPELLING.test(timeZone)) return;
+  // ICU resolves a miscapitalised canonical name (America/New_york) to the real one; an alias
+  // (US/Eastern) resolves to a different name altogether, and is fine as written.
+  const miscapitalised = resolved !== undefined && resolved !== timeZone && resolved.toLowerCase() === timeZone.toLowerCase();
+  if (resolved !== undefined && IANA_SPELLING.test(timeZone) && !miscapitalised) return;
   if (resolved !== undefined && IANA_SPELLING.test(resolved)) {
     throw new ScheduleError(`Time zone "${timeZone}" must be written as ${resolved}`, expression, 'timeZone');
   }

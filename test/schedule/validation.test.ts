@@ -76,6 +76,7 @@ const badZones: [string, string][] = [
   ['', 'Unknown time zone "": use an IANA name such as America/New_York'],
   ['america/new_york', 'Time zone "america/new_york" must be written as America/New_York'],
   ['us/eastern', 'Time zone "us/eastern" must be written as America/New_York'],
+  ['America/New_york', 'Time zone "America/New_york" must be written as America/New_York'],
 ];
 
 function thrown(run: () => unknown): ScheduleError {

@@ -1,0 +1,73 @@
+import { z } from 'zod';
+import { CRON_NAME_PATTERN, type CronRule } from '../rules/cron/rule.js';
+import { parseSchedule, ScheduleError } from '../schedule/index.js';
+import { CLUSTER_REFERENCE } from './clusters.js';
+import { matching, text, wholeNumber } from './fields.js';
+import { overridesSchema } from './overrides.js';
+import { placementSchema } from './placement.js';
+import { isRecord } from './records.js';
+import type { Assert, SameKeys } from './same-keys.js';
+import { tagsSchema } from './tags.js';
+import { taskDefinitionSchema } from './task-definition.js';
+
+/**
+ * Copies per slot. A slot's copies all start in one invocation, 10 instances per StartTask, from
+ * the account's write burst of 100 calls that every scheduler shares; a fan-out wider than 100
+ * belongs in an ECS service or AWS Batch.
+ */
+const MAX_COUNT = 100;
+
+/**
+ * Under an hour: a slot that already ran is recognized by its STOPPED task, which ECS lists for
+ * only about an hour. At least 10 s: an invocation begins a little after its slot (delivery, a cold
+ * start), and a tighter deadline would skip healthy slots.
+ */
+const startingDeadlineSchema = wholeNumber(
+  10,
+  3540,
+  ' (under an hour: ECS lists a STOPPED task for only about an hour, and that is how a slot that already ran is recognized)',
+);
+
+export const cronRuleSchema = z
+  .strictObject({
+    name: matching(
+      CRON_NAME_PATTERN,
+      "1-23 letters, digits, - or _ (it becomes part of each run's startedBy, which ECS limits to 36 characters)",
+    ),
+    cluster: text(CLUSTER_REFERENCE),
+    taskDefinition: taskDefinitionSchema,
+    schedule: text('a schedule expression: cron(...), rate(...) or at(...)'),
+    timeZone: text('an IANA time zone name such as America/New_York').optional(),
+    flexibleWindowMinutes: wholeNumber(1, 1440).optional(),
+    count: wholeNumber(1, MAX_COUNT).optional(),
+    placement: placementSchema.optional(),
+    overlapPolicy: z.enum(['Allow', 'Forbid', 'Replace']).optional(),
+    startingDeadlineSeconds: startingDeadlineSchema.optional(),
+    maxRunSeconds: wholeNumber(1).optional(),
+    retryOnCapacity: z.boolean().optional(),
+    suspend: z.boolean().optional(),
+    overrides: overridesSchema.optional(),
+    tags: tagsSchema.optional(),
+  })
+  // The schedule is read in its time zone, so it is checked on the rule, and even when other
+  // fields of the rule are wrong: every error is reported at once.
+  .superRefine(scheduleProblem, { when: (payload) => hasSchedule(payload.value) });
+
+type _CronFields = Assert<SameKeys<z.output<typeof cronRuleSchema>, CronRule>>;
+
+function hasSchedule(rule: unknown): rule is Record<string, unknown> & { schedule: string } {
+  return isRecord(rule) && typeof rule.schedule === 'string';
+}
+
+/** A timeZone of the wrong type has its own error; the schedule is then read in UTC. */
+function scheduleProblem(rule: unknown, context: z.RefinementCtx): void {
+  if (!hasSchedule(rule)) return;
+  const timeZone = typeof rule.timeZone === 'string' ? rule.timeZone : undefined;
+  try {
+    parseSchedule(rule.schedule, timeZone);
+  } catch (error) {
+    if (!(error instanceof ScheduleError)) throw error;
+    const field = error.field === 'timeZone' ? 'timeZone' : 'schedule';
+    context.addIssue({ code: 'custom', message: error.message, path: [field], input: rule[field] });
+  }
+}

@@ -1,0 +1,41 @@
+import { z } from 'zod';
+import { ExpressionSyntaxError, parseExpression } from '../placement/expression/index.js';
+import { strategyProblems } from '../placement/strategies/index.js';
+import { text } from './fields.js';
+
+/**
+ * A cluster query language expression, parsed now so a typo fails the deploy rather than every
+ * placement. The parser's message gives the position and what it expected there.
+ */
+export const expressionSchema = z.string().superRefine((expression, context) => {
+  try {
+    parseExpression(expression);
+  } catch (error) {
+    if (!(error instanceof ExpressionSyntaxError)) throw error;
+    context.addIssue({ code: 'custom', message: error.message, input: expression });
+  }
+});
+
+const constraintSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('memberOf'), expression: expressionSchema }),
+  z.strictObject({ type: z.literal('distinctInstance') }),
+]);
+
+const strategySchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('random') }),
+  z.strictObject({ type: z.literal('binpack'), field: z.enum(['cpu', 'memory']) }),
+  z.strictObject({ type: z.literal('spread'), field: text('"instanceId", "host" or "attribute:NAME"') }),
+]);
+
+/**
+ * The chain as a whole (its length, each spread field) is judged by the placement engine's own
+ * check, once every strategy in it has the right shape.
+ */
+const strategyChainSchema = z.array(strategySchema).superRefine((chain, context) => {
+  for (const message of strategyProblems(chain)) context.addIssue({ code: 'custom', message, input: chain });
+});
+
+export const placementSchema = z.strictObject({
+  constraints: z.array(constraintSchema).optional(),
+  strategy: strategyChainSchema.optional(),
+});

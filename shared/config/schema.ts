@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { clustersSchema } from './clusters.js';
+import { cronRuleSchema } from './cron.js';
+import { daemonRuleSchema } from './daemon.js';
+import { matching } from './fields.js';
+import { referenceProblems } from './references.js';
+import type { Assert, SameKeys } from './same-keys.js';
+import type { SchedulerConfig } from './types.js';
+
+/** Region codes as AWS writes them: us-east-1, us-gov-west-1, ap-southeast-7. */
+const REGION = /^[a-z]+(-[a-z]+)+-[0-9]+$/;
+/** PutEvents' EventBusName: a bus name, or the bus's ARN. */
+const EVENT_BUS = /^(arn:aws[a-z-]*:events:[a-z0-9-]+:[0-9]{12}:event-bus\/)?[A-Za-z0-9/._-]{1,256}$/;
+
+/**
+ * The whole config. Parse it through `validateConfig` (or `loadConfig`) for messages that name
+ * the rule and the field; parsed alone, zod's default wording describes wrong types.
+ */
+export const schedulerConfigSchema = z
+  .strictObject({
+    region: matching(REGION, 'an AWS Region code such as us-east-1').optional(),
+    eventBusName: matching(EVENT_BUS, 'an event bus name (1-256 letters, digits, . - _ or /) or an event bus ARN').optional(),
+    clusters: clustersSchema,
+    daemons: z.array(daemonRuleSchema).optional(),
+    crons: z.array(cronRuleSchema).optional(),
+  })
+  // Runs despite errors elsewhere (`when`), so cross-rule problems are reported with the rest.
+  .superRefine(
+    (config, context) => {
+      for (const { path, message, input } of referenceProblems(config)) context.addIssue({ code: 'custom', path, message, input });
+    },
+    { when: () => true },
+  );
+
+type _ConfigFields = Assert<SameKeys<z.output<typeof schedulerConfigSchema>, SchedulerConfig>>;

@@ -1,10 +1,12 @@
 import { z } from 'zod';
+import { DEFAULT_STARTING_DEADLINE_SECONDS } from '../rules/cron/deadline.js';
 import { CRON_NAME_PATTERN, type CronRule } from '../rules/cron/rule.js';
 import { parseSchedule, ScheduleError } from '../schedule/index.js';
 import { CLUSTER_REFERENCE } from './clusters.js';
 import { matching, text, wholeNumber } from './fields.js';
 import { overridesSchema } from './overrides.js';
 import { placementSchema } from './placement.js';
+import { passRolesSchema } from './roles.js';
 import { isRecord } from './records.js';
 import type { Assert, SameKeys } from './same-keys.js';
 import { tagsSchema } from './tags.js';
@@ -46,12 +48,14 @@ export const cronRuleSchema = z
     maxRunSeconds: wholeNumber(1).optional(),
     retryOnCapacity: z.boolean().optional(),
     suspend: z.boolean().optional(),
+    passRoles: passRolesSchema.optional(),
     overrides: overridesSchema.optional(),
     tags: tagsSchema.optional(),
   })
   // The schedule is read in its time zone, so it is checked on the rule, and even when other
   // fields of the rule are wrong: every error is reported at once.
-  .superRefine(scheduleProblem, { when: (payload) => hasSchedule(payload.value) });
+  .superRefine(scheduleProblem, { when: (payload) => hasSchedule(payload.value) })
+  .superRefine(deadlineProblem);
 
 type _CronFields = Assert<SameKeys<z.output<typeof cronRuleSchema>, CronRule>>;
 
@@ -60,6 +64,29 @@ function hasSchedule(rule: unknown): rule is Record<string, unknown> & { schedul
 }
 
 /** A timeZone of the wrong type has its own error; the schedule is then read in UTC. */
+/**
+ * The flexible window delays an invocation past its slot, and the starting deadline counts from
+ * the end of that window: together they must stay under the hour in which ECS still lists a
+ * slot's STOPPED copies, or a late re-delivery could run a slot again.
+ */
+function deadlineProblem(rule: { flexibleWindowMinutes?: number; startingDeadlineSeconds?: number }, context: z.RefinementCtx): void {
+  // Each field's own range is checked (and reported) on its own; add them up only when both are sound.
+  if (!wholeIn(rule.flexibleWindowMinutes, 1, 1440) || !wholeIn(rule.startingDeadlineSeconds, 10, 3540)) return;
+  const window = (rule.flexibleWindowMinutes ?? 0) * 60;
+  const deadline = rule.startingDeadlineSeconds ?? DEFAULT_STARTING_DEADLINE_SECONDS;
+  if (window + deadline <= 3540) return;
+  context.addIssue({
+    code: 'custom',
+    path: ['startingDeadlineSeconds'],
+    input: rule.startingDeadlineSeconds,
+    message: `flexibleWindowMinutes (${window / 60} min) plus startingDeadlineSeconds (${deadline} s) must stay under an hour (3540 s in all): ECS lists a STOPPED task for only about an hour, and that is how a slot that already ran is recognized`,
+  });
+}
+
+function wholeIn(value: number | undefined, min: number, max: number): boolean {
+  return value === undefined || (Number.isSafeInteger(value) && value >= min && value <= max);
+}
+
 function scheduleProblem(rule: unknown, context: z.RefinementCtx): void {
   if (!hasSchedule(rule)) return;
   const timeZone = typeof rule.timeZone === 'string' ? rule.timeZone : undefined;

@@ -5,6 +5,7 @@ import { matching, text, wholeNumber } from './fields.js';
 import { mustBe } from './messages.js';
 import { overridesSchema } from './overrides.js';
 import { expressionSchema } from './placement.js';
+import { passRolesSchema } from './roles.js';
 import type { Assert, SameKeys } from './same-keys.js';
 import { tagsSchema } from './tags.js';
 import { taskDefinitionSchema } from './task-definition.js';
@@ -28,6 +29,7 @@ export const daemonRuleSchema = z.strictObject({
   cluster: text(CLUSTER_REFERENCE),
   taskDefinition: taskDefinitionSchema,
   constraint: expressionSchema.optional(),
+  passRoles: passRolesSchema.optional(),
   overrides: overridesSchema.optional(),
   tags: tagsSchema.optional(),
   maxUnavailable: maxUnavailableSchema.optional(),

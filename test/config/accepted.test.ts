@@ -39,7 +39,9 @@ const accepted: [string, unknown][] = [
     }),
   ],
   ['a one-off run in a zone', withCron({ schedule: 'at(2026-12-24T18:00:00)', timeZone: 'Europe/Paris' })],
-  ['deadline limits', withCron({ startingDeadlineSeconds: 3540, flexibleWindowMinutes: 1440, count: 100 })],
+  ['deadline limits', withCron({ startingDeadlineSeconds: 3540, count: 100 })],
+  ['window and deadline adding up to just under an hour', withCron({ flexibleWindowMinutes: 50, startingDeadlineSeconds: 540 })],
+  ['the roles a task definition names', withCron({ passRoles: ['arn:aws:iam::123456789012:role/report-task', 'arn:aws:iam::123456789012:role/ecs/exec'] })],
   ['suspended, no capacity retries', withCron({ suspend: true, retryOnCapacity: false })],
   [
     'every placement form',

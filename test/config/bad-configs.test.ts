@@ -133,6 +133,14 @@ const cases: [string, unknown, string[]][] = [
   ['count as a string', withCron({ count: '2' }), [`${C}: count: must be a whole number from 1 to 100, found "2"`]],
   ['deadline of an hour', withCron({ startingDeadlineSeconds: 3600 }), [`${C}: startingDeadlineSeconds: ${DEADLINE}, found 3600`]],
   ['deadline of 5 s', withCron({ startingDeadlineSeconds: 5 }), [`${C}: startingDeadlineSeconds: ${DEADLINE}, found 5`]],
+  [
+    'flexible window and deadline over an hour together',
+    withCron({ flexibleWindowMinutes: 55, startingDeadlineSeconds: 300 }),
+    [
+      `${C}: startingDeadlineSeconds: flexibleWindowMinutes (55 min) plus startingDeadlineSeconds (300 s) must stay under an hour (3540 s in all): ECS lists a STOPPED task for only about an hour, and that is how a slot that already ran is recognized`,
+    ],
+  ],
+  ['a role that is not an IAM role ARN', withCron({ passRoles: ['report-task'] }), [`${C}: passRoles[0]: must be an IAM role ARN such as arn:aws:iam::123456789012:role/my-task-role, found "report-task"`]],
   ['maxRunSeconds 0', withCron({ maxRunSeconds: 0 }), [`${C}: maxRunSeconds: must be a whole number of 1 or more, found 0`]],
   [
     'flexible window over a day',

@@ -34,6 +34,11 @@ export interface CronRule {
   retryOnCapacity?: boolean;
   /** A suspended rule skips every slot (and reports it). Default false. */
   suspend?: boolean;
+  /**
+   * IAM role ARNs the task definition names (task role, execution role): the function may pass
+   * only these to ECS. Default none, for task definitions without roles.
+   */
+  passRoles?: readonly string[];
   overrides?: TaskOverride;
   tags?: Readonly<Record<string, string>>;
 }

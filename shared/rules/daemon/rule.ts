@@ -9,6 +9,11 @@ export interface DaemonRule {
   taskDefinition: string;
   /** Cluster query language expression selecting the eligible instances; all ACTIVE instances when absent. */
   constraint?: string;
+  /**
+   * IAM role ARNs the task definition names (task role, execution role): the function may pass
+   * only these to ECS. Default none, for task definitions without roles.
+   */
+  passRoles?: readonly string[];
   overrides?: TaskOverride;
   tags?: Readonly<Record<string, string>>;
   /** During a rollout, at most this many eligible instances without a running copy: a count, or a percentage of the eligible instances (rounded up). Default 1. */

@@ -2,17 +2,29 @@ import type { Emulator } from '../../emulator/index.js';
 import { matchesPattern, type EventPattern } from '../../shared/events/patterns.js';
 import { FifoQueue, type FifoQueueOptions, type QueuedMessage } from './fifo-queue.js';
 
-/** What the Lambda's handler does with one batch; a rejection makes the batch come back. */
+/**
+ * What the Lambda's handler does with one batch. A rejection makes the whole batch come back; an
+ * SQS partial batch response (`{ batchItemFailures: [{ itemIdentifier }] }`) makes the messages it
+ * names come back and the rest are deleted; any other answer means the batch was handled.
+ */
 export type BatchHandler = (messages: readonly QueuedMessage[]) => Promise<unknown>;
 
 export interface EventPipelineOptions extends FifoQueueOptions {
   /** The EventBridge rules in front of the queue: an event goes on only if one matches. */
   patterns: readonly EventPattern[];
-  /** The FIFO message group, as the deployed rule target sets it (the cluster). */
-  groupId: string;
+  /**
+   * The FIFO message group of delivered events and of `send` without a group, as the deployed
+   * rule target sets it (a daemon's cluster). A queue fed only by `send(body, group)` needs none.
+   */
+  groupId?: string;
   handler: BatchHandler;
   /** Lambda's SQS batch size; FIFO allows at most 10. Default 10. */
   batchSize?: number;
+  /**
+   * Batches handled at once, each of a different message group, as Lambda scales out over the
+   * groups of a FIFO queue (never two batches of one group). Default: no limit.
+   */
+  concurrency?: number;
 }
 
 export interface PipelineStats {
@@ -22,21 +34,27 @@ export interface PipelineStats {
   deduplicated: number;
   /** Events no pattern matched. */
   filtered: number;
-  /** Handler invocations, and how many of them failed. */
+  /** Handler invocations, and how many of them failed in whole or in part. */
   batches: number;
   failedBatches: number;
+  /** Messages handed back to the queue by a failed batch or a partial batch response. */
+  failedMessages: number;
 }
 
 /**
  * EventBridge rule → SQS FIFO queue → Lambda, on one machine: the same path the deployed suite
- * gives a daemon rule, for tests, benchmarks and local mode. Events can be held and then let go
- * shuffled and duplicated, as EventBridge may deliver them.
+ * gives a daemon rule (events, group = cluster) and a cron rule (EventBridge Scheduler's messages
+ * through `send`, group = rule), for tests, benchmarks and local mode. Events can be held and
+ * then let go shuffled and duplicated, as EventBridge may deliver them.
  */
 export class EventPipeline {
   readonly queue: FifoQueue;
-  readonly stats: PipelineStats = { delivered: 0, deduplicated: 0, filtered: 0, batches: 0, failedBatches: 0 };
+  readonly stats: PipelineStats = { delivered: 0, deduplicated: 0, filtered: 0, batches: 0, failedBatches: 0, failedMessages: 0 };
   private held: unknown[] | undefined;
-  private pumping: Promise<void> | undefined;
+  /** Batches being handled. */
+  private readonly active = new Set<Promise<void>>();
+  /** A pump is due on the next turn of the event loop. */
+  private scheduled = false;
   private unsubscribe: (() => void) | undefined;
 
   constructor(private readonly options: EventPipelineOptions) {
@@ -66,9 +84,10 @@ export class EventPipeline {
     this.send(JSON.stringify(event));
   }
 
-  /** A message straight into the queue (the sweep schedule's target). */
-  send(body: string): void {
-    if (this.queue.send(body, this.options.groupId)) this.stats.delivered += 1;
+  /** A message straight into the queue (a schedule's target), in `groupId` or the pipeline's group. */
+  send(body: string, groupId = this.options.groupId): void {
+    if (groupId === undefined) throw new Error('EventPipeline.send: no message group (pass one, or set groupId)');
+    if (this.queue.send(body, groupId)) this.stats.delivered += 1;
     else this.stats.deduplicated += 1;
     this.pump();
   }
@@ -92,28 +111,62 @@ export class EventPipeline {
 
   /** Resolves once the queue is empty and no batch is being handled. */
   async drain(): Promise<void> {
-    while (this.pumping) await this.pumping;
+    while (this.scheduled || this.active.size > 0) {
+      if (this.active.size > 0) await Promise.race(this.active);
+      else await new Promise((resolve) => setImmediate(resolve));
+    }
   }
 
   private pump(): void {
-    this.pumping ??= this.run().finally(() => {
-      this.pumping = undefined;
-      if (this.queue.depth > 0) this.pump();
+    if (this.scheduled) return;
+    this.scheduled = true;
+    // Let the events of the current turn (a burst) pile up, as they would while Lambda polls.
+    setImmediate(() => {
+      this.scheduled = false;
+      this.fill();
     });
   }
 
-  private async run(): Promise<void> {
-    // Let the events of the current turn (a burst) pile up, as they would while Lambda polls.
-    await new Promise((resolve) => setImmediate(resolve));
-    for (let batch = this.queue.receive(this.options.batchSize ?? 10); batch; batch = this.queue.receive(this.options.batchSize ?? 10)) {
-      this.stats.batches += 1;
-      try {
-        await this.options.handler(batch);
-        this.queue.delete(batch);
-      } catch {
-        this.stats.failedBatches += 1;
-        this.queue.returnToQueue(batch);
-      }
+  /** Starts a batch for every group that has messages and none out, up to the concurrency. */
+  private fill(): void {
+    const limit = this.options.concurrency ?? Infinity;
+    while (this.active.size < limit) {
+      const batch = this.queue.receive(this.options.batchSize ?? 10);
+      if (!batch) return;
+      const handling: Promise<void> = this.handle(batch).finally(() => {
+        this.active.delete(handling);
+        this.fill();
+      });
+      this.active.add(handling);
     }
   }
+
+  private async handle(batch: QueuedMessage[]): Promise<void> {
+    this.stats.batches += 1;
+    let failed: ReadonlySet<string>;
+    try {
+      failed = failedItems(batch, await this.options.handler(batch));
+    } catch {
+      failed = new Set(batch.map((message) => message.messageId));
+    }
+    if (failed.size > 0) {
+      this.stats.failedBatches += 1;
+      this.stats.failedMessages += failed.size;
+    }
+    this.queue.complete(batch, failed);
+  }
+}
+
+/**
+ * The messages a handler's answer reports failed, read as Lambda reads it: no
+ * batchItemFailures, or an empty list, is success; an entry naming no message of the batch fails
+ * the whole batch.
+ */
+function failedItems(batch: readonly QueuedMessage[], answer: unknown): ReadonlySet<string> {
+  const failures = (answer as { batchItemFailures?: unknown } | null | undefined)?.batchItemFailures;
+  if (!Array.isArray(failures)) return new Set();
+  const ids = new Set(batch.map((message) => message.messageId));
+  const named = failures.map((failure) => (failure as { itemIdentifier?: unknown } | null)?.itemIdentifier);
+  if (named.some((id) => typeof id !== 'string' || !ids.has(id))) return ids;
+  return new Set(named as string[]);
 }

@@ -19,8 +19,8 @@ export interface FifoQueueOptions {
 /**
  * An SQS FIFO queue as a Lambda event source sees it: messages of one group are handed out in
  * order and one batch at a time (the next batch of a group waits until the last is done), a
- * failed batch comes back to the head of its group, and a message received too often moves to
- * the dead-letter queue.
+ * failed batch, or the failed messages of a partial batch response, come back to the head of
+ * their group, and a message received too often moves to the dead-letter queue.
  */
 export class FifoQueue {
   readonly deadLetters: QueuedMessage[] = [];
@@ -70,9 +70,18 @@ export class FifoQueue {
 
   /** The batch failed: its messages go back to the head of their group, or to the dead-letter queue. */
   returnToQueue(batch: readonly QueuedMessage[]): void {
+    this.complete(batch, new Set(batch.map((message) => message.messageId)));
+  }
+
+  /**
+   * A partial batch response: the messages named in `failed` go back to the head of their group,
+   * in their order and keeping their receive count (or to the dead-letter queue); the rest are deleted.
+   */
+  complete(batch: readonly QueuedMessage[], failed: ReadonlySet<string>): void {
     this.release(batch);
-    const retry = batch.filter((message) => message.receiveCount < this.maxReceiveCount);
-    this.deadLetters.push(...batch.filter((message) => message.receiveCount >= this.maxReceiveCount));
+    const back = batch.filter((message) => failed.has(message.messageId));
+    const retry = back.filter((message) => message.receiveCount < this.maxReceiveCount);
+    this.deadLetters.push(...back.filter((message) => message.receiveCount >= this.maxReceiveCount));
     if (retry.length === 0) return;
     const groupId = retry[0]!.groupId;
     this.groups.set(groupId, [...retry, ...(this.groups.get(groupId) ?? [])]);

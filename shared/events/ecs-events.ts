@@ -1,4 +1,5 @@
-import { z } from 'zod';
+// zod/mini: the classic API would add about 450 KB to every Lambda bundle.
+import * as z from 'zod/mini';
 
 /**
  * The parts of ECS's EventBridge events a scheduler reads. Events are hints, never facts: a
@@ -6,26 +7,26 @@ import { z } from 'zod';
  * and anything else in the event may vary freely.
  */
 
-const attribute = z.object({ name: z.string(), value: z.string().optional() });
+const attribute = z.object({ name: z.string(), value: z.optional(z.string()) });
 
 const instanceDetail = z.object({
   clusterArn: z.string(),
   containerInstanceArn: z.string(),
-  ec2InstanceId: z.string().optional(),
+  ec2InstanceId: z.optional(z.string()),
   status: z.string(),
   agentConnected: z.boolean(),
-  attributes: z.array(attribute).default([]),
-  version: z.number().int(),
+  attributes: z._default(z.array(attribute), []),
+  version: z.int(),
 });
 
 const taskDetail = z.object({
   clusterArn: z.string(),
   taskArn: z.string(),
-  containerInstanceArn: z.string().optional(),
-  startedBy: z.string().optional(),
+  containerInstanceArn: z.optional(z.string()),
+  startedBy: z.optional(z.string()),
   lastStatus: z.string(),
   desiredStatus: z.string(),
-  version: z.number().int(),
+  version: z.int(),
 });
 
 const envelope = { id: z.string(), source: z.literal('aws.ecs'), time: z.string() };

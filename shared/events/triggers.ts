@@ -1,8 +1,9 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { ecsEventSchema, type EcsEvent } from './ecs-events.js';
+import { describeIssues } from './issues.js';
 
 /** The periodic full sweep, sent by a schedule into the same queue as the ECS events. */
-export const sweepSchema = z.strictObject({ kind: z.literal('sweep'), rule: z.string(), at: z.string().optional() });
+export const sweepSchema = z.strictObject({ kind: z.literal('sweep'), rule: z.string(), at: z.optional(z.string()) });
 export type Sweep = z.infer<typeof sweepSchema>;
 
 /** What can wake a daemon rule: an ECS event about its cluster, or its sweep. */
@@ -31,7 +32,7 @@ export function parseTrigger(body: string): ParsedTrigger {
   return {
     ok: false,
     problem: known
-      ? `malformed "${String(kind['detail-type'])}" event: ${z.prettifyError(event.error).replaceAll('\n', '; ')}`
+      ? `malformed "${String(kind['detail-type'])}" event: ${describeIssues(event.error.issues, json)}`
       : `neither an ECS task or container instance event nor a sweep: ${preview(body)}`,
   };
 }

@@ -59,8 +59,8 @@ describe('parseTrigger', () => {
     ['not JSON', '{oops', 'not JSON: {oops'],
     ['a foreign event', JSON.stringify({ source: 'aws.ec2', 'detail-type': 'EC2 Instance State-change Notification' }), 'neither an ECS task or container instance event nor a sweep'],
     ['a sweep with extra keys', JSON.stringify({ kind: 'sweep', rule: 'x', extra: 1 }), 'neither an ECS task or container instance event nor a sweep'],
-    ['an ECS event missing its version', JSON.stringify(taskEvent({ version: undefined })), 'malformed "ECS Task State Change" event: ✖ Invalid input: expected number, received undefined;   → at detail.version'],
-    ['an ECS event with a wrong type', JSON.stringify(instanceEvent({ agentConnected: 'yes' })), 'malformed "ECS Container Instance State Change" event'],
+    ['an ECS event missing its version', JSON.stringify(taskEvent({ version: undefined })), 'malformed "ECS Task State Change" event: detail.version: expected number, found nothing'],
+    ['an ECS event with a wrong type', JSON.stringify(instanceEvent({ agentConnected: 'yes' })), 'malformed "ECS Container Instance State Change" event: detail.agentConnected: expected boolean, found "yes"'],
   ])('names what is wrong with %s', (_, body, problem) => {
     const parsed = parseTrigger(body);
     expect(parsed.ok).toBe(false);

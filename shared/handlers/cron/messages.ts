@@ -1,0 +1,99 @@
+// zod/mini: the classic API would add about 450 KB to the Lambda bundle.
+import * as z from 'zod/mini';
+import { describeIssues } from '../../events/issues.js';
+import type { CronRule } from '../../rules/cron/rule.js';
+import { parseSchedule, previousSlot } from '../../schedule/index.js';
+
+/**
+ * The messages on a cron rule's FIFO queue (message group: the rule's name). See README.md.
+ * - slot: EventBridge Scheduler's, with <aws.scheduler.scheduled-time> as `slot`;
+ * - run-now: a manual run (the CLI's), its slot being `requestedAt` or the time it is handled;
+ * - overdue: the periodic pass that stops runs past maxRunSeconds.
+ */
+const isoTime = z.iso.datetime({ offset: true, local: false });
+
+const ruleName = z.string().check(z.minLength(1));
+
+export const slotMessageSchema = z.strictObject({ kind: z.literal('slot'), rule: ruleName, slot: isoTime });
+export const runNowMessageSchema = z.strictObject({ kind: z.literal('run-now'), rule: ruleName, requestedAt: z.optional(isoTime) });
+/** `at` (the pass's scheduled time) only makes each pass's body unique for FIFO deduplication. */
+export const overdueMessageSchema = z.strictObject({ kind: z.literal('overdue'), rule: ruleName, at: z.optional(isoTime) });
+export const cronMessageSchema = z.discriminatedUnion('kind', [slotMessageSchema, runNowMessageSchema, overdueMessageSchema]);
+
+export type CronMessage = z.infer<typeof cronMessageSchema>;
+
+/** A message, checked against the rules the function serves, with its times read. */
+export type CronCommand =
+  | { kind: 'slot'; rule: CronRule; slot: Date; trigger: 'schedule' | 'manual' }
+  | { kind: 'overdue'; rule: CronRule };
+
+/** How far ahead of the clock a slot or requestedAt may be: clock skew, nothing more. */
+export const FUTURE_TOLERANCE_MS = 5 * 60_000;
+
+/** A message that can never succeed: it is logged and fails, so SQS moves it to the dead-letter queue. */
+export class CronMessageError extends Error {
+  override readonly name = 'CronMessageError';
+}
+
+/**
+ * Reads one queue message into a command, or throws CronMessageError saying what is wrong: not
+ * JSON, not one of the three kinds (fields are checked strictly), a rule this function does not
+ * serve, a time that is not ISO-8601, more than 5 minutes ahead, or (for cron and at schedules) a
+ * slot that is not one of the schedule's fire times. The last guards once-per-slot: the run's
+ * startedBy is derived from the slot, so a slot off the schedule's grid would be a second run
+ * under another key. rate(...) slots are not checked: their grid starts at the deployed
+ * schedule's start date, which the rule does not carry.
+ */
+export function parseCronMessage(body: string, rules: ReadonlyMap<string, CronRule>, now: Date): CronCommand {
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    throw new CronMessageError(`not JSON: ${preview(body)}`);
+  }
+  const parsed = cronMessageSchema.safeParse(json);
+  if (!parsed.success) {
+    throw new CronMessageError(`not a cron message (slot, run-now or overdue): ${describeIssues(parsed.error.issues, json)}; body: ${preview(body)}`);
+  }
+  const message = parsed.data;
+  const rule = rules.get(message.rule);
+  if (!rule) {
+    const served = [...rules.keys()].join(', ') || 'none';
+    throw new CronMessageError(`unknown rule "${message.rule}": this function serves ${served}`);
+  }
+  switch (message.kind) {
+    case 'overdue':
+      return { kind: 'overdue', rule };
+    case 'slot': {
+      const slot = notTooFarAhead('slot', new Date(message.slot), now);
+      checkOnSchedule(rule, slot);
+      return { kind: 'slot', rule, slot, trigger: 'schedule' };
+    }
+    case 'run-now': {
+      // Whole seconds: the run's startedBy names its slot to the second, and SCHEDULED_TIME should match it.
+      const requested = message.requestedAt === undefined ? now : notTooFarAhead('requestedAt', new Date(message.requestedAt), now);
+      return { kind: 'slot', rule, slot: new Date(Math.floor(requested.getTime() / 1000) * 1000), trigger: 'manual' };
+    }
+  }
+}
+
+function notTooFarAhead(field: string, time: Date, now: Date): Date {
+  if (time.getTime() - now.getTime() > FUTURE_TOLERANCE_MS) {
+    throw new CronMessageError(`${field} ${time.toISOString()} is more than 5 minutes ahead of the clock (${now.toISOString()})`);
+  }
+  return time;
+}
+
+function checkOnSchedule(rule: CronRule, slot: Date): void {
+  const schedule = parseSchedule(rule.schedule, rule.timeZone);
+  if (schedule.kind === 'rate') return;
+  if (previousSlot(schedule, slot)?.getTime() !== slot.getTime()) {
+    throw new CronMessageError(
+      `slot ${slot.toISOString()} is not a fire time of rule ${rule.name}'s schedule ${rule.schedule} (${rule.timeZone ?? 'UTC'}); is the deployed schedule out of date?`,
+    );
+  }
+}
+
+function preview(text: string): string {
+  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
+}

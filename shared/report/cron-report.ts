@@ -1,0 +1,215 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
+import type { FailedAction, StoppedTask } from '../ecs/apply.js';
+import type { RejectionReason } from '../placement/types.js';
+import type { SkipReason } from '../rules/cron/plan-slot.js';
+import type { EventPublisher, ResultEvent } from './publisher.js';
+
+/** Where one copy of a run is: what a person looks for the morning after. */
+export interface Placement {
+  taskArn: string;
+  containerInstanceArn: string | undefined;
+  ec2InstanceId: string | undefined;
+  lastStatus: string;
+}
+
+interface SlotBase {
+  rule: string;
+  clusterArn: string;
+  slot: Date;
+  /** 'schedule' for EventBridge Scheduler's slots, 'manual' for a run-now. */
+  trigger: 'schedule' | 'manual';
+  /** The startedBy of the slot's copies. */
+  startedBy: string;
+  count: number;
+  /** The last instant a copy may start (also where capacity retries end). */
+  deadline: Date;
+  /** Plans tried: 1, plus one per capacity retry. */
+  attempts: number;
+  /** Runs of earlier slots stopped by the Replace overlap policy. */
+  replaced: StoppedTask[];
+  conflicts: number;
+  apiCalls: number;
+  throttles: number;
+}
+
+/**
+ * How one slot ended, for this invocation:
+ * - started: this invocation brought the slot to `count` copies (`copies` lists them all);
+ * - skipped: nothing was started, for `reason` (slot-complete lists the copies that exist);
+ * - failed: the slot still lacks copies and retrying is over (deadline, function time,
+ *   retryOnCapacity false, or an error ECS will repeat); `copies` lists those that did start.
+ */
+export type CronSlotOutcome =
+  | (SlotBase & { status: 'started'; copies: Placement[]; startedNow: number })
+  | (SlotBase & { status: 'skipped'; reason: SkipReason; detail: string; copies: Placement[] })
+  | (SlotBase & {
+      status: 'failed';
+      copies: Placement[];
+      startedNow: number;
+      missing: number;
+      /** Why, in words: what did not fit, what ECS refused, and why retrying stopped. */
+      reasons: string[];
+      /** Instances the placer turned down on the last attempt, per reason. */
+      rejections: Partial<Record<RejectionReason, number>>;
+      /** ECS's refusals and errors on the last attempt. */
+      failures: FailedAction[];
+    });
+
+export interface OverdueStop {
+  taskArn: string;
+  slot: string;
+  containerInstanceArn: string | undefined;
+  ec2InstanceId: string | undefined;
+  runningSeconds: number | undefined;
+  reason: string;
+}
+
+export interface CronOverdueOutcome {
+  rule: string;
+  clusterArn: string;
+  maxRunSeconds: number | undefined;
+  stopped: OverdueStop[];
+  failed: FailedAction[];
+  apiCalls: number;
+  throttles: number;
+}
+
+type Sinks = { logger: Logger; metrics: Metrics; publisher: EventPublisher };
+
+/**
+ * One slot's outcome three ways: a log line, EMF metrics (dimensions Rule and Kind=cron) and
+ * EventBridge events, so that "did last night's job run, where, and why not" has an answer:
+ * 'Cron Run Started' (with placements), 'Cron Slot Skipped' (reason and detail), 'Cron Run Failed'
+ * (reasons and rejections; a partial run also has its 'Cron Run Started'). Publishing errors
+ * propagate: the message is then retried, and the retry reports what it finds.
+ */
+export async function reportSlot(outcome: CronSlotOutcome, sinks: Sinks): Promise<void> {
+  const fields = {
+    rule: outcome.rule,
+    cluster: outcome.clusterArn,
+    slot: outcome.slot.toISOString(),
+    trigger: outcome.trigger,
+    startedBy: outcome.startedBy,
+    count: outcome.count,
+    attempts: outcome.attempts,
+    copies: outcome.copies,
+    replaced: outcome.replaced.length,
+    conflicts: outcome.conflicts,
+    apiCalls: outcome.apiCalls,
+    throttles: outcome.throttles,
+  };
+  switch (outcome.status) {
+    case 'started':
+      sinks.logger.info('cron run started', { ...fields, startedNow: outcome.startedNow });
+      break;
+    case 'skipped': {
+      // A skip nobody asked for (too late, no capacity) is worth a warning; the others are the rule working.
+      const unwanted = outcome.reason === 'too-late' || outcome.reason === 'no-capacity';
+      sinks.logger[unwanted ? 'warn' : 'info']('cron slot skipped', { ...fields, reason: outcome.reason, detail: outcome.detail });
+      break;
+    }
+    case 'failed':
+      sinks.logger.error('cron run failed', {
+        ...fields,
+        startedNow: outcome.startedNow,
+        missing: outcome.missing,
+        reasons: outcome.reasons,
+        rejections: outcome.rejections,
+        failures: outcome.failures,
+      });
+      break;
+  }
+
+  const { metrics } = sinks;
+  metrics.addDimensions({ Rule: outcome.rule, Kind: 'cron' });
+  const startedNow = outcome.status === 'skipped' ? 0 : outcome.startedNow;
+  metrics.addMetric('RunsStarted', MetricUnit.Count, startedNow > 0 ? 1 : 0);
+  metrics.addMetric('CopiesStarted', MetricUnit.Count, startedNow);
+  metrics.addMetric('SlotsSkipped', MetricUnit.Count, outcome.status === 'skipped' ? 1 : 0);
+  metrics.addMetric('SlotsFailed', MetricUnit.Count, outcome.status === 'failed' ? 1 : 0);
+  metrics.addMetric('Conflicts', MetricUnit.Count, outcome.conflicts);
+  metrics.addMetric('EcsThrottles', MetricUnit.Count, outcome.throttles);
+  metrics.publishStoredMetrics();
+
+  await sinks.publisher.publish(slotEvents(outcome));
+}
+
+export function slotEvents(outcome: CronSlotOutcome): ResultEvent[] {
+  const base = {
+    rule: outcome.rule,
+    cluster: outcome.clusterArn,
+    slot: outcome.slot.toISOString(),
+    trigger: outcome.trigger,
+    startedBy: outcome.startedBy,
+    count: outcome.count,
+  };
+  const resources = [outcome.clusterArn, ...outcome.copies.map((c) => c.taskArn)];
+  const replaced = outcome.replaced.map((r) => ({ taskArn: r.taskArn, reason: r.reason }));
+  const events: ResultEvent[] = [];
+  if (outcome.status === 'skipped') {
+    events.push({
+      detailType: 'Cron Slot Skipped',
+      detail: { ...base, reason: outcome.reason, detail: outcome.detail, copies: outcome.copies, replaced },
+      resources,
+    });
+    return events;
+  }
+  if (outcome.startedNow > 0) {
+    events.push({
+      detailType: 'Cron Run Started',
+      detail: { ...base, placements: outcome.copies, startedNow: outcome.startedNow, attempts: outcome.attempts, replaced, conflicts: outcome.conflicts },
+      resources,
+    });
+  }
+  if (outcome.status === 'failed') {
+    events.push({
+      detailType: 'Cron Run Failed',
+      detail: {
+        ...base,
+        missing: outcome.missing,
+        deadline: outcome.deadline.toISOString(),
+        attempts: outcome.attempts,
+        reasons: outcome.reasons,
+        rejections: outcome.rejections,
+        failures: outcome.failures,
+        placements: outcome.copies,
+        replaced,
+      },
+      resources,
+    });
+  }
+  return events;
+}
+
+/** The periodic max-run-time pass: a log line, the OverdueStopped metric, one 'Cron Run Stopped' per run it ended. */
+export async function reportOverdue(outcome: CronOverdueOutcome, sinks: Sinks): Promise<void> {
+  const fields = {
+    rule: outcome.rule,
+    cluster: outcome.clusterArn,
+    maxRunSeconds: outcome.maxRunSeconds,
+    stopped: outcome.stopped,
+    failed: outcome.failed,
+    apiCalls: outcome.apiCalls,
+    throttles: outcome.throttles,
+  };
+  if (outcome.failed.length > 0) sinks.logger.error('cron overdue pass could not stop every overdue run; the next pass tries again', fields);
+  else if (outcome.stopped.length > 0) sinks.logger.info('cron overdue runs stopped', fields);
+  else sinks.logger.debug('cron overdue pass found nothing to stop', fields);
+
+  const { metrics } = sinks;
+  metrics.addDimensions({ Rule: outcome.rule, Kind: 'cron' });
+  metrics.addMetric('OverdueStopped', MetricUnit.Count, outcome.stopped.length);
+  metrics.addMetric('EcsThrottles', MetricUnit.Count, outcome.throttles);
+  metrics.publishStoredMetrics();
+
+  await sinks.publisher.publish(overdueEvents(outcome));
+}
+
+export function overdueEvents(outcome: CronOverdueOutcome): ResultEvent[] {
+  return outcome.stopped.map((stop) => ({
+    detailType: 'Cron Run Stopped',
+    detail: { rule: outcome.rule, cluster: outcome.clusterArn, maxRunSeconds: outcome.maxRunSeconds, ...stop },
+    resources: [outcome.clusterArn, stop.taskArn],
+  }));
+}

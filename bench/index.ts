@@ -2,11 +2,15 @@
  * `npm run --silent bench -- <name> [flags]`: runs one benchmark and prints its figures, the
  * last line being one JSON object for scripts to read.
  */
+import { cronBench } from './cron.js';
+import { coldstartBench } from './coldstart.js';
 import { daemonBench } from './daemon.js';
 import { placementBench } from './placement.js';
 import { snapshotBench } from './snapshot.js';
 
 const benches: Record<string, (args: string[]) => Promise<object>> = {
+  cron: cronBench,
+  coldstart: coldstartBench,
   daemon: daemonBench,
   placement: placementBench,
   snapshot: snapshotBench,

@@ -1,12 +1,19 @@
-import { App } from 'aws-cdk-lib';
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
+import config from '../scheduler.config.js';
+import { loadConfig } from '../shared/config/index.js';
 import { SchedulersStack } from './stack.js';
 
-// Synthesizes offline with no credentials: the stack is environment-agnostic unless the
-// deployer's CDK_DEFAULT_ACCOUNT/REGION are set by `cdk deploy`.
+// Synthesizes offline with no credentials: the stack is environment-agnostic unless `cdk deploy`
+// supplies the deployer's account and Region (or the config names a Region).
 const app = new App();
+const validated = loadConfig(config);
 new SchedulersStack(app, 'EcsSchedulers', {
-  env: process.env.CDK_DEFAULT_ACCOUNT
-    ? { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION }
-    : undefined,
+  config: validated,
+  env: {
+    account: process.env.CDK_DEFAULT_ACCOUNT,
+    region: validated.region ?? process.env.CDK_DEFAULT_REGION,
+  },
 });
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
 app.synth();

@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Validations } from 'aws-cdk-lib';
 import { EventField, Rule, RuleTargetInput, Schedule, type IEventBus } from 'aws-cdk-lib/aws-events';
 import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -42,6 +42,8 @@ const MAX_RECEIVES = 3;
 export class DaemonRuleScheduler extends Construct {
   readonly queue: Queue;
   readonly deadLetterQueue: Queue;
+  /** EventBridge's own dead-letter queue, for events it could not deliver to the queue. */
+  readonly undeliveredEvents: Queue;
   readonly function: SchedulerFunction;
 
   constructor(scope: Construct, id: string, props: DaemonRuleSchedulerProps) {
@@ -67,7 +69,14 @@ export class DaemonRuleScheduler extends Construct {
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: MAX_RECEIVES },
     });
 
-    const toQueue = (message?: RuleTargetInput) => new SqsQueue(this.queue, { messageGroupId: cluster, message });
+    // EventBridge's dead-letter queue must be a standard queue.
+    this.undeliveredEvents = new Queue(this, 'UndeliveredEvents', {
+      retentionPeriod: Duration.days(14),
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+    });
+    const toQueue = (message?: RuleTargetInput) =>
+      new SqsQueue(this.queue, { messageGroupId: cluster, message, deadLetterQueue: this.undeliveredEvents, retryAttempts: 10, maxEventAge: Duration.hours(1) });
     new Rule(this, 'InstanceEvents', {
       description: `Container instance changes in ${rule.cluster}, for daemon ${rule.name}`,
       eventPattern: instanceEventsPattern(cluster) as never,
@@ -84,6 +93,15 @@ export class DaemonRuleScheduler extends Construct {
       // The time makes each sweep's body unique, so FIFO deduplication never drops one.
       targets: [toQueue(RuleTargetInput.fromObject({ kind: 'sweep', rule: rule.name, at: EventField.time }))],
     });
+
+
+    // cdk-nag: dead-letter queues need no dead-letter queue of their own.
+    for (const queue of [this.deadLetterQueue, this.undeliveredEvents]) {
+      Validations.of(queue).acknowledge(
+        { id: 'AwsSolutions-SQS3', reason: 'This queue is itself a dead-letter queue.' },
+        { id: 'Serverless-SQSRedrivePolicy', reason: 'This queue is itself a dead-letter queue.' },
+      );
+    }
 
     this.function = new SchedulerFunction(this, 'Reconcile', {
       handler: 'daemon.ts',

@@ -1,4 +1,4 @@
-import { ArnFormat, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Stack, Token, Validations } from 'aws-cdk-lib';
 import { Effect, PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 
@@ -65,4 +65,18 @@ export function grantEcsAccess(scope: Construct, grantee: IGrantable, access: Ec
     );
   }
   for (const statement of statements) grantee.grantPrincipal.addToPrincipalPolicy(statement);
+
+  // cdk-nag flags every wildcard; each one here is the narrowest ECS allows.
+  const wildcard = (resource: string, reason: string) =>
+    Validations.of(scope).acknowledge({ id: `AwsSolutions-IAM5[Resource::${resource}]`, reason });
+  wildcard('*', 'ecs:ListTasks is conditioned to the cluster (a ListTasks without an instance filter names no instance ARN), and ecs:DescribeTaskDefinition supports no resource-level permissions.');
+  wildcard(nagArn(stack, `container-instance/${access.cluster}/*`), 'Any container instance of the rule\'s cluster, and only there (also conditioned on ecs:cluster): a daemon covers them all.');
+  wildcard(nagArn(stack, `task/${access.cluster}/*`), 'Tasks of the rule\'s cluster only (also conditioned on ecs:cluster): the rule describes, stops and tags its own copies, whose ids ECS assigns at start.');
+  wildcard(nagArn(stack, `task-definition/${access.family}:*`), 'Every revision of the rule\'s own family, so a rollout to a new revision needs no redeploy; StartTask is also conditioned to the cluster.');
+}
+
+/** An ECS ARN as cdk-nag prints it in a finding's id: unresolved parts as <AWS::...>. */
+function nagArn(stack: Stack, resource: string): string {
+  const part = (value: string, pseudo: string) => (Token.isUnresolved(value) ? `<AWS::${pseudo}>` : value);
+  return `arn:<AWS::Partition>:ecs:${part(stack.region, 'Region')}:${part(stack.account, 'AccountId')}:${resource}`;
 }

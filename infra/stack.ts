@@ -1,12 +1,85 @@
-import { Stack, type StackProps } from 'aws-cdk-lib';
+import { Arn, ArnFormat, CfnOutput, Stack, Token, type StackProps } from 'aws-cdk-lib';
+import { EventBus, type IEventBus } from 'aws-cdk-lib/aws-events';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import type { SchedulerConfig } from '../shared/config/index.js';
+import { CronRuleScheduler } from './cron-rule.js';
+import { DaemonRuleScheduler } from './daemon-rule.js';
+import { Operations, type WatchedRule } from './operations.js';
+
+export interface SchedulersStackProps extends StackProps {
+  /** A validated config (see loadConfig). */
+  config: SchedulerConfig;
+  /** Log retention of every function. Default one month. */
+  logRetention?: RetentionDays;
+  /** Active X-Ray tracing on every function. Default off. */
+  tracing?: boolean;
+}
 
 /**
- * The one stack that deploys every configured scheduler rule.
- * Daemon and cron rules are added to it as their constructs land.
+ * Every configured rule in one stack: a DaemonRuleScheduler per daemon rule, a CronRuleScheduler
+ * per cron rule, results on one event bus, and the alarms and dashboard of Operations.
  */
 export class SchedulersStack extends Stack {
-  constructor(scope: Construct, id: string, props?: StackProps) {
+  readonly operations: Operations;
+
+  constructor(scope: Construct, id: string, props: SchedulersStackProps) {
     super(scope, id, props);
+    const { config } = props;
+    const eventBus = resultsBus(this, config.eventBusName ?? 'default');
+    const common = { eventBus, logRetention: props.logRetention, tracing: props.tracing };
+    const watched: WatchedRule[] = [];
+
+    for (const daemon of config.daemons ?? []) {
+      const scheduler = new DaemonRuleScheduler(this, `Daemon-${daemon.name}`, {
+        ...common,
+        rule: { ...daemon, cluster: this.clusterReference(config, daemon.cluster) },
+        family: familyOf(daemon.taskDefinition),
+        passRoleArns: daemon.passRoles ?? [],
+      });
+      watched.push({ name: daemon.name, kind: 'daemon', deadLetterQueues: [{ label: 'DLQ', queue: scheduler.deadLetterQueue }, { label: 'undelivered events', queue: scheduler.undeliveredEvents }] });
+      new CfnOutput(this, `DaemonQueue-${daemon.name}`, { value: scheduler.queue.queueUrl, description: `Trigger queue of daemon rule ${daemon.name}` });
+    }
+    for (const cron of config.crons ?? []) {
+      const scheduler = new CronRuleScheduler(this, `Cron-${cron.name}`, {
+        ...common,
+        rule: { ...cron, cluster: this.clusterReference(config, cron.cluster) },
+        family: familyOf(cron.taskDefinition),
+      });
+      watched.push({ name: cron.name, kind: 'cron', deadLetterQueues: [{ label: 'DLQ', queue: scheduler.deadLetterQueue }, { label: 'undelivered slots', queue: scheduler.undeliveredSlots }] });
+      // `ecs-sched run` and anyone with access send "run now" here (see shared/handlers/cron/README.md).
+      new CfnOutput(this, `CronQueue-${cron.name}`, { value: scheduler.queue.queueUrl, description: `Slot queue of cron rule ${cron.name}` });
+    }
+
+    this.operations = new Operations(this, 'Operations', { rules: watched, dashboardName: `${this.stackName}-schedulers` });
+    new CfnOutput(this, 'AlarmTopic', { value: this.operations.alarmTopic.topicArn, description: 'Subscribe to be told when a scheduler needs attention' });
   }
+
+  /**
+   * What the function passes to ECS as `cluster`: the name, or the ARN the config gives. A cluster
+   * must live in the stack's own account and Region: the functions run there.
+   */
+  private clusterReference(config: SchedulerConfig, key: string): string {
+    const arn = config.clusters[key]?.arn;
+    if (!arn) return key;
+    const parts = Arn.split(arn, ArnFormat.SLASH_RESOURCE_NAME);
+    for (const [part, expected] of [['Region', this.region], ['account', this.account]] as const) {
+      const actual = part === 'Region' ? parts.region : parts.account;
+      if (!Token.isUnresolved(expected) && actual !== expected) {
+        throw new Error(`Cluster "${key}" (${arn}) is in ${part} ${actual}, but this stack deploys to ${expected}: deploy the schedulers where the cluster is`);
+      }
+    }
+    return parts.resourceName ?? key;
+  }
+
+}
+
+function resultsBus(scope: Construct, nameOrArn: string): IEventBus {
+  return nameOrArn.startsWith('arn:') ? EventBus.fromEventBusArn(scope, 'ResultsBus', nameOrArn) : EventBus.fromEventBusName(scope, 'ResultsBus', nameOrArn);
+}
+
+/** The family of a task definition reference: family, family:revision, or a revisioned ARN. */
+export function familyOf(reference: string): string {
+  const name = reference.includes('task-definition/') ? reference.split('task-definition/')[1]! : reference;
+  return name.split(':')[0]!;
 }

@@ -2,17 +2,17 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { SQSEvent } from 'aws-lambda';
-import { daemonRuleSchema } from '../shared/config/daemon.js';
 import { createEcsClient } from '../shared/ecs/client.js';
 import { handleDaemonBatch, type DaemonContext } from '../shared/handlers/daemon/handle.js';
 import { DaemonMemory } from '../shared/handlers/daemon/memory.js';
 import { EventBridgePublisher } from '../shared/report/publisher.js';
-import { daemonKey } from '../shared/rules/daemon/rule.js';
+import { daemonKey, type DaemonRule } from '../shared/rules/daemon/rule.js';
+import { sqlite } from '../shared/state/sqlite.js';
 import { requiredEnv, ruleFromEnv } from './environment.js';
 
 // Module scope lives as long as the warm function: clients, and the memory of the last
 // reconcile that lets covered events cost nothing.
-const rule = ruleFromEnv('DAEMON_RULE', daemonRuleSchema);
+const rule = ruleFromEnv<DaemonRule>('DAEMON_RULE');
 const context: DaemonContext = {
   rule,
   ecs: createEcsClient(),
@@ -21,6 +21,15 @@ const context: DaemonContext = {
   logger: new Logger(),
   metrics: new Metrics(),
 };
+
+/**
+ * Compiles SQLite during the function's init phase rather than in the first invocation. Resolves
+ * false if that failed; the first snapshot then tries again and reports the error.
+ */
+export const warmedUp: Promise<boolean> = sqlite().then(
+  () => true,
+  () => false,
+);
 
 /** One batch of the daemon rule's FIFO queue. Throws when the reconcile fails, so SQS retries the batch. */
 export async function handler(event: SQSEvent): Promise<void> {

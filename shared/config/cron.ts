@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEFAULT_STARTING_DEADLINE_SECONDS } from '../rules/cron/deadline.js';
+import { DEFAULT_STARTING_DEADLINE_SECONDS, secondsToDeadline } from '../rules/cron/deadline.js';
 import { CRON_NAME_PATTERN, type CronRule } from '../rules/cron/rule.js';
 import { parseSchedule, ScheduleError } from '../schedule/index.js';
 import { CLUSTER_REFERENCE } from './clusters.js';
@@ -72,9 +72,9 @@ function hasSchedule(rule: unknown): rule is Record<string, unknown> & { schedul
 function deadlineProblem(rule: { flexibleWindowMinutes?: number; startingDeadlineSeconds?: number }, context: z.RefinementCtx): void {
   // Each field's own range is checked (and reported) on its own; add them up only when both are sound.
   if (!wholeIn(rule.flexibleWindowMinutes, 1, 1440) || !wholeIn(rule.startingDeadlineSeconds, 10, 3540)) return;
+  if (secondsToDeadline(rule) <= 3540) return;
   const window = (rule.flexibleWindowMinutes ?? 0) * 60;
   const deadline = rule.startingDeadlineSeconds ?? DEFAULT_STARTING_DEADLINE_SECONDS;
-  if (window + deadline <= 3540) return;
   context.addIssue({
     code: 'custom',
     path: ['startingDeadlineSeconds'],

@@ -1,14 +1,73 @@
-import { App } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { App, Stack, Validations } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Queue } from 'aws-cdk-lib/aws-sqs';
+import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
 import { SchedulersStack } from '../../infra/stack.js';
+import config from '../../scheduler.config.js';
+import { loadConfig } from '../../shared/config/index.js';
 
-describe('SchedulersStack', () => {
+const ENV = { account: '123456789012', region: 'us-east-1' };
+
+function appWithNag(): App {
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
+  return app;
+}
+
+describe('the app (example config)', () => {
+  it('synthesizes with cdk-nag AwsSolutions and Serverless checks and no unacknowledged finding', () => {
+    const app = appWithNag();
+    new SchedulersStack(app, 'EcsSchedulers', { config: loadConfig(config), env: ENV });
+    expect(() => app.synth()).not.toThrow();
+  });
+
+  it('cdk-nag does stop synth on a finding nobody acknowledged', () => {
+    const app = appWithNag();
+    const stack = new Stack(app, 'Careless', { env: ENV });
+    new Queue(stack, 'Plain');
+    expect(() => app.synth()).toThrow();
+  });
+
   it('synthesizes offline without an account or Region', () => {
     const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-    const stack = new SchedulersStack(app, 'Test');
-    const template = Template.fromStack(stack).toJSON() as { Parameters?: Record<string, unknown> };
-    // The modern synthesizer adds the bootstrap version check; its presence proves a full synth ran.
-    expect(Object.keys(template.Parameters ?? {})).toContain('BootstrapVersion');
+    const stack = new SchedulersStack(app, 'Agnostic', { config: loadConfig(config) });
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::Lambda::Function', 3);
+  });
+
+  it('deploys one scheduler per configured rule, with alarms, a topic and a dashboard', () => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const template = Template.fromStack(new SchedulersStack(app, 'EcsSchedulers', { config: loadConfig(config), env: ENV }));
+    // 1 daemon + 2 cron rules.
+    template.resourceCountIs('AWS::Lambda::Function', 3);
+    template.resourceCountIs('AWS::Scheduler::Schedule', 3); // two slot schedules, one overdue pass (nightly-report has maxRunSeconds)
+    template.resourceCountIs('AWS::Events::Rule', 3); // the daemon's instance events, stopped copies, sweep
+    template.resourceCountIs('AWS::SQS::Queue', 9); // per rule: trigger queue, DLQ, undelivered
+    // Two dead-letter alarms and one placement alarm per rule.
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 9);
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::Join': ['', Match.arrayWith([':kms:us-east-1:123456789012:alias/aws/sns'])] } });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'FailedToPlace',
+      Namespace: 'EcsSchedulers',
+      Dimensions: [
+        { Name: 'Kind', Value: 'daemon' },
+        { Name: 'Rule', Value: 'node-exporter' },
+        { Name: 'service', Value: 'ecs-schedulers' },
+      ],
+      Threshold: 1,
+      EvaluationPeriods: 3,
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'SlotsFailed', Dimensions: [{ Name: 'Kind', Value: 'cron' }, { Name: 'Rule', Value: 'nightly-report' }, { Name: 'service', Value: 'ecs-schedulers' }] });
+    template.hasOutput('CronQueuenightlyreport', {});
+  });
+
+  it('names a cluster configured in another Region', () => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const elsewhere = loadConfig({ ...config, clusters: { prod: { arn: 'arn:aws:ecs:eu-west-1:123456789012:cluster/prod-eu' } } });
+    expect(() => new SchedulersStack(app, 'Wrong', { config: elsewhere, env: ENV })).toThrow(
+      'Cluster "prod" (arn:aws:ecs:eu-west-1:123456789012:cluster/prod-eu) is in Region eu-west-1, but this stack deploys to us-east-1: deploy the schedulers where the cluster is',
+    );
   });
 });

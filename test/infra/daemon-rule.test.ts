@@ -27,7 +27,13 @@ beforeAll(() => {
 describe('DaemonRuleScheduler', () => {
   it('feeds one FIFO queue, grouped by cluster, from instance events, stopped copies and a sweep', () => {
     template.resourceCountIs('AWS::Events::Rule', 3);
-    const target = { Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ExporterTriggers'), 'Arn'] }, SqsParameters: { MessageGroupId: CLUSTER } };
+    const target = {
+      Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ExporterTriggers'), 'Arn'] },
+      SqsParameters: { MessageGroupId: CLUSTER },
+      // Events EventBridge cannot deliver are kept, not lost.
+      DeadLetterConfig: { Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ExporterUndeliveredEvents'), 'Arn'] } },
+      RetryPolicy: { MaximumRetryAttempts: 10, MaximumEventAgeInSeconds: 3600 },
+    };
     template.hasResourceProperties('AWS::Events::Rule', {
       EventPattern: { source: ['aws.ecs'], 'detail-type': ['ECS Container Instance State Change'], detail: { clusterArn: [CLUSTER] } },
       Targets: [Match.objectLike(target)],
@@ -49,7 +55,7 @@ describe('DaemonRuleScheduler', () => {
   });
 
   it('queues are FIFO, encrypted, TLS-only, deduplicated by content, with a dead-letter queue after 3 receives', () => {
-    template.resourceCountIs('AWS::SQS::Queue', 2);
+    template.resourceCountIs('AWS::SQS::Queue', 3);
     template.hasResourceProperties('AWS::SQS::Queue', {
       FifoQueue: true,
       ContentBasedDeduplication: true,
@@ -58,7 +64,8 @@ describe('DaemonRuleScheduler', () => {
       RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ExporterDeadLetters'), 'Arn'] }, maxReceiveCount: 3 },
     });
     template.hasResourceProperties('AWS::SQS::Queue', { FifoQueue: true, MessageRetentionPeriod: 1209600, SqsManagedSseEnabled: true });
-    template.resourceCountIs('AWS::SQS::QueuePolicy', 2);
+    template.hasResourceProperties('AWS::SQS::Queue', { FifoQueue: Match.absent(), MessageRetentionPeriod: 1209600, SqsManagedSseEnabled: true });
+    template.resourceCountIs('AWS::SQS::QueuePolicy', 3);
     template.allResourcesProperties('AWS::SQS::QueuePolicy', {
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
     });
@@ -78,12 +85,15 @@ describe('DaemonRuleScheduler', () => {
     });
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { BatchSize: 10 });
     template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+    template.hasResourceProperties('AWS::IAM::Role', { AssumeRolePolicyDocument: Match.objectLike({}), ManagedPolicyArns: Match.absent() });
   });
 
   it('grants exactly the least the rule needs, statement by statement', () => {
     const policies = template.findResources('AWS::IAM::Policy');
     const statements = Object.values(policies).flatMap((p) => (p as { Properties: { PolicyDocument: { Statement: unknown[] } } }).Properties.PolicyDocument.Statement);
     expect(statements).toEqual([
+      // Its own log group only: no AWSLambdaBasicExecutionRole, which reaches every log group.
+      { Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [expect.stringMatching(/^ExporterReconcileLogs/), 'Arn'] } },
       {
         Action: ['sqs:ReceiveMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueUrl', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
         Effect: 'Allow',

@@ -11,7 +11,10 @@ export const DEFAULT_STARTING_DEADLINE_SECONDS = 300;
  * end: otherwise a 15-minute window and the default 5-minute deadline would skip most slots.
  */
 export function startingDeadline(rule: CronRule, slot: Date): Date {
-  const windowSeconds = (rule.flexibleWindowMinutes ?? 0) * 60;
-  const deadlineSeconds = rule.startingDeadlineSeconds ?? DEFAULT_STARTING_DEADLINE_SECONDS;
-  return new Date(slot.getTime() + (windowSeconds + deadlineSeconds) * 1000);
+  return new Date(slot.getTime() + secondsToDeadline(rule) * 1000);
+}
+
+/** How long after its scheduled time a slot may still start: the flexible window plus the starting deadline. */
+export function secondsToDeadline(rule: Pick<CronRule, 'flexibleWindowMinutes' | 'startingDeadlineSeconds'>): number {
+  return (rule.flexibleWindowMinutes ?? 0) * 60 + (rule.startingDeadlineSeconds ?? DEFAULT_STARTING_DEADLINE_SECONDS);
 }

@@ -1,0 +1,69 @@
+import { build } from 'esbuild';
+import { execFile } from 'node:child_process';
+import { copyFile, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { zipSync } from 'fflate';
+import { SCHEDULER_BUNDLING, SQL_WASM } from '../infra/bundling.js';
+import { median, round } from './stats.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const RUNS = 5;
+
+/** Each handler with the environment its stack gives it. */
+const FUNCTIONS: Array<{ name: string; entry: string; env: Record<string, string> }> = [
+  { name: 'daemon', entry: 'lambdas/daemon.ts', env: { DAEMON_RULE: JSON.stringify({ name: 'bench', cluster: 'prod', taskDefinition: 'node-exporter' }) } },
+  {
+    name: 'cron',
+    entry: 'lambdas/cron.ts',
+    env: { CRON_RULE: JSON.stringify({ name: 'bench', cluster: 'prod', taskDefinition: 'report', schedule: 'cron(0 2 * * ? *)' }) },
+  },
+];
+
+/**
+ * Bundles each handler as the stack does (SCHEDULER_BUNDLING, sql.js's wasm beside it), zips it
+ * as Lambda receives it, and times a cold start: in 5 fresh Node processes, loading the bundle
+ * until its SQLite is compiled (the function's init phase). Reports the median.
+ */
+export async function coldstartBench(): Promise<object> {
+  const functions = [];
+  for (const fn of FUNCTIONS) {
+    const dir = await mkdtemp(join(tmpdir(), `coldstart-${fn.name}-`));
+    try {
+      await build({
+        entryPoints: [join(ROOT, fn.entry)],
+        outfile: join(dir, 'index.js'),
+        bundle: true,
+        platform: 'node',
+        target: `node${process.versions.node.split('.')[0]}`,
+        format: SCHEDULER_BUNDLING.format,
+        minify: SCHEDULER_BUNDLING.minify,
+        sourcemap: SCHEDULER_BUNDLING.sourceMap,
+        external: SCHEDULER_BUNDLING.externalModules,
+        logLevel: 'error',
+      });
+      await copyFile(join(ROOT, SQL_WASM), join(dir, 'sql-wasm.wasm'));
+      const files: Record<string, Uint8Array> = {};
+      for (const file of await readdir(dir)) files[file] = await readFile(join(dir, file));
+      const zipBytes = zipSync(files, { level: 9 }).length;
+      const timings: number[] = [];
+      for (let run = 0; run < RUNS; run += 1) timings.push(await timeInit(join(dir, 'index.js'), fn.env));
+      console.error(`${fn.name}: ${Object.keys(files).join(', ')}; init runs (ms): ${timings.map((t) => round(t)).join(' ')}`);
+      functions.push({ name: fn.name, zipBytes, initMs: round(median(timings), 1) });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+  return { bench: 'coldstart', functions };
+}
+
+/** A fresh process: from require() of the bundle until SQLite is ready. */
+async function timeInit(bundle: string, env: Record<string, string>): Promise<number> {
+  const script = `const t=performance.now();const m=require(${JSON.stringify(bundle)});m.warmedUp.then(ok=>{if(!ok)process.exit(3);process.stdout.write(String(performance.now()-t))})`;
+  const { stdout } = await promisify(execFile)(process.execPath, ['-e', script], {
+    env: { PATH: process.env.PATH, AWS_REGION: 'us-east-1', EVENT_BUS_NAME: 'default', POWERTOOLS_METRICS_DISABLED: 'true', ...env },
+  });
+  return Number(stdout);
+}

@@ -1,0 +1,137 @@
+import { Duration, TimeZone, Validations } from 'aws-cdk-lib';
+import type { IEventBus } from 'aws-cdk-lib/aws-events';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { ContextAttribute, Schedule, ScheduleExpression, ScheduleTargetInput, TimeWindow } from 'aws-cdk-lib/aws-scheduler';
+import { SqsSendMessage } from 'aws-cdk-lib/aws-scheduler-targets';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { secondsToDeadline } from '../shared/rules/cron/deadline.js';
+import type { CronRule } from '../shared/rules/cron/rule.js';
+import { grantEcsAccess } from './ecs-permissions.js';
+import { SchedulerFunction } from './scheduler-function.js';
+
+export interface CronRuleSchedulerProps {
+  rule: CronRule;
+  /** The task definition's family, for StartTask permissions (the rule may name family:revision or an ARN). */
+  family: string;
+  /** Where results are published. */
+  eventBus: IEventBus;
+  /** Default one month. */
+  logRetention?: RetentionDays;
+  /** Default off. */
+  tracing?: boolean;
+  /** Default 512 MiB. */
+  memorySize?: number;
+}
+
+/** Lambda's ceiling: a capacity retry that needs longer continues in the next receive of the message. */
+const MAX_TIMEOUT_SECONDS = 900;
+const MAX_RECEIVES = 3;
+
+/**
+ * One cron rule, deployed: an EventBridge Scheduler schedule (its expression, time zone and
+ * flexible window) sends each slot, with its scheduled time, to an SQS FIFO queue whose message
+ * group is the rule, so one slot of a rule is handled at a time and a slot delivered twice within
+ * five minutes is deduplicated by content; a Lambda drains the queue. A rule with a maximum run
+ * time gets a second schedule for the pass that stops overdue runs. Slots Scheduler cannot
+ * deliver, and messages that keep failing, end in dead-letter queues.
+ */
+export class CronRuleScheduler extends Construct {
+  readonly queue: Queue;
+  readonly deadLetterQueue: Queue;
+  /** Scheduler's own dead-letter queue, for slots it could not deliver to the queue. */
+  readonly undeliveredSlots: Queue;
+  readonly function: SchedulerFunction;
+  readonly schedule: Schedule;
+
+  constructor(scope: Construct, id: string, props: CronRuleSchedulerProps) {
+    super(scope, id);
+    const { rule } = props;
+    const deadline = secondsToDeadline(rule);
+    // The handler retries for capacity until the starting deadline.
+    const timeout = Duration.seconds(Math.min(MAX_TIMEOUT_SECONDS, deadline + 60));
+
+    this.deadLetterQueue = new Queue(this, 'DeadLetters', {
+      fifo: true,
+      retentionPeriod: Duration.days(14),
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+    });
+    this.queue = new Queue(this, 'Slots', {
+      fifo: true,
+      contentBasedDeduplication: true,
+      visibilityTimeout: Duration.seconds(timeout.toSeconds() * 6),
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: MAX_RECEIVES },
+    });
+    // Scheduler's dead-letter queue must be a standard queue.
+    this.undeliveredSlots = new Queue(this, 'UndeliveredSlots', {
+      retentionPeriod: Duration.days(14),
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+    });
+
+    const toQueue = (input: ScheduleTargetInput) =>
+      new SqsSendMessage(this.queue, {
+        messageGroupId: rule.name,
+        input,
+        deadLetterQueue: this.undeliveredSlots,
+        // Delivering a slot later than its deadline is pointless: the handler would skip it.
+        maxEventAge: Duration.seconds(Math.max(60, deadline)),
+        retryAttempts: 10,
+      });
+    this.schedule = new Schedule(this, 'Schedule', {
+      description: `Slots of cron rule ${rule.name}`,
+      schedule: ScheduleExpression.expression(rule.schedule, TimeZone.of(rule.timeZone ?? 'UTC')),
+      timeWindow: rule.flexibleWindowMinutes ? TimeWindow.flexible(Duration.minutes(rule.flexibleWindowMinutes)) : TimeWindow.off(),
+      // A suspended rule keeps its schedule, so each skipped slot is still reported.
+      target: toQueue(ScheduleTargetInput.fromObject({ kind: 'slot', rule: rule.name, slot: ContextAttribute.scheduledTime })),
+    });
+    if (rule.maxRunSeconds !== undefined) {
+      new Schedule(this, 'OverdueRuns', {
+        description: `Stops runs of cron rule ${rule.name} past ${rule.maxRunSeconds} s`,
+        schedule: ScheduleExpression.rate(overduePassInterval(rule.maxRunSeconds)),
+        // The time makes each pass's body unique, so FIFO deduplication never drops one.
+        target: toQueue(ScheduleTargetInput.fromObject({ kind: 'overdue', rule: rule.name, at: ContextAttribute.scheduledTime })),
+      });
+    }
+
+
+    // cdk-nag: dead-letter queues need no dead-letter queue of their own.
+    for (const queue of [this.deadLetterQueue, this.undeliveredSlots]) {
+      Validations.of(queue).acknowledge(
+        { id: 'AwsSolutions-SQS3', reason: 'This queue is itself a dead-letter queue.' },
+        { id: 'Serverless-SQSRedrivePolicy', reason: 'This queue is itself a dead-letter queue.' },
+      );
+    }
+
+    this.function = new SchedulerFunction(this, 'Run', {
+      handler: 'cron.ts',
+      timeout,
+      memorySize: props.memorySize,
+      logRetention: props.logRetention,
+      tracing: props.tracing,
+      environment: {
+        CRON_RULE: JSON.stringify(rule),
+        EVENT_BUS_NAME: props.eventBus.eventBusName,
+        POWERTOOLS_SERVICE_NAME: 'ecs-schedulers',
+        POWERTOOLS_METRICS_NAMESPACE: 'EcsSchedulers',
+      },
+    });
+    // One message per invocation: in a batch, a slot would wait out the capacity retries of the one
+    // ahead of it, and messages behind a failing one would be received again with it.
+    this.function.addEventSource(new SqsEventSource(this.queue, { batchSize: 1, reportBatchItemFailures: true }));
+    props.eventBus.grantPutEventsTo(this.function);
+    grantEcsAccess(this, this.function, { cluster: rule.cluster, family: props.family, passRoleArns: rule.passRoles ?? [] });
+  }
+}
+
+/**
+ * How often overdue runs are looked for: a tenth of the limit, between 1 and 15 minutes, so a run
+ * is stopped at most 10% (or a minute) past its limit without a pass every minute for a limit of hours.
+ */
+export function overduePassInterval(maxRunSeconds: number): Duration {
+  return Duration.minutes(Math.min(15, Math.max(1, Math.round(maxRunSeconds / 600))));
+}

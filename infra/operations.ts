@@ -1,0 +1,129 @@
+import { Duration } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, Dashboard, GraphWidget, Metric, SingleValueWidget, TextWidget, TreatMissingData, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { Alias } from 'aws-cdk-lib/aws-kms';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+
+/** Where the handlers' embedded metrics land (POWERTOOLS_METRICS_NAMESPACE and SERVICE_NAME). */
+export const METRICS_NAMESPACE = 'EcsSchedulers';
+export const SERVICE_NAME = 'ecs-schedulers';
+
+export interface WatchedRule {
+  name: string;
+  kind: 'daemon' | 'cron';
+  /** Queues whose messages mean lost work: each gets an alarm. */
+  deadLetterQueues: ReadonlyArray<{ label: string; queue: IQueue }>;
+}
+
+export interface OperationsProps {
+  rules: readonly WatchedRule[];
+  dashboardName?: string;
+}
+
+const PERIOD = Duration.minutes(5);
+
+/**
+ * What an on-call engineer looks at: an alarm on every dead-letter queue (a message there is a
+ * reconcile or slot that never happened), an alarm per rule on placement failures, all sent to
+ * one encrypted SNS topic to subscribe to, and one dashboard with daemon coverage, cron runs and
+ * skips, failures, conflicts and ECS throttles.
+ */
+export class Operations extends Construct {
+  readonly alarmTopic: Topic;
+  readonly alarms: Alarm[] = [];
+  readonly dashboard: Dashboard;
+
+  constructor(scope: Construct, id: string, props: OperationsProps) {
+    super(scope, id);
+    this.alarmTopic = new Topic(this, 'Alarms', {
+      displayName: 'ECS scheduler alarms',
+      masterKey: Alias.fromAliasName(this, 'SnsKey', 'alias/aws/sns'),
+      enforceSSL: true,
+    });
+    const notify = new SnsAction(this.alarmTopic);
+    const deadLetters: IMetric[] = [];
+
+    for (const rule of props.rules) {
+      for (const { label, queue } of rule.deadLetterQueues) {
+        const metric = queue.metricApproximateNumberOfMessagesVisible({ period: PERIOD, statistic: 'Maximum' });
+        deadLetters.push(metric);
+        this.alarm(`${rule.kind}-${rule.name}-${label}`, {
+          metric,
+          description: `${rule.kind} rule ${rule.name}: messages in ${label}. Each is work that did not happen; read it, fix the cause, then redrive it.`,
+          evaluationPeriods: 1,
+        }, notify);
+      }
+      const failures = rule.kind === 'daemon' ? ruleMetric(rule, 'FailedToPlace', 'Maximum') : ruleMetric(rule, 'SlotsFailed', 'Sum');
+      this.alarm(`${rule.kind}-${rule.name}-placement`, {
+        metric: failures,
+        description:
+          rule.kind === 'daemon'
+            ? `daemon rule ${rule.name}: eligible instances without a copy for 15 minutes; the "Daemon Placement Failed" events name them and the reason.`
+            : `cron rule ${rule.name}: a slot failed to start by its deadline; the "Cron Run Failed" event says why.`,
+        evaluationPeriods: rule.kind === 'daemon' ? 3 : 1,
+      }, notify);
+    }
+
+    this.dashboard = new Dashboard(this, 'Dashboard', { dashboardName: props.dashboardName, defaultInterval: Duration.hours(6) });
+    const daemons = props.rules.filter((r) => r.kind === 'daemon');
+    const crons = props.rules.filter((r) => r.kind === 'cron');
+    this.dashboard.addWidgets(new TextWidget({ markdown: '# ECS schedulers\nDaemon coverage, cron runs, failures, conflicts and ECS throttles, per rule.', width: 24, height: 2 }));
+    for (const rule of daemons) {
+      this.dashboard.addWidgets(
+        new GraphWidget({
+          title: `daemon ${rule.name}: coverage`,
+          left: ['Desired', 'Available', 'UpToDate', 'Unavailable', 'Misscheduled'].map((name) => ruleMetric(rule, name, 'Maximum')),
+          width: 12,
+        }),
+        new GraphWidget({
+          title: `daemon ${rule.name}: actions`,
+          left: ['Started', 'Stopped', 'FailedToPlace', 'Conflicts', 'EcsThrottles'].map((name) => ruleMetric(rule, name, 'Sum')),
+          width: 12,
+        }),
+      );
+    }
+    for (const rule of crons) {
+      this.dashboard.addWidgets(
+        new GraphWidget({
+          title: `cron ${rule.name}: runs`,
+          left: ['RunsStarted', 'SlotsSkipped', 'SlotsFailed', 'OverdueStopped'].map((name) => ruleMetric(rule, name, 'Sum')),
+          width: 12,
+        }),
+        new GraphWidget({
+          title: `cron ${rule.name}: contention`,
+          left: ['Conflicts', 'EcsThrottles'].map((name) => ruleMetric(rule, name, 'Sum')),
+          width: 12,
+        }),
+      );
+    }
+    if (deadLetters.length > 0) {
+      this.dashboard.addWidgets(new SingleValueWidget({ title: 'messages in dead-letter queues', metrics: deadLetters, width: 24 }));
+    }
+  }
+
+  private alarm(id: string, props: { metric: IMetric; description: string; evaluationPeriods: number }, notify: SnsAction): void {
+    const alarm = new Alarm(this, id, {
+      metric: props.metric,
+      alarmDescription: props.description,
+      threshold: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: props.evaluationPeriods,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    alarm.addAlarmAction(notify);
+    this.alarms.push(alarm);
+  }
+}
+
+/** A metric the handlers publish for one rule (Powertools adds the service dimension). */
+function ruleMetric(rule: WatchedRule, metricName: string, statistic: string): Metric {
+  return new Metric({
+    namespace: METRICS_NAMESPACE,
+    metricName,
+    dimensionsMap: { service: SERVICE_NAME, Rule: rule.name, Kind: rule.kind },
+    statistic,
+    period: PERIOD,
+  });
+}

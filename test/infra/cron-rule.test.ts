@@ -1,0 +1,87 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { EventBus } from 'aws-cdk-lib/aws-events';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { CronRuleScheduler, overduePassInterval } from '../../infra/cron-rule.js';
+import type { CronRule } from '../../shared/rules/cron/rule.js';
+
+function arn(rest: string) {
+  return { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, rest]] };
+}
+const IN_CLUSTER = { ArnEquals: { 'ecs:cluster': arn(':ecs:us-east-1:123456789012:cluster/batch') } };
+
+const RULE: CronRule = {
+  name: 'nightly-report',
+  cluster: 'batch',
+  taskDefinition: 'report:3',
+  schedule: 'cron(0 2 * * ? *)',
+  timeZone: 'America/New_York',
+  flexibleWindowMinutes: 10,
+  startingDeadlineSeconds: 600,
+  maxRunSeconds: 3600,
+  passRoles: ['arn:aws:iam::123456789012:role/report-task'],
+};
+
+let template: Template;
+beforeAll(() => {
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const stack = new Stack(app, 'Test', { env: { account: '123456789012', region: 'us-east-1' } });
+  new CronRuleScheduler(stack, 'Report', { rule: RULE, family: 'report', eventBus: EventBus.fromEventBusName(stack, 'Bus', 'ops') });
+  template = Template.fromStack(stack);
+});
+
+describe('CronRuleScheduler', () => {
+  it('schedules the slots with the expression, time zone and flexible window, into the FIFO queue grouped by rule', () => {
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'cron(0 2 * * ? *)',
+      ScheduleExpressionTimezone: 'America/New_York',
+      FlexibleTimeWindow: { Mode: 'FLEXIBLE', MaximumWindowInMinutes: 10 },
+      Target: {
+        Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ReportSlots'), 'Arn'] },
+        Input: '{"kind":"slot","rule":"nightly-report","slot":"<aws.scheduler.scheduled-time>"}',
+        SqsParameters: { MessageGroupId: 'nightly-report' },
+        DeadLetterConfig: { Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ReportUndeliveredSlots'), 'Arn'] } },
+        // Delivering a slot after its deadline (10 min window + 600 s) would only skip it.
+        RetryPolicy: { MaximumEventAgeInSeconds: 1200, MaximumRetryAttempts: 10 },
+      },
+    });
+  });
+
+  it('runs the overdue pass at a tenth of the maximum run time', () => {
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'rate(6 minutes)',
+      Target: Match.objectLike({ Input: '{"kind":"overdue","rule":"nightly-report","at":"<aws.scheduler.scheduled-time>"}', SqsParameters: { MessageGroupId: 'nightly-report' } }),
+    });
+    expect([30, 600, 3600, 86_400].map((s) => overduePassInterval(s).toMinutes())).toEqual([1, 1, 6, 15]);
+  });
+
+  it('gives the function time for capacity retries until the deadline (at most the 15 minutes Lambda allows), one message at a time', () => {
+    // 10 min window + 600 s deadline + a minute is over Lambda's ceiling: 900 s.
+    template.hasResourceProperties('AWS::Lambda::Function', { Runtime: 'nodejs24.x', Architectures: ['arm64'], Timeout: 900 });
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { BatchSize: 1, FunctionResponseTypes: ['ReportBatchItemFailures'] });
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      FifoQueue: true,
+      ContentBasedDeduplication: true,
+      VisibilityTimeout: 900 * 6,
+      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ReportDeadLetters'), 'Arn'] }, maxReceiveCount: 3 },
+    });
+  });
+
+  it('grants the family in its cluster, its passRoles to ECS tasks, and the bus', () => {
+    const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
+      (p) => (p as { Properties: { PolicyDocument: { Statement: Array<{ Sid?: string; Action: unknown }> } } }).Properties.PolicyDocument.Statement,
+    );
+    expect(statements).toContainEqual({ Sid: 'StartFamily', Action: 'ecs:StartTask', Effect: 'Allow', Resource: arn(':ecs:us-east-1:123456789012:task-definition/report:*'), Condition: IN_CLUSTER });
+    expect(statements).toContainEqual({
+      Sid: 'PassTaskRoles',
+      Action: 'iam:PassRole',
+      Effect: 'Allow',
+      Resource: 'arn:aws:iam::123456789012:role/report-task',
+      Condition: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
+    });
+    expect(statements).toContainEqual({ Action: 'events:PutEvents', Effect: 'Allow', Resource: arn(':events:us-east-1:123456789012:event-bus/ops') });
+    // The schedule's role may only send to the queue and its dead-letter queue.
+    const roleActions = statements.map((s) => s.Action).flat();
+    expect(roleActions.filter((a) => typeof a === 'string' && a.startsWith('sqs:Send'))).toEqual(['sqs:SendMessage', 'sqs:SendMessage']);
+  });
+});

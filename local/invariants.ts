@@ -1,0 +1,62 @@
+import type { Emulator, InstanceView } from '../emulator/index.js';
+import { compileConstraints } from '../shared/placement/constraints.js';
+import type { ResultEvent } from '../shared/report/publisher.js';
+import { cronSlotKey, type CronRule } from '../shared/rules/cron/rule.js';
+import { daemonKey, type DaemonRule } from '../shared/rules/daemon/rule.js';
+
+/**
+ * What must hold after a local run, checked against the emulator's own state (not through the
+ * schedulers' snapshot, which is what is under test).
+ */
+
+/** Instances that hold more than one live copy of the daemon right now. */
+export function duplicateCopies(emulator: Emulator, cluster: string, rule: DaemonRule): string[] {
+  const perInstance = new Map<string, number>();
+  for (const task of emulator.admin.listTasks(cluster, { startedBy: daemonKey(rule), desiredStatus: 'RUNNING' })) {
+    perInstance.set(task.containerInstanceArn, (perInstance.get(task.containerInstanceArn) ?? 0) + 1);
+  }
+  return [...perInstance].filter(([, copies]) => copies > 1).map(([instance]) => instance);
+}
+
+/** Eligible instances (ACTIVE, agent connected, matching the constraint) without exactly one running copy. */
+export function uncovered(emulator: Emulator, cluster: string, rule: DaemonRule): string[] {
+  const { memberOf } = compileConstraints(rule.constraint ? [{ type: 'memberOf', expression: rule.constraint }] : []);
+  const running = emulator.admin.listTasks(cluster, { startedBy: daemonKey(rule), desiredStatus: 'RUNNING', lastStatus: 'RUNNING' });
+  return emulator.admin
+    .listInstances(cluster)
+    .filter((instance) => instance.status === 'ACTIVE' && instance.agentConnected && (!memberOf || memberOf(facts(instance))))
+    .filter((instance) => running.filter((task) => task.containerInstanceArn === instance.arn).length !== 1)
+    .map((instance) => instance.arn);
+}
+
+/** Overlap and once-per-slot are the only good reasons for a slot to start nothing here. */
+const FINE_SKIPS = new Set(['overlap-forbidden', 'suspended', 'slot-complete']);
+
+/** Slots that started more copies than `count`, or that neither started nor were skipped for a good reason. */
+export function slotProblems(emulator: Emulator, cluster: string, rule: CronRule, slots: readonly Date[], events: readonly ResultEvent[]): string[] {
+  const problems: string[] = [];
+  const count = rule.count ?? 1;
+  for (const slot of slots) {
+    const at = slot.toISOString();
+    const copies = emulator.admin.listTasks(cluster, { startedBy: cronSlotKey(rule, slot) }).length;
+    if (copies > count) problems.push(`cron ${rule.name}: slot ${at} started ${copies} copies, not ${count}`);
+    const outcomes = events.filter((e) => (e.detail as { rule?: string; slot?: string }).rule === rule.name && (e.detail as { slot?: string }).slot === at);
+    const started = outcomes.some((e) => e.detailType === 'Cron Run Started') && copies === count;
+    const skippedWell = outcomes.some((e) => e.detailType === 'Cron Slot Skipped' && FINE_SKIPS.has((e.detail as { reason: string }).reason));
+    if (!started && !skippedWell) problems.push(`cron ${rule.name}: slot ${at} was missed (${outcomes.map((e) => e.detailType).join(', ') || 'no outcome'})`);
+  }
+  return problems;
+}
+
+function facts(instance: InstanceView) {
+  return {
+    containerInstanceArn: instance.arn,
+    ec2InstanceId: instance.ec2InstanceId,
+    agentConnected: instance.agentConnected,
+    agentVersion: '',
+    registeredAt: instance.registeredAt,
+    runningTasksCount: instance.runningTasksCount,
+    attributes: new Map(Object.entries(instance.attributes)),
+    taskGroups: [],
+  };
+}

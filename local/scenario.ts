@@ -1,0 +1,45 @@
+import type { Emulator } from '../emulator/index.js';
+import { addExampleInstance } from './example-cluster.js';
+
+/** Something that happens to the cluster at a minute of the simulation. */
+export interface Happening {
+  minute: number;
+  says: string;
+  act(emulator: Emulator, cluster: string): void;
+}
+
+/**
+ * What the example cluster goes through, minute by minute, the things a daemon must react to:
+ * instances join, drain and leave, a copy dies, an agent drops and comes back, an instance moves
+ * to the staging stack (out of the daemon's constraint). Cron slots fire on their own schedule.
+ */
+export function exampleScenario(instances: readonly string[], startAt: Date): Happening[] {
+  const pick = (i: number) => instances[i % instances.length]!;
+  const at = (minute: number) => new Date(startAt.getTime() + minute * 60_000);
+  return [
+    {
+      minute: 22,
+      says: 'three instances join',
+      act: (emulator, cluster) => {
+        for (let i = 0; i < 3; i += 1) addExampleInstance(emulator, cluster, instances.length + i, at(22));
+      },
+    },
+    { minute: 71, says: `${short(pick(1))} starts draining`, act: (emulator) => emulator.admin.drainInstance(pick(1)) },
+    {
+      minute: 101,
+      says: `the node-exporter copy on ${short(pick(2))} dies`,
+      act: (emulator, cluster) => {
+        const copy = emulator.admin.listTasks(cluster, { startedBy: 'daemon/node-exporter', containerInstance: pick(2), desiredStatus: 'RUNNING' })[0];
+        if (copy) emulator.admin.stopTask(copy.arn, 'Essential container in task exited');
+      },
+    },
+    { minute: 152, says: `${short(pick(1))} is deregistered`, act: (emulator) => emulator.admin.deregisterInstance(pick(1)) },
+    { minute: 181, says: `the agent on ${short(pick(4))} disconnects`, act: (emulator) => emulator.admin.setAgentConnected(pick(4), false) },
+    { minute: 211, says: `the agent on ${short(pick(4))} reconnects`, act: (emulator) => emulator.admin.setAgentConnected(pick(4), true) },
+    { minute: 241, says: `${short(pick(5))} moves to the staging stack`, act: (emulator) => emulator.admin.putAttributes(pick(5), { stack: 'staging' }) },
+  ];
+}
+
+function short(arn: string): string {
+  return `instance ${arn.split('/').pop()!.slice(0, 8)}`;
+}

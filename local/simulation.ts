@@ -1,0 +1,181 @@
+import type { ECSClient } from '@aws-sdk/client-ecs';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { startEmulator, type Emulator } from '../emulator/index.js';
+import type { SchedulerConfig } from '../shared/config/index.js';
+import { createEcsClient } from '../shared/ecs/client.js';
+import { instanceEventsPattern, stoppedCopiesPattern } from '../shared/events/patterns.js';
+import { handleCronBatch, type CronContext } from '../shared/handlers/cron/handle.js';
+import { handleDaemonBatch } from '../shared/handlers/daemon/handle.js';
+import { DaemonMemory } from '../shared/handlers/daemon/memory.js';
+import type { ResultEvent } from '../shared/report/publisher.js';
+import { daemonKey, type DaemonRule } from '../shared/rules/daemon/rule.js';
+import { parseSchedule, slotsBetween, type Schedule } from '../shared/schedule/index.js';
+import { overduePassInterval } from '../infra/cron-rule.js';
+import { addExampleInstance, registerExampleTaskDefinitions } from './example-cluster.js';
+import { LivePublisher } from './live-publisher.js';
+import { EventPipeline } from './pipeline/event-pipeline.js';
+import { exampleScenario, type Happening } from './scenario.js';
+
+export interface SimulationOptions {
+  config: SchedulerConfig;
+  instances: number;
+  /** Simulated wall-clock start; the clock then moves a minute per step. */
+  startAt: Date;
+  onEvent: (event: ResultEvent, now: Date) => void;
+  onHappening: (happening: Happening, now: Date) => void;
+}
+
+/** How long each cron job "runs" in the simulation before its container exits. */
+const JOB_MINUTES: Readonly<Record<string, number>> = { 'nightly-report': 90, 'cache-warmer': 4 };
+
+/**
+ * The example config against an emulated cluster, on a simulated clock: the emulator and the
+ * handlers read the same clock, which moves a minute per step, so hours pass in seconds. Each
+ * step fires what the cloud would fire in that minute (cron slots, overdue passes, daemon sweeps,
+ * the scenario's happenings), ends the cron jobs whose time is up, and lets the pipelines and the
+ * emulator settle. Everything goes through the same code as in AWS: event patterns, FIFO queues,
+ * handlers, snapshot, rules, placement, apply.
+ */
+export class Simulation {
+  readonly publisher: LivePublisher;
+  readonly instances: string[] = [];
+  readonly slotsFired = new Map<string, Date[]>();
+  private emulator!: Emulator;
+  private nowMs: number;
+  private readonly clients: ECSClient[] = [];
+  private readonly pipelines: EventPipeline[] = [];
+  private readonly daemonQueues = new Map<string, EventPipeline>();
+  private cronQueue!: EventPipeline;
+  private readonly schedules = new Map<string, Schedule>();
+  private happenings: Happening[] = [];
+  private minute = 0;
+
+  private constructor(private readonly options: SimulationOptions) {
+    this.nowMs = options.startAt.getTime();
+    this.publisher = new LivePublisher((event) => options.onEvent(event, this.now()));
+  }
+
+  static async start(options: SimulationOptions): Promise<Simulation> {
+    const simulation = new Simulation(options);
+    await simulation.setUp();
+    return simulation;
+  }
+
+  get cluster(): string {
+    return Object.keys(this.options.config.clusters)[0]!;
+  }
+
+  get ecs(): Emulator {
+    return this.emulator;
+  }
+
+  now(): Date {
+    return new Date(this.nowMs);
+  }
+
+  /** One simulated minute. */
+  async step(): Promise<void> {
+    const before = this.now();
+    this.minute += 1;
+    this.nowMs += 60_000;
+    for (const happening of this.happenings.filter((h) => h.minute === this.minute)) {
+      this.options.onHappening(happening, this.now());
+      happening.act(this.emulator, this.cluster);
+    }
+    this.endFinishedJobs();
+    for (const daemon of this.options.config.daemons ?? []) {
+      if (this.minute % (daemon.sweepIntervalMinutes ?? 5) === 0) this.daemonQueues.get(daemon.name)!.send(JSON.stringify({ kind: 'sweep', rule: daemon.name, at: this.now().toISOString() }));
+    }
+    for (const cron of this.options.config.crons ?? []) {
+      for (const slot of slotsBetween(this.schedules.get(cron.name)!, before, this.now())) {
+        this.slotsFired.get(cron.name)!.push(slot);
+        this.cronQueue.send(JSON.stringify({ kind: 'slot', rule: cron.name, slot: slot.toISOString() }), cron.name);
+      }
+      if (cron.maxRunSeconds !== undefined && this.minute % overduePassInterval(cron.maxRunSeconds).toMinutes() === 0) {
+        this.cronQueue.send(JSON.stringify({ kind: 'overdue', rule: cron.name }), cron.name);
+      }
+    }
+    await this.settle();
+  }
+
+  async stop(): Promise<void> {
+    for (const pipeline of this.pipelines) pipeline.disconnect();
+    for (const client of this.clients) client.destroy();
+    await this.emulator.close();
+  }
+
+  private async setUp(): Promise<void> {
+    const { config } = this.options;
+    this.emulator = await startEmulator({ randomSeed: 7, clock: () => this.nowMs });
+    const clusterArn = this.emulator.admin.createCluster(this.cluster);
+    registerExampleTaskDefinitions(this.emulator);
+    for (let i = 0; i < this.options.instances; i += 1) {
+      this.instances.push(addExampleInstance(this.emulator, this.cluster, i, this.now()));
+    }
+    this.happenings = exampleScenario(this.instances, this.options.startAt);
+
+    // Logs and metrics are for CloudWatch; here the result events are the output.
+    process.env.POWERTOOLS_METRICS_DISABLED = 'true';
+    const telemetry = { logger: new Logger({ serviceName: 'local', logLevel: 'SILENT' }), metrics: new Metrics({ namespace: 'EcsSchedulersLocal' }) };
+
+    for (const daemon of config.daemons ?? []) this.addDaemon(daemon, clusterArn, telemetry);
+    const crons = config.crons ?? [];
+    for (const cron of crons) {
+      this.schedules.set(cron.name, parseSchedule(cron.schedule, cron.timeZone, { anchor: this.options.startAt }));
+      this.slotsFired.set(cron.name, []);
+    }
+    const context: CronContext = {
+      rules: new Map(crons.map((cron) => [cron.name, cron] as const)),
+      ecs: this.client(),
+      publisher: this.publisher,
+      ...telemetry,
+      now: () => this.now(),
+      // A capacity retry waits on the simulated clock.
+      sleep: async (ms) => {
+        this.nowMs += ms;
+      },
+      remainingTimeMs: () => 900_000,
+    };
+    // One queue for the cron rules, a message group per rule, as the deployed schedules send.
+    this.cronQueue = new EventPipeline({ patterns: [], handler: (messages) => handleCronBatch(messages, context), now: () => this.nowMs });
+    this.pipelines.push(this.cronQueue);
+    await this.settle();
+  }
+
+  private addDaemon(rule: DaemonRule, clusterArn: string, telemetry: { logger: Logger; metrics: Metrics }): void {
+    const context = { rule, ecs: this.client(), memory: new DaemonMemory(daemonKey(rule)), publisher: this.publisher, ...telemetry };
+    const queue = new EventPipeline({
+      patterns: [instanceEventsPattern(clusterArn), stoppedCopiesPattern(clusterArn, daemonKey(rule))],
+      groupId: clusterArn,
+      handler: (messages) => handleDaemonBatch(messages, context),
+      now: () => this.nowMs,
+    }).connect(this.emulator);
+    this.daemonQueues.set(rule.name, queue);
+    this.pipelines.push(queue);
+  }
+
+  private client(): ECSClient {
+    const client = createEcsClient({ endpoint: this.emulator.endpoint, region: this.emulator.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    this.clients.push(client);
+    return client;
+  }
+
+  /** A cron job's container exits once its time is up. */
+  private endFinishedJobs(): void {
+    for (const task of this.emulator.admin.listTasks(this.cluster, { desiredStatus: 'RUNNING' })) {
+      const rule = task.startedBy?.startsWith('cron/') ? task.startedBy.split('/')[1]! : undefined;
+      if (!rule || !task.startedAt) continue;
+      const minutes = JOB_MINUTES[rule] ?? 5;
+      if (this.nowMs - task.startedAt.getTime() >= minutes * 60_000) this.emulator.admin.stopTask(task.arn, 'Essential container in task exited');
+    }
+  }
+
+  private async settle(): Promise<void> {
+    do {
+      for (const pipeline of this.pipelines) await pipeline.drain();
+      await this.emulator.admin.settle();
+    } while (this.pipelines.some((p) => p.queue.depth > 0 || p.queue.inFlight > 0));
+  }
+}
+

@@ -1,0 +1,88 @@
+/**
+ * `npm start`: the example config on an emulated cluster, no AWS account needed. See README.md.
+ *
+ *   npm start -- --hours 24 --instances 100 --quiet
+ */
+import { parseArgs } from 'node:util';
+import config from '../scheduler.config.js';
+import { loadConfig } from '../shared/config/index.js';
+import { daemonKey } from '../shared/rules/daemon/rule.js';
+import { duplicateCopies, slotProblems, uncovered } from './invariants.js';
+import { Simulation } from './simulation.js';
+import { clock, describeEvent } from './view.js';
+
+const { values } = parseArgs({
+  options: {
+    hours: { type: 'string', default: '6' },
+    instances: { type: 'string', default: '20' },
+    quiet: { type: 'boolean', default: false },
+  },
+});
+const hours = Number(values.hours);
+const instances = Number(values.instances);
+if (!(hours > 0 && hours <= 24 * 14) || !(Number.isInteger(instances) && instances >= 1 && instances <= 2000)) {
+  console.error('Usage: npm start -- [--hours 1-336] [--instances 1-2000] [--quiet]');
+  process.exit(2);
+}
+
+const rules = loadConfig(config);
+// Midnight in New York, so the example's 02:00 America/New_York report falls inside the default 6 hours.
+const startAt = new Date('2026-11-25T05:00:00Z');
+const say = (at: Date, text: string) => values.quiet || console.log(`[${clock(at)}] ${text}`);
+const violations: string[] = [];
+
+const simulation = await Simulation.start({
+  config: rules,
+  instances,
+  startAt,
+  onEvent: (event, now) => say(now, describeEvent(event)),
+  onHappening: (happening, now) => say(now, `-- ${happening.says}`),
+});
+console.log(`Emulated cluster "${simulation.cluster}": ${instances} instances in 3 zones; running ${hours} h of the example config (${(rules.daemons ?? []).length} daemon, ${(rules.crons ?? []).length} cron rules) from ${startAt.toISOString()}.`);
+const started = performance.now();
+try {
+  for (let minute = 0; minute < hours * 60; minute += 1) {
+    await simulation.step();
+    for (const daemon of rules.daemons ?? []) {
+      for (const instance of duplicateCopies(simulation.ecs, simulation.cluster, daemon)) {
+        violations.push(`[${clock(simulation.now())}] daemon ${daemon.name}: two live copies on ${instance}`);
+      }
+    }
+  }
+  summarize();
+} finally {
+  await simulation.stop();
+}
+process.exit(violations.length > 0 ? 1 : 0);
+
+function summarize(): void {
+  const events = simulation.publisher.events;
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  console.log(`\nSummary: ${hours} simulated hours in ${seconds} s`);
+  for (const daemon of rules.daemons ?? []) {
+    const missing = uncovered(simulation.ecs, simulation.cluster, daemon);
+    violations.push(...missing.map((arn) => `daemon ${daemon.name}: eligible instance ${arn} does not have exactly one running copy`));
+    const copies = simulation.ecs.admin.listTasks(simulation.cluster, { startedBy: daemonKey(daemon) });
+    const running = copies.filter((t) => t.desiredStatus === 'RUNNING').length;
+    const reconciles = events.filter((e) => e.detailType === 'Daemon Reconciled' && (e.detail as { rule: string }).rule === daemon.name).length;
+    console.log(`  daemon ${daemon.name}: ${running} copies running, ${missing.length} eligible instances uncovered, ${copies.length} started in all, ${reconciles} reconciles that changed something`);
+  }
+  for (const cron of rules.crons ?? []) {
+    const slots = simulation.slotsFired.get(cron.name) ?? [];
+    violations.push(...slotProblems(simulation.ecs, simulation.cluster, cron, slots, events));
+    const mine = events.filter((e) => (e.detail as { rule: string }).rule === cron.name);
+    const count = (type: string) => mine.filter((e) => e.detailType === type).length;
+    const skips = new Map<string, number>();
+    for (const e of mine.filter((e) => e.detailType === 'Cron Slot Skipped')) {
+      const reason = (e.detail as { reason: string }).reason;
+      skips.set(reason, (skips.get(reason) ?? 0) + 1);
+    }
+    const skipped = [...skips].map(([reason, n]) => `${n} ${reason}`).join(', ') || 'none';
+    console.log(`  cron ${cron.name} (${cron.overlapPolicy ?? 'Forbid'}): ${slots.length} slots, ${count('Cron Run Started')} runs started, skipped: ${skipped}, ${count('Cron Run Failed')} failed, ${count('Cron Run Stopped')} stopped for run time`);
+  }
+  if (violations.length === 0) console.log('All invariants held: one copy per eligible instance, no duplicate copy, every slot run once or skipped for its policy.');
+  else {
+    console.log(`\n${violations.length} invariant(s) broke:`);
+    for (const violation of violations) console.log(`  ${violation}`);
+  }
+}

@@ -4,6 +4,7 @@ import {
   DescribeTasksCommand,
   ListContainerInstancesCommand,
   ListTasksCommand,
+  type Cluster,
   type ECSClient,
   type ListTasksCommandInput,
   type Task as EcsTask,
@@ -26,6 +27,26 @@ export interface LoadOptions {
   pacer?: ReadPacer;
   /** Stamped on the snapshot; rules use it, never the clock. */
   now?: Date;
+  /**
+   * Called after each List/Describe call of the load succeeds, with running totals (for a
+   * progress display such as `ecs-sched snapshot`'s). It only observes: it changes no call, and
+   * an exception it throws is ignored rather than failing the load.
+   */
+  onProgress?(progress: LoadProgress): void;
+}
+
+export interface LoadProgress {
+  /** The call that just answered, as failures name it: `ListTasks page 3`, `DescribeTasks for page 3`. */
+  call: string;
+  /** Container instances described so far. */
+  instances: number;
+  /** Tasks described so far. */
+  tasks: number;
+  /**
+   * The cluster's own counts from DescribeClusters, once it has answered: registered instances,
+   * and RUNNING plus PENDING tasks of the whole cluster (a fair total for scope `all` only).
+   */
+  expected?: { instances: number; tasks: number };
 }
 
 /** ECS caps List pages and Describe batches at 100. */
@@ -46,7 +67,7 @@ export async function loadSnapshot(
   scope: TaskScope,
   options: LoadOptions = {},
 ): Promise<Snapshot> {
-  const reader = new ClusterReader(ecs, cluster, options.pacer ?? processPacer);
+  const reader = new ClusterReader(ecs, cluster, options.pacer ?? processPacer, options.onProgress);
   // Compile SQLite while the first answers are on their way (a cold start's largest single
   // cost); a failure surfaces when the snapshot is created.
   sqlite().catch(() => undefined);
@@ -78,11 +99,14 @@ export async function loadSnapshot(
 class ClusterReader {
   private readonly controller = new AbortController();
   private readonly definitions = new Map<string, Promise<TaskDefinitionInfo>>();
+  /** Running totals for onProgress. */
+  private readonly progress: Omit<LoadProgress, 'call'> = { instances: 0, tasks: 0 };
 
   constructor(
     private readonly ecs: ECSClient,
     private readonly clusterName: string,
     private readonly pacer: ReadPacer,
+    private readonly onProgress?: (progress: LoadProgress) => void,
   ) {}
 
   abort(): void {
@@ -91,9 +115,21 @@ class ClusterReader {
 
   async cluster(): Promise<ClusterInfo> {
     const answer = await this.call('DescribeClusters', () =>
-      this.ecs.send(new DescribeClustersCommand({ clusters: [this.clusterName] }), this.sendOptions()),
+      this.ecs
+        .send(new DescribeClustersCommand({ clusters: [this.clusterName] }), this.sendOptions())
+        .then((answer) => {
+          const found = activeCluster(answer.clusters);
+          // Totals for onProgress, known before the call is reported.
+          if (found) {
+            this.progress.expected = {
+              instances: found.registeredContainerInstancesCount ?? 0,
+              tasks: (found.runningTasksCount ?? 0) + (found.pendingTasksCount ?? 0),
+            };
+          }
+          return answer;
+        }),
     );
-    const found = answer.clusters?.find((c) => c.status !== 'INACTIVE');
+    const found = activeCluster(answer.clusters);
     if (!found?.clusterArn || !found.clusterName) throw new ClusterNotFoundError(this.clusterName);
     return { arn: found.clusterArn, name: found.clusterName, status: found.status ?? 'ACTIVE' };
   }
@@ -116,7 +152,11 @@ class ClusterReader {
             this.sendOptions(),
           )
           // An instance missing here was deregistered between the list and the describe: it is gone.
-          .then((answer) => answer.containerInstances ?? []),
+          .then((answer) => answer.containerInstances ?? [])
+          .then((instances) => {
+            this.progress.instances += instances.length;
+            return instances;
+          }),
     );
     return described.map(instanceFromEcs);
   }
@@ -146,6 +186,7 @@ class ClusterReader {
           // A task missing here stopped and aged out between the list and the describe.
           .then((answer) => answer.tasks ?? [])
           .then((tasks) => {
+            this.progress.tasks += tasks.length;
             // Ask for their task definitions now, while later pages are still being listed.
             for (const task of tasks) this.taskDefinition(task.taskDefinitionArn!).catch(() => undefined);
             return tasks;
@@ -199,11 +240,23 @@ class ClusterReader {
 
   /** Names the call in any failure, and aborts the load's other calls. */
   private async call<T>(name: string, send: () => Promise<T>): Promise<T> {
+    let answer: T;
     try {
-      return await send();
+      answer = await send();
     } catch (error) {
       this.controller.abort();
       throw this.explain(name, error);
+    }
+    this.report(name);
+    return answer;
+  }
+
+  private report(call: string): void {
+    if (!this.onProgress || this.controller.signal.aborted) return;
+    try {
+      this.onProgress({ call, ...this.progress, ...(this.progress.expected && { expected: { ...this.progress.expected } }) });
+    } catch {
+      // A progress display that fails must not fail the load it displays.
     }
   }
 
@@ -217,4 +270,8 @@ class ClusterReader {
       reason: `${failure.name ?? 'Error'}: ${failure.message ?? String(error)}`,
     });
   }
+}
+
+function activeCluster(clusters: readonly Cluster[] | undefined): Cluster | undefined {
+  return clusters?.find((c) => c.status !== 'INACTIVE');
 }

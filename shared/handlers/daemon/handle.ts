@@ -5,7 +5,7 @@ import { applyPlan } from '../../ecs/apply.js';
 import { CallCounter } from '../../ecs/call-counter.js';
 import { parseTrigger } from '../../events/triggers.js';
 import { compileConstraints } from '../../placement/constraints.js';
-import { reportDaemon } from '../../report/daemon-report.js';
+import { reportDaemon, type DaemonOutcome } from '../../report/daemon-report.js';
 import type { EventPublisher } from '../../report/publisher.js';
 import { reconcileDaemon } from '../../rules/daemon/reconcile.js';
 import { daemonKey, type DaemonRule } from '../../rules/daemon/rule.js';
@@ -62,8 +62,8 @@ export async function handleDaemonBatch(messages: readonly QueueMessage[], conte
   return { dropped, reconciled: reason };
 }
 
-/** Load, decide, act, report: one full reconcile of the rule. */
-export async function reconcileRule(context: DaemonContext, reason: string): Promise<void> {
+/** Load, decide, act, report: one full reconcile of the rule. Returns what it reported. */
+export async function reconcileRule(context: DaemonContext, reason: string): Promise<DaemonOutcome> {
   const { rule, ecs } = context;
   const calls = new CallCounter().attach(ecs);
   const snapshot = await loadSnapshot(ecs, rule.cluster, daemonScope(rule), { taskDefinitions: [rule.taskDefinition] });
@@ -76,10 +76,17 @@ export async function reconcileRule(context: DaemonContext, reason: string): Pro
       result.started.map((s) => s.taskArn),
       result.stopped.map((s) => s.taskArn),
     );
-    await reportDaemon(
-      { rule: rule.name, clusterArn: snapshot.cluster.arn, reason, coverage: plan.coverage, result, apiCalls: calls.total(), throttles: calls.throttles() },
-      context,
-    );
+    const outcome: DaemonOutcome = {
+      rule: rule.name,
+      clusterArn: snapshot.cluster.arn,
+      reason,
+      coverage: plan.coverage,
+      result,
+      apiCalls: calls.total(),
+      throttles: calls.throttles(),
+    };
+    await reportDaemon(outcome, context);
+    return outcome;
   } finally {
     snapshot.close();
   }

@@ -1,0 +1,153 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { UsageError } from './errors.js';
+
+type OptionSpec = NonNullable<ParseArgsConfig['options']>;
+
+/** Every option any command takes; each command says which of them it accepts. */
+const OPTIONS = {
+  config: { type: 'string' },
+  cluster: { type: 'string' },
+  out: { type: 'string', short: 'o' },
+  endpoint: { type: 'string' },
+  region: { type: 'string' },
+  yes: { type: 'boolean', short: 'y' },
+  queue: { type: 'string' },
+  json: { type: 'boolean' },
+  debug: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean' },
+} as const satisfies OptionSpec;
+
+export type OptionName = keyof typeof OPTIONS;
+
+export interface Flags {
+  config?: string;
+  cluster?: string;
+  out?: string;
+  endpoint?: string;
+  region?: string;
+  yes?: boolean;
+  queue?: string;
+  json?: boolean;
+  debug?: boolean;
+  help?: boolean;
+  version?: boolean;
+}
+
+export interface ParsedArgs {
+  command: string | undefined;
+  positionals: string[];
+  flags: Flags;
+  /** The options given on the command line, by name. */
+  given: Set<OptionName>;
+}
+
+/**
+ * Parses the whole command line with node:util parseArgs (strict: an unknown option is an error,
+ * not ignored), so options may come before or after the command. The command is the first
+ * positional; a `--` ends options (an SQL text starting with `-`).
+ */
+export function parseCommandLine(argv: readonly string[]): ParsedArgs {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true, tokens: true });
+  } catch (error) {
+    throw new UsageError((error as Error).message.split('\n')[0]!.replace(/\. To specify a positional argument.*$/, ''), 'see ecs-sched --help');
+  }
+  const given = new Set(parsed.tokens.flatMap((token) => (token.kind === 'option' ? [token.name as OptionName] : [])));
+  const [command, ...positionals] = parsed.positionals;
+  return { command, positionals, flags: parsed.values as Flags, given };
+}
+
+/** Refuses options the command does not take, naming them. */
+export function onlyOptions(command: string, given: ReadonlySet<OptionName>, allowed: readonly OptionName[]): void {
+  const extra = [...given].filter((name) => !allowed.includes(name) && name !== 'help' && name !== 'debug' && name !== 'json');
+  if (extra.length > 0) {
+    throw new UsageError(`${command} does not take ${extra.map((name) => `--${name}`).join(', ')}`, `see ecs-sched ${command} --help`);
+  }
+}
+
+export const AWS_OPTIONS = ['endpoint', 'region'] as const satisfies readonly OptionName[];
+
+const COMMON_HELP = `
+Options for every command:
+  --json              one JSON document on stdout, for scripts (errors: one JSON line on stderr)
+  --debug             stack traces and the handlers' log lines on stderr
+  -h, --help          this help`;
+
+const AWS_HELP = `
+AWS options:
+  --endpoint URL      ECS endpoint; a loopback URL (the emulator) needs no credentials
+  --region REGION     AWS Region (default: the config's region, then AWS_REGION or the profile)`;
+
+export const HELP: Record<string, string> = {
+  main: `ecs-sched: shared-state schedulers for Amazon ECS, from the command line
+
+Usage: ecs-sched <command> [options]
+
+Commands:
+  validate                     check the config and print every error at once
+  plan [RULE...]               what each rule would do now, with reasons (read-only)
+  snapshot --cluster C --out F write a cluster snapshot as a SQLite file
+  query --cluster C "SQL"      run SQL over a fresh snapshot and print a table
+  run RULE                     apply one reconcile (daemon) or one run-now slot (cron)
+
+Exit codes: 0 done, 1 the operation failed, 2 usage, config, credentials or Region problem.
+Run ecs-sched <command> --help for a command's options.
+${COMMON_HELP}
+  --version           the version`,
+
+  validate: `Usage: ecs-sched validate [--config FILE]
+
+Checks the config as \`cdk deploy\` would and prints every error at once. Exit 2 if any.
+
+  --config FILE       default ./scheduler.config.ts (a module whose default export is the config), or a .json file
+${COMMON_HELP}`,
+
+  plan: `Usage: ecs-sched plan [RULE...] [--config FILE] [AWS options]
+
+For each rule (or only the ones named), reads the cluster and prints what the rule would do now:
+daemon rules: the starts and stops of one reconcile, the coverage counters, and the instances
+that cannot take a copy and why; cron rules: the last and next slot, what the current slot and a
+run-now would start or stop (or why not), and the runs past maxRunSeconds. Read-only: it makes
+List/Describe calls only. Exit 1 if a rule's cluster could not be read.
+
+  --config FILE       default ./scheduler.config.ts
+${AWS_HELP}
+${COMMON_HELP}`,
+
+  snapshot: `Usage: ecs-sched snapshot --cluster CLUSTER --out FILE [AWS options]
+
+Loads the cluster (every container instance, every RUNNING-desired task, their task definitions)
+and writes the snapshot as a SQLite database file: open it with sqlite3 or any SQLite tool.
+A progress bar is drawn on stderr when it is a terminal.
+
+  --cluster CLUSTER   cluster name or ARN
+  -o, --out FILE      the file to write (replaced if it exists)
+${AWS_HELP}
+${COMMON_HELP}`,
+
+  query: `Usage: ecs-sched query --cluster CLUSTER "SQL" [AWS options]
+
+Loads a fresh snapshot of the cluster (as snapshot does) and runs one SQL statement over it.
+Tables: clusters, container_instances, tasks, task_definitions; views: instance_attributes,
+instance_ports. An SQL error exits 2.
+
+  --cluster CLUSTER   cluster name or ARN
+${AWS_HELP}
+${COMMON_HELP}`,
+
+  run: `Usage: ecs-sched run RULE [--yes] [--queue URL] [--config FILE] [AWS options]
+
+Shows what the rule would do, asks for confirmation, then runs it through the same code as its
+Lambda: a daemon rule gets one reconcile; a cron rule gets one run-now slot, which honors its
+overlap policy and retries for capacity until its starting deadline. Name a rule daemon/NAME or
+cron/NAME when a daemon and a cron rule share a name.
+
+  -y, --yes           do not ask (required when stdin is not a terminal)
+  --queue URL         cron rules: send the run-now to the rule's deployed FIFO queue (the stack's
+                      CronQueue-RULE output), so it runs in order with the rule's slots
+  --config FILE       default ./scheduler.config.ts
+${AWS_HELP}
+${COMMON_HELP}`,
+};

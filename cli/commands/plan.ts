@@ -1,0 +1,61 @@
+import { CallCounter } from '../../shared/ecs/call-counter.js';
+import { AWS_OPTIONS, onlyOptions, type ParsedArgs } from '../args.js';
+import { ecsClientFor } from '../aws.js';
+import { DEFAULT_CONFIG, findRule, loadConfigFile, rulesOf, type ConfiguredRule } from '../config.js';
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, explain, type ExitCode } from '../errors.js';
+import type { Output } from '../output.js';
+import { planCronRule, planDaemonRule, type RulePlanView } from '../plans.js';
+import { renderCronPlan, renderDaemonPlan } from '../render.js';
+
+type RuleResult = RulePlanView | { kind: ConfiguredRule['kind']; rule: string; cluster: string; error: { code: string; message: string; hint?: string } };
+
+/**
+ * `ecs-sched plan`: what each configured rule would do now, and why. It loads each rule's own
+ * snapshot (the scope its Lambda loads) and runs the rule's pure functions; it never calls
+ * StartTask or StopTask. Rules are planned one after another, so the reads stay within ECS's
+ * shared read bucket. A rule whose cluster cannot be read is reported and the others still are,
+ * unless the failure would repeat for every rule (no credentials, no Region), which ends the
+ * command at once.
+ */
+export async function plan(args: ParsedArgs, out: Output): Promise<ExitCode> {
+  onlyOptions('plan', args.given, ['config', ...AWS_OPTIONS]);
+  const config = await loadConfigFile(args.flags.config ?? DEFAULT_CONFIG);
+  const rules = args.positionals.length > 0 ? args.positionals.map((name) => findRule(config, name)) : rulesOf(config);
+  const { ecs, target } = ecsClientFor(args.flags, config.region);
+  const calls = new CallCounter().attach(ecs);
+  const now = new Date();
+
+  const results: RuleResult[] = [];
+  for (const entry of rules) {
+    try {
+      results.push(entry.kind === 'daemon' ? await planDaemonRule(ecs, entry.rule, now) : await planCronRule(ecs, entry.rule, now));
+    } catch (error) {
+      const explained = explain(error, target);
+      if (explained.exitCode === EXIT_USAGE) throw explained;
+      out.trace(explained.cause instanceof Error ? (explained.cause.stack ?? '') : '');
+      results.push({
+        kind: entry.kind,
+        rule: entry.rule.name,
+        cluster: entry.rule.cluster,
+        error: { code: explained.code, message: explained.message, ...(explained.hint && { hint: explained.hint }) },
+      });
+    }
+  }
+
+  const failed = results.filter((result) => 'error' in result).length;
+  out.result({ at: now.toISOString(), rules: results, ecsCalls: calls.byOperation() });
+  if (results.length === 0) out.line('the config has no rules');
+  for (const [index, result] of results.entries()) {
+    if (index > 0) out.line();
+    if ('error' in result) {
+      out.line(`${result.kind} ${result.rule} · cluster ${result.cluster}`);
+      out.line(`  error: ${result.error.message}`);
+      if (result.error.hint) out.line(`  hint: ${result.error.hint}`);
+    } else {
+      for (const line of result.kind === 'daemon' ? renderDaemonPlan(result) : renderCronPlan(result)) out.line(line);
+    }
+  }
+  out.line();
+  out.line(`read-only: ${calls.total()} ECS read calls, nothing started or stopped${failed > 0 ? `; ${failed} rule(s) could not be planned` : ''}`);
+  return failed > 0 ? EXIT_FAILED : EXIT_OK;
+}

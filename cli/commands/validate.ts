@@ -1,0 +1,35 @@
+import { validateConfig } from '../../shared/config/index.js';
+import { onlyOptions, type ParsedArgs } from '../args.js';
+import { DEFAULT_CONFIG, readConfigFile } from '../config.js';
+import { EXIT_OK, EXIT_USAGE, UsageError, type ExitCode } from '../errors.js';
+import type { Output } from '../output.js';
+
+/** `ecs-sched validate`: the config's every error at once, as the app reports them at synth. */
+export async function validate(args: ParsedArgs, out: Output): Promise<ExitCode> {
+  onlyOptions('validate', args.given, ['config']);
+  if (args.positionals.length > 0) throw new UsageError(`validate takes no arguments, found ${JSON.stringify(args.positionals[0])}`, 'name the file with --config FILE');
+  const { file, input } = await readConfigFile(args.flags.config ?? DEFAULT_CONFIG);
+  const result = validateConfig(input);
+  if (!result.ok) {
+    out.result({ ok: false, file, errors: result.errors });
+    printErrors(out, file, result.errors);
+    return EXIT_USAGE;
+  }
+  const { config } = result;
+  const daemons = (config.daemons ?? []).map((rule) => rule.name);
+  const crons = (config.crons ?? []).map((rule) => rule.name);
+  out.result({ ok: true, file, clusters: Object.keys(config.clusters), daemons, crons });
+  out.line(`${file}: valid: ${count(Object.keys(config.clusters).length, 'cluster')}, ${count(daemons.length, 'daemon rule')}, ${count(crons.length, 'cron rule')}`);
+  return EXIT_OK;
+}
+
+/** Every config error, one per line, on stdout: it is the command's result (plan and run print the same to stderr). */
+export function printErrors(out: Output, file: string, errors: readonly { message: string }[], stream: 'stdout' | 'stderr' = 'stdout'): void {
+  const lines = [`${file}: ${count(errors.length, 'error')}`, ...errors.map((error) => `  ${error.message}`)];
+  if (stream === 'stdout') for (const line of lines) out.line(line);
+  else if (!out.json) out.streams.stderr.write(`${lines.join('\n')}\n`);
+}
+
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}

@@ -1,0 +1,190 @@
+import type { ECSClient } from '@aws-sdk/client-ecs';
+import { daemonScope } from '../shared/handlers/daemon/handle.js';
+import type { RejectionReason } from '../shared/placement/types.js';
+import { planOverdueStops, planSlot, slotOfKey, startingDeadline, cronScope, type CronRule, type SlotOutcome } from '../shared/rules/cron/index.js';
+import { reconcileDaemon, type Coverage } from '../shared/rules/daemon/reconcile.js';
+import type { DaemonRule } from '../shared/rules/daemon/rule.js';
+import type { PlannedStart, PlannedStop } from '../shared/rules/plan.js';
+import { describeSchedule, nextSlot, parseSchedule, previousSlot } from '../shared/schedule/index.js';
+import { loadSnapshot, type Snapshot } from '../shared/state/index.js';
+import { describeTaskDefinition } from '../shared/state/task-definitions.js';
+import { CliError, EXIT_FAILED, TASK_DEFINITION_HINT } from './errors.js';
+
+/**
+ * What a rule would do now, computed exactly as its Lambda computes it (the same snapshot scope,
+ * the same pure rule functions) but never applied: `plan` prints these, and `run` shows one
+ * before asking for confirmation. Only List/Describe calls are made.
+ */
+
+export interface StartView {
+  containerInstanceArn: string;
+  ec2InstanceId: string | undefined;
+  reason: string;
+}
+
+export interface StopView {
+  taskArn: string;
+  containerInstanceArn: string | undefined;
+  ec2InstanceId: string | undefined;
+  reason: string;
+}
+
+export interface DaemonPlanView {
+  kind: 'daemon';
+  rule: string;
+  cluster: string;
+  clusterArn: string;
+  /** The revision the rule resolves to now. */
+  taskDefinition: string;
+  starts: StartView[];
+  stops: StopView[];
+  /** DaemonSet-style counters; failedToPlace lists the eligible instances that cannot take a copy, and why. */
+  coverage: Coverage;
+}
+
+/** One slot's decision: what it would start and stop, or why it would start nothing. */
+export type SlotView =
+  | {
+      slot: string;
+      decision: 'start';
+      starts: StartView[];
+      stops: StopView[];
+      /** Copies the slot lacks. */
+      missing: number;
+      /** Of those, copies that fit on no instance now (the handler retries them until the deadline). */
+      unplaced: number;
+      /** Instances turned down for the first copy that fit nowhere, per reason. */
+      rejections: Partial<Record<RejectionReason, number>>;
+    }
+  | { slot: string; decision: 'skip'; reason: string; detail: string; stops: StopView[] };
+
+export interface OverdueView extends StopView {
+  slot: string;
+  runningSeconds: number | undefined;
+}
+
+export interface CronPlanView {
+  kind: 'cron';
+  rule: string;
+  cluster: string;
+  clusterArn: string;
+  taskDefinition: string;
+  schedule: string;
+  /** The latest fire time at or before now, and the next one (null when there is none). */
+  lastSlot: string | null;
+  nextSlot: string | null;
+  /**
+   * What a delivery of the latest slot would do now, while it is within its starting deadline
+   * (null once the deadline has passed: that slot starts nothing any more).
+   */
+  currentSlot: SlotView | null;
+  /** What `ecs-sched run` (a manual run-now) would do now. */
+  runNow: SlotView;
+  maxRunSeconds: number | undefined;
+  /** Runs past maxRunSeconds, which the overdue pass would stop. */
+  overdue: OverdueView[];
+}
+
+export type RulePlanView = DaemonPlanView | CronPlanView;
+
+export async function planDaemonRule(ecs: ECSClient, rule: DaemonRule, now: Date): Promise<DaemonPlanView> {
+  const snapshot = await loadSnapshot(ecs, rule.cluster, daemonScope(rule), { taskDefinitions: [rule.taskDefinition], now });
+  try {
+    const target = snapshot.taskDefinition(rule.taskDefinition)!;
+    const plan = reconcileDaemon(snapshot, rule, target);
+    return {
+      kind: 'daemon',
+      rule: rule.name,
+      cluster: rule.cluster,
+      clusterArn: snapshot.cluster.arn,
+      taskDefinition: target.arn,
+      starts: plan.starts.map((start) => startView(snapshot, start)),
+      stops: plan.stops.map((stop) => stopView(snapshot, stop)),
+      coverage: plan.coverage,
+    };
+  } finally {
+    snapshot.close();
+  }
+}
+
+export async function planCronRule(ecs: ECSClient, rule: CronRule, now: Date): Promise<CronPlanView> {
+  // As runSlot does: resolve the revision first, then load the scope it implies.
+  const target = await describeTaskDefinition(ecs, rule.taskDefinition).catch((error: unknown) => {
+    // ECS answers an unknown task definition with a ClientException that does not name it.
+    if ((error as Error).name !== 'ClientException') throw error;
+    throw new CliError(`task definition "${rule.taskDefinition}" could not be described (ClientException: ${(error as Error).message})`, EXIT_FAILED, 'TaskDefinition', TASK_DEFINITION_HINT, {
+      cause: error,
+    });
+  });
+  const snapshot = await loadSnapshot(ecs, rule.cluster, cronScope(rule, target), { taskDefinitions: [target.arn], now });
+  try {
+    const schedule = parseSchedule(rule.schedule, rule.timeZone);
+    const last = previousSlot(schedule, now);
+    const next = nextSlot(schedule, now);
+    const decide = (slot: Date, trigger: 'schedule' | 'manual') => slotView(snapshot, planSlot({ snapshot, rule, target, slot, now, trigger }));
+    return {
+      kind: 'cron',
+      rule: rule.name,
+      cluster: rule.cluster,
+      clusterArn: snapshot.cluster.arn,
+      taskDefinition: target.arn,
+      schedule: describeSchedule(schedule),
+      lastSlot: last?.toISOString() ?? null,
+      nextSlot: next?.toISOString() ?? null,
+      currentSlot: last && now <= startingDeadline(rule, last) ? decide(last, 'schedule') : null,
+      // A run-now's slot is the request time in whole seconds, as the cron handler reads a run-now message.
+      runNow: decide(new Date(Math.floor(now.getTime() / 1000) * 1000), 'manual'),
+      maxRunSeconds: rule.maxRunSeconds,
+      overdue: planOverdueStops({ snapshot, rule, now }).map((stop) => {
+        const task = snapshot.task(stop.taskArn);
+        const since = task?.startedAt ?? task?.createdAt;
+        return {
+          ...stopView(snapshot, stop),
+          slot: slotOfKey(rule, task?.startedBy)?.toISOString() ?? String(task?.startedBy),
+          runningSeconds: since && Math.round((now.getTime() - since.getTime()) / 1000),
+        };
+      }),
+    };
+  } finally {
+    snapshot.close();
+  }
+}
+
+/** Whether a plan would change anything in the cluster. */
+export function changes(view: RulePlanView): { starts: number; stops: number } {
+  if (view.kind === 'daemon') return { starts: view.starts.length, stops: view.stops.length };
+  return { starts: view.runNow.decision === 'start' ? view.runNow.starts.length : 0, stops: view.runNow.stops.length };
+}
+
+function slotView(snapshot: Snapshot, outcome: SlotOutcome): SlotView {
+  const slot = outcome.slot.toISOString();
+  const stops = (outcome.plan?.stops ?? []).map((stop) => stopView(snapshot, stop));
+  if (outcome.kind === 'skip') return { slot, decision: 'skip', reason: outcome.reason, detail: outcome.detail, stops };
+  return {
+    slot,
+    decision: 'start',
+    starts: outcome.plan.starts.map((start) => startView(snapshot, start)),
+    stops,
+    missing: outcome.missing,
+    unplaced: outcome.unplaced,
+    rejections: outcome.rejections,
+  };
+}
+
+function startView(snapshot: Snapshot, start: PlannedStart): StartView {
+  return {
+    containerInstanceArn: start.containerInstanceArn,
+    ec2InstanceId: snapshot.instance(start.containerInstanceArn)?.ec2InstanceId,
+    reason: start.reason,
+  };
+}
+
+function stopView(snapshot: Snapshot, stop: PlannedStop): StopView {
+  const instance = snapshot.task(stop.taskArn)?.containerInstanceArn;
+  return {
+    taskArn: stop.taskArn,
+    containerInstanceArn: instance,
+    ec2InstanceId: instance === undefined ? undefined : snapshot.instance(instance)?.ec2InstanceId,
+    reason: stop.reason,
+  };
+}

@@ -1,0 +1,69 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+
+export interface LogEntry {
+  level: string;
+  message: string;
+  attributes: Record<string, unknown>;
+}
+
+type LogArgs = Parameters<Logger['info']>;
+
+/**
+ * The handlers' Logger, for a terminal: it keeps what the handler logs (the CLI reads its
+ * outcome from it) and prints nothing, except as JSON lines on stderr with --debug. A Lambda's
+ * log lines on the CLI's stdout would break --json.
+ */
+export class CapturingLogger extends Logger {
+  readonly entries: LogEntry[] = [];
+
+  constructor(private readonly echo?: (line: string) => void) {
+    super({ serviceName: 'ecs-sched', logLevel: 'SILENT' });
+  }
+
+  override debug(...args: LogArgs): void {
+    this.capture('DEBUG', args);
+  }
+
+  override info(...args: LogArgs): void {
+    this.capture('INFO', args);
+  }
+
+  override warn(...args: LogArgs): void {
+    this.capture('WARN', args);
+  }
+
+  override error(...args: LogArgs): void {
+    this.capture('ERROR', args);
+  }
+
+  override critical(...args: LogArgs): void {
+    this.capture('CRITICAL', args);
+  }
+
+  private capture(level: string, [input, ...extra]: LogArgs): void {
+    const { message, ...fromInput } = typeof input === 'string' ? { message: input } : input;
+    const attributes: Record<string, unknown> = { ...fromInput };
+    for (const item of extra) {
+      if (item instanceof Error) attributes.error = { name: item.name, message: item.message };
+      else if (typeof item === 'string') attributes.extra = item;
+      else Object.assign(attributes, item);
+    }
+    const entry = { level, message: String(message), attributes };
+    this.entries.push(entry);
+    this.echo?.(JSON.stringify(entry));
+  }
+}
+
+/** The handlers' Metrics, without the EMF documents a Lambda prints for CloudWatch. */
+export class QuietMetrics extends Metrics {
+  constructor() {
+    super({ namespace: 'EcsSchedulers', serviceName: 'ecs-sched' });
+  }
+
+  override publishStoredMetrics(): this {
+    this.clearMetrics();
+    this.clearDimensions();
+    return this;
+  }
+}

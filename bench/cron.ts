@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import type { ECSClient } from '@aws-sdk/client-ecs';
 import { seedCluster, startEmulator } from '../emulator/index.js';
 import { EventPipeline } from '../local/pipeline/event-pipeline.js';
+import { settle } from '../local/pipeline/settle.js';
 import { createEcsClient } from '../shared/ecs/client.js';
 import { handleCronBatch, type CronContext } from '../shared/handlers/cron/handle.js';
 import { MemoryPublisher } from '../shared/report/publisher.js';
@@ -92,12 +93,7 @@ export async function cronBench(argv: string[]): Promise<object> {
       handler: (messages) => handleCronBatch(messages, contexts.get(messages[0]!.groupId)!),
     });
     const deliver = (rule: CronRule, slot: Date) => pipeline.send(JSON.stringify({ kind: 'slot', rule: rule.name, slot: slot.toISOString() }), rule.name);
-    const drain = async () => {
-      do {
-        await pipeline.drain();
-        await emulator.admin.settle();
-      } while (pipeline.queue.depth > 0 || pipeline.queue.inFlight > 0);
-    };
+    const drain = () => settle(emulator, [pipeline]);
 
     emulator.calls.reset();
     const started = performance.now();

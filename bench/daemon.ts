@@ -7,6 +7,7 @@ import { DaemonMemory } from '../shared/handlers/daemon/memory.js';
 import { MemoryPublisher } from '../shared/report/publisher.js';
 import { daemonKey, type DaemonRule } from '../shared/rules/daemon/rule.js';
 import { EventPipeline } from '../local/pipeline/event-pipeline.js';
+import { settle } from '../local/pipeline/settle.js';
 import { quietTelemetry } from './telemetry.js';
 import { round } from './stats.js';
 
@@ -43,10 +44,7 @@ export async function daemonBench(argv: string[]): Promise<object> {
     emulator.calls.reset();
     const started = performance.now();
     for (let i = 0; i < instances; i += 1) emulator.admin.registerInstance({ cluster: 'bench', cpu: 2048, memory: 7680 });
-    do {
-      await pipeline.drain();
-      await emulator.admin.settle();
-    } while (pipeline.queue.depth > 0 || pipeline.queue.inFlight > 0);
+    await settle(emulator, [pipeline]);
     const wallMs = performance.now() - started;
 
     const active = emulator.admin.listInstances('bench').filter((i) => i.status === 'ACTIVE');

@@ -1,14 +1,15 @@
-import { Duration, TimeZone, Validations } from 'aws-cdk-lib';
+import { Duration, TimeZone } from 'aws-cdk-lib';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { ContextAttribute, Schedule, ScheduleExpression, ScheduleTargetInput, TimeWindow } from 'aws-cdk-lib/aws-scheduler';
 import { SqsSendMessage } from 'aws-cdk-lib/aws-scheduler-targets';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { secondsToDeadline } from '../shared/rules/cron/deadline.js';
 import type { CronRule } from '../shared/rules/cron/rule.js';
 import { grantEcsAccess } from './ecs-permissions.js';
+import { RuleQueues } from './rule-queues.js';
 import { SchedulerFunction } from './scheduler-function.js';
 
 export interface CronRuleSchedulerProps {
@@ -27,7 +28,6 @@ export interface CronRuleSchedulerProps {
 
 /** Lambda's ceiling: a capacity retry that needs longer continues in the next receive of the message. */
 const MAX_TIMEOUT_SECONDS = 900;
-const MAX_RECEIVES = 3;
 
 /**
  * One cron rule, deployed: an EventBridge Scheduler schedule (its expression, time zone and
@@ -52,26 +52,10 @@ export class CronRuleScheduler extends Construct {
     // The handler retries for capacity until the starting deadline.
     const timeout = Duration.seconds(Math.min(MAX_TIMEOUT_SECONDS, deadline + 60));
 
-    this.deadLetterQueue = new Queue(this, 'DeadLetters', {
-      fifo: true,
-      retentionPeriod: Duration.days(14),
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-    });
-    this.queue = new Queue(this, 'Slots', {
-      fifo: true,
-      contentBasedDeduplication: true,
-      visibilityTimeout: Duration.seconds(timeout.toSeconds() * 6),
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: MAX_RECEIVES },
-    });
-    // Scheduler's dead-letter queue must be a standard queue.
-    this.undeliveredSlots = new Queue(this, 'UndeliveredSlots', {
-      retentionPeriod: Duration.days(14),
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-    });
+    const queues = new RuleQueues(this, 'Queues', { functionTimeout: timeout });
+    this.queue = queues.queue;
+    this.deadLetterQueue = queues.deadLetterQueue;
+    this.undeliveredSlots = queues.undelivered;
 
     const toQueue = (input: ScheduleTargetInput) =>
       new SqsSendMessage(this.queue, {
@@ -98,14 +82,6 @@ export class CronRuleScheduler extends Construct {
       });
     }
 
-
-    // cdk-nag: dead-letter queues need no dead-letter queue of their own.
-    for (const queue of [this.deadLetterQueue, this.undeliveredSlots]) {
-      Validations.of(queue).acknowledge(
-        { id: 'AwsSolutions-SQS3', reason: 'This queue is itself a dead-letter queue.' },
-        { id: 'Serverless-SQSRedrivePolicy', reason: 'This queue is itself a dead-letter queue.' },
-      );
-    }
 
     this.function = new SchedulerFunction(this, 'Run', {
       handler: 'cron.ts',

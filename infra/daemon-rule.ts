@@ -1,13 +1,14 @@
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import { EventField, Rule, RuleTargetInput, Schedule, type IEventBus } from 'aws-cdk-lib/aws-events';
 import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { instanceEventsPattern, stoppedCopiesPattern } from '../shared/events/patterns.js';
 import { daemonKey, type DaemonRule } from '../shared/rules/daemon/rule.js';
 import { clusterArn, grantEcsAccess } from './ecs-permissions.js';
+import { RuleQueues } from './rule-queues.js';
 import { SchedulerFunction } from './scheduler-function.js';
 
 export interface DaemonRuleSchedulerProps {
@@ -28,8 +29,6 @@ export interface DaemonRuleSchedulerProps {
 
 /** A reconcile of a large cluster under throttling takes seconds; a minute leaves room. */
 const RECONCILE_TIMEOUT = Duration.minutes(1);
-/** Receives before a batch goes to the dead-letter queue. */
-const MAX_RECEIVES = 3;
 
 /**
  * One daemon rule, deployed: the cluster's container-instance events and the rule's stopped
@@ -52,29 +51,10 @@ export class DaemonRuleScheduler extends Construct {
     const cluster = clusterArn(this, rule.cluster);
     const key = daemonKey(rule);
 
-    this.deadLetterQueue = new Queue(this, 'DeadLetters', {
-      fifo: true,
-      retentionPeriod: Duration.days(14),
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-    });
-    this.queue = new Queue(this, 'Triggers', {
-      fifo: true,
-      // EventBridge may deliver an event twice; identical bodies within 5 minutes are dropped.
-      contentBasedDeduplication: true,
-      // AWS's guidance for Lambda event sources: at least six times the function timeout.
-      visibilityTimeout: Duration.seconds(RECONCILE_TIMEOUT.toSeconds() * 6),
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: MAX_RECEIVES },
-    });
-
-    // EventBridge's dead-letter queue must be a standard queue.
-    this.undeliveredEvents = new Queue(this, 'UndeliveredEvents', {
-      retentionPeriod: Duration.days(14),
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-    });
+    const queues = new RuleQueues(this, 'Queues', { functionTimeout: RECONCILE_TIMEOUT });
+    this.queue = queues.queue;
+    this.deadLetterQueue = queues.deadLetterQueue;
+    this.undeliveredEvents = queues.undelivered;
     const toQueue = (message?: RuleTargetInput) =>
       new SqsQueue(this.queue, { messageGroupId: cluster, message, deadLetterQueue: this.undeliveredEvents, retryAttempts: 10, maxEventAge: Duration.hours(1) });
     new Rule(this, 'InstanceEvents', {
@@ -94,14 +74,6 @@ export class DaemonRuleScheduler extends Construct {
       targets: [toQueue(RuleTargetInput.fromObject({ kind: 'sweep', rule: rule.name, at: EventField.time }))],
     });
 
-
-    // cdk-nag: dead-letter queues need no dead-letter queue of their own.
-    for (const queue of [this.deadLetterQueue, this.undeliveredEvents]) {
-      Validations.of(queue).acknowledge(
-        { id: 'AwsSolutions-SQS3', reason: 'This queue is itself a dead-letter queue.' },
-        { id: 'Serverless-SQSRedrivePolicy', reason: 'This queue is itself a dead-letter queue.' },
-      );
-    }
 
     this.function = new SchedulerFunction(this, 'Reconcile', {
       handler: 'daemon.ts',

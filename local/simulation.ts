@@ -15,6 +15,7 @@ import { overduePassInterval } from '../infra/cron-rule.js';
 import { addExampleInstance, registerExampleTaskDefinitions } from './example-cluster.js';
 import { LivePublisher } from './live-publisher.js';
 import { EventPipeline } from './pipeline/event-pipeline.js';
+import { settle } from './pipeline/settle.js';
 import { exampleScenario, type Happening } from './scenario.js';
 
 export interface SimulationOptions {
@@ -171,11 +172,8 @@ export class Simulation {
     }
   }
 
-  private async settle(): Promise<void> {
-    do {
-      for (const pipeline of this.pipelines) await pipeline.drain();
-      await this.emulator.admin.settle();
-    } while (this.pipelines.some((p) => p.queue.depth > 0 || p.queue.inFlight > 0));
+  private settle(): Promise<void> {
+    return settle(this.emulator, this.pipelines);
   }
 }
 

@@ -86,12 +86,7 @@ type Sinks = { logger: Logger; metrics: Metrics; publisher: EventPublisher };
  */
 export async function reportSlot(outcome: CronSlotOutcome, sinks: Sinks): Promise<void> {
   const fields = {
-    rule: outcome.rule,
-    cluster: outcome.clusterArn,
-    slot: outcome.slot.toISOString(),
-    trigger: outcome.trigger,
-    startedBy: outcome.startedBy,
-    count: outcome.count,
+    ...slotFields(outcome),
     attempts: outcome.attempts,
     copies: outcome.copies,
     replaced: outcome.replaced.length,
@@ -135,8 +130,9 @@ export async function reportSlot(outcome: CronSlotOutcome, sinks: Sinks): Promis
   await sinks.publisher.publish(slotEvents(outcome));
 }
 
-export function slotEvents(outcome: CronSlotOutcome): ResultEvent[] {
-  const base = {
+/** What names a slot in its log line and in each of its events. */
+function slotFields(outcome: CronSlotOutcome) {
+  return {
     rule: outcome.rule,
     cluster: outcome.clusterArn,
     slot: outcome.slot.toISOString(),
@@ -144,6 +140,10 @@ export function slotEvents(outcome: CronSlotOutcome): ResultEvent[] {
     startedBy: outcome.startedBy,
     count: outcome.count,
   };
+}
+
+export function slotEvents(outcome: CronSlotOutcome): ResultEvent[] {
+  const base = slotFields(outcome);
   const resources = [outcome.clusterArn, ...outcome.copies.map((c) => c.taskArn)];
   const replaced = outcome.replaced.map((r) => ({ taskArn: r.taskArn, reason: r.reason }));
   const events: ResultEvent[] = [];

@@ -2,6 +2,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../../emulator/index.js';
 import { EventPipeline } from '../../local/pipeline/event-pipeline.js';
+import { settle } from '../../local/pipeline/settle.js';
 import { handleCronBatch, type CronContext } from '../../shared/handlers/cron/handle.js';
 import { FIRST_RETRY_MS } from '../../shared/handlers/cron/run-slot.js';
 import { MemoryPublisher, type ResultEvent } from '../../shared/report/publisher.js';
@@ -134,11 +135,8 @@ function pipeline(ctx: TestContext, options: { deduplicationWindowMs?: number; b
   return { events, maxInFlight };
 }
 
-async function quiesce(events: EventPipeline): Promise<void> {
-  do {
-    await events.drain();
-    await emulator.admin.settle();
-  } while (events.queue.depth > 0 || events.queue.inFlight > 0);
+function quiesce(events: EventPipeline): Promise<void> {
+  return settle(emulator, [events]);
 }
 
 const slotMessage = (rule: CronRule, slot: Date) => JSON.stringify({ kind: 'slot', rule: rule.name, slot: slot.toISOString() });

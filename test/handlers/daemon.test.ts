@@ -7,6 +7,7 @@ import { DaemonMemory } from '../../shared/handlers/daemon/memory.js';
 import { MemoryPublisher } from '../../shared/report/publisher.js';
 import { daemonKey, type DaemonRule } from '../../shared/rules/daemon/rule.js';
 import { EventPipeline } from '../../local/pipeline/event-pipeline.js';
+import { settle } from '../../local/pipeline/settle.js';
 import { schedulerClient } from '../support/emulator.js';
 import { CapturingMetrics, silentLogger } from '../support/telemetry.js';
 
@@ -68,12 +69,8 @@ function pipeline(clusterArn: string, rule: DaemonRule, ctx: DaemonContext) {
   return { events, reconciles };
 }
 
-/** Runs the pipeline until nothing moves: queue empty and every task transition done. */
-async function quiesce(events: EventPipeline): Promise<void> {
-  do {
-    await events.drain();
-    await emulator.admin.settle();
-  } while (events.queue.depth > 0 || events.queue.inFlight > 0);
+function quiesce(events: EventPipeline): Promise<void> {
+  return settle(emulator, [events]);
 }
 
 function copiesByInstance(cluster: string, rule: DaemonRule, desired: 'RUNNING' | 'STOPPED' | 'any' = 'RUNNING') {

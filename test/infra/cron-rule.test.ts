@@ -37,10 +37,10 @@ describe('CronRuleScheduler', () => {
       ScheduleExpressionTimezone: 'America/New_York',
       FlexibleTimeWindow: { Mode: 'FLEXIBLE', MaximumWindowInMinutes: 10 },
       Target: {
-        Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ReportSlots'), 'Arn'] },
+        Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ReportQueuesMessages'), 'Arn'] },
         Input: '{"kind":"slot","rule":"nightly-report","slot":"<aws.scheduler.scheduled-time>"}',
         SqsParameters: { MessageGroupId: 'nightly-report' },
-        DeadLetterConfig: { Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ReportUndeliveredSlots'), 'Arn'] } },
+        DeadLetterConfig: { Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ReportQueuesUndelivered'), 'Arn'] } },
         // Delivering a slot after its deadline (10 min window + 600 s) would only skip it.
         RetryPolicy: { MaximumEventAgeInSeconds: 1200, MaximumRetryAttempts: 10 },
       },
@@ -63,7 +63,7 @@ describe('CronRuleScheduler', () => {
       FifoQueue: true,
       ContentBasedDeduplication: true,
       VisibilityTimeout: 900 * 6,
-      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ReportDeadLetters'), 'Arn'] }, maxReceiveCount: 3 },
+      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ReportQueuesDeadLetters'), 'Arn'] }, maxReceiveCount: 3 },
     });
   });
 

@@ -28,10 +28,10 @@ describe('DaemonRuleScheduler', () => {
   it('feeds one FIFO queue, grouped by cluster, from instance events, stopped copies and a sweep', () => {
     template.resourceCountIs('AWS::Events::Rule', 3);
     const target = {
-      Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ExporterTriggers'), 'Arn'] },
+      Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ExporterQueuesMessages'), 'Arn'] },
       SqsParameters: { MessageGroupId: CLUSTER },
       // Events EventBridge cannot deliver are kept, not lost.
-      DeadLetterConfig: { Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ExporterUndeliveredEvents'), 'Arn'] } },
+      DeadLetterConfig: { Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ExporterQueuesUndelivered'), 'Arn'] } },
       RetryPolicy: { MaximumRetryAttempts: 10, MaximumEventAgeInSeconds: 3600 },
     };
     template.hasResourceProperties('AWS::Events::Rule', {
@@ -61,7 +61,7 @@ describe('DaemonRuleScheduler', () => {
       ContentBasedDeduplication: true,
       SqsManagedSseEnabled: true,
       VisibilityTimeout: 360,
-      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ExporterDeadLetters'), 'Arn'] }, maxReceiveCount: 3 },
+      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ExporterQueuesDeadLetters'), 'Arn'] }, maxReceiveCount: 3 },
     });
     template.hasResourceProperties('AWS::SQS::Queue', { FifoQueue: true, MessageRetentionPeriod: 1209600, SqsManagedSseEnabled: true });
     template.hasResourceProperties('AWS::SQS::Queue', { FifoQueue: Match.absent(), MessageRetentionPeriod: 1209600, SqsManagedSseEnabled: true });
@@ -97,7 +97,7 @@ describe('DaemonRuleScheduler', () => {
       {
         Action: ['sqs:ReceiveMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueUrl', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
         Effect: 'Allow',
-        Resource: { 'Fn::GetAtt': [expect.stringMatching(/^ExporterTriggers/), 'Arn'] },
+        Resource: { 'Fn::GetAtt': [expect.stringMatching(/^ExporterQueuesMessages/), 'Arn'] },
       },
       { Action: 'events:PutEvents', Effect: 'Allow', Resource: arn(':events:us-east-1:123456789012:event-bus/ops') },
       { Sid: 'ReadCluster', Action: ['ecs:DescribeClusters', 'ecs:ListContainerInstances'], Effect: 'Allow', Resource: CLUSTER },

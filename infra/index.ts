@@ -1,0 +1,13 @@
+/**
+ * The constructs, for a CDK app of your own: one per rule, or the whole stack from a config.
+ *
+ *   import { DaemonRuleScheduler, CronRuleScheduler } from 'ecs-shared-state-schedulers';
+ */
+export { CronRuleScheduler, overduePassInterval, type CronRuleSchedulerProps } from './cron-rule.js';
+export { DaemonRuleScheduler, type DaemonRuleSchedulerProps } from './daemon-rule.js';
+export { Operations, type OperationsProps, type WatchedRule } from './operations.js';
+export { RuleQueues, type RuleQueuesProps } from './rule-queues.js';
+export { SchedulersStack, familyOf, type SchedulersStackProps } from './stack.js';
+export { defineConfig, loadConfig, validateConfig, type SchedulerConfig } from '../shared/config/index.js';
+export type { CronRule } from '../shared/rules/cron/rule.js';
+export type { DaemonRule } from '../shared/rules/daemon/rule.js';

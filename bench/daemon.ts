@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { seedCluster, startEmulator } from '../emulator/index.js';
 import { createEcsClient } from '../shared/ecs/client.js';
-import { instanceEventsPattern, stoppedCopiesPattern } from '../shared/events/patterns.js';
+import { instanceEventsPattern, copyLifecyclePattern } from '../shared/events/patterns.js';
 import { handleDaemonBatch } from '../shared/handlers/daemon/handle.js';
 import { DaemonMemory } from '../shared/handlers/daemon/memory.js';
 import { MemoryPublisher } from '../shared/report/publisher.js';
@@ -33,7 +33,7 @@ export async function daemonBench(argv: string[]): Promise<object> {
     const context = { rule, ecs, memory: new DaemonMemory(key), publisher: new MemoryPublisher(), ...quietTelemetry() };
     let reconciles = 0;
     const pipeline = new EventPipeline({
-      patterns: [instanceEventsPattern(clusterArn), stoppedCopiesPattern(clusterArn, key)],
+      patterns: [instanceEventsPattern(clusterArn), copyLifecyclePattern(clusterArn, key)],
       groupId: clusterArn,
       handler: async (messages) => {
         const outcome = await handleDaemonBatch(messages, context);

@@ -1,5 +1,5 @@
 import type { ECSClient } from '@aws-sdk/client-ecs';
-import { daemonScope } from '../shared/handlers/daemon/handle.js';
+import { daemonScope } from '../shared/rules/daemon/scope.js';
 import type { RejectionReason } from '../shared/placement/types.js';
 import { planOverdueStops, planSlot, slotOfKey, startingDeadline, cronScope, type CronRule, type SlotOutcome } from '../shared/rules/cron/index.js';
 import { reconcileDaemon, type Coverage } from '../shared/rules/daemon/reconcile.js';

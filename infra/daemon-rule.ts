@@ -5,7 +5,7 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { instanceEventsPattern, stoppedCopiesPattern } from '../shared/events/patterns.js';
+import { instanceEventsPattern, copyLifecyclePattern } from '../shared/events/patterns.js';
 import { daemonKey, type DaemonRule } from '../shared/rules/daemon/rule.js';
 import { clusterArn, grantEcsAccess } from './ecs-permissions.js';
 import { RuleQueues } from './rule-queues.js';
@@ -62,9 +62,9 @@ export class DaemonRuleScheduler extends Construct {
       eventPattern: instanceEventsPattern(cluster) as never,
       targets: [toQueue()],
     });
-    new Rule(this, 'StoppedCopies', {
-      description: `Stopped copies of daemon ${rule.name}`,
-      eventPattern: stoppedCopiesPattern(cluster, key) as never,
+    new Rule(this, 'CopyLifecycle', {
+      description: `Copies of daemon ${rule.name} that reach RUNNING or STOPPED`,
+      eventPattern: copyLifecyclePattern(cluster, key) as never,
       targets: [toQueue()],
     });
     new Rule(this, 'Sweep', {

@@ -4,7 +4,7 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { startEmulator, type Emulator } from '../emulator/index.js';
 import type { SchedulerConfig } from '../shared/config/index.js';
 import { createEcsClient } from '../shared/ecs/client.js';
-import { instanceEventsPattern, stoppedCopiesPattern } from '../shared/events/patterns.js';
+import { instanceEventsPattern, copyLifecyclePattern } from '../shared/events/patterns.js';
 import { handleCronBatch, type CronContext } from '../shared/handlers/cron/handle.js';
 import { handleDaemonBatch } from '../shared/handlers/daemon/handle.js';
 import { DaemonMemory } from '../shared/handlers/daemon/memory.js';
@@ -147,7 +147,7 @@ export class Simulation {
   private addDaemon(rule: DaemonRule, clusterArn: string, telemetry: { logger: Logger; metrics: Metrics }): void {
     const context = { rule, ecs: this.client(), memory: new DaemonMemory(daemonKey(rule)), publisher: this.publisher, ...telemetry };
     const queue = new EventPipeline({
-      patterns: [instanceEventsPattern(clusterArn), stoppedCopiesPattern(clusterArn, daemonKey(rule))],
+      patterns: [instanceEventsPattern(clusterArn), copyLifecyclePattern(clusterArn, daemonKey(rule))],
       groupId: clusterArn,
       handler: (messages) => handleDaemonBatch(messages, context),
       now: () => this.nowMs,

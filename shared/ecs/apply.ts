@@ -7,7 +7,7 @@ import {
   type Task as EcsTask,
 } from '@aws-sdk/client-ecs';
 import { place } from '../placement/placer.js';
-import type { Launch, Plan, PlannedStart } from '../rules/plan.js';
+import type { Launch, Plan, PlannedStart, PlannedStop } from '../rules/plan.js';
 import { instanceFromEcs, taskFromEcs } from '../state/from-ecs.js';
 import type { Snapshot } from '../state/snapshot.js';
 import { guardStarts } from './start-safety.js';
@@ -26,10 +26,7 @@ export interface StartedTask {
   reason: string;
 }
 
-export interface StoppedTask {
-  taskArn: string;
-  reason: string;
-}
+export type StoppedTask = PlannedStop;
 
 export interface FailedAction {
   action: 'start' | 'stop';
@@ -79,12 +76,25 @@ export async function applyPlan(ecs: ECSClient, snapshot: Snapshot, plan: Plan, 
   );
 
   const maxRetries = options.maxConflictRetries ?? 3;
+  if (plan.startsNeedStops && result.failed.some((failure) => failure.action === 'stop')) {
+    for (const start of plan.starts) {
+      result.failed.push({
+        action: 'start',
+        target: start.containerInstanceArn,
+        startedBy: start.launch.startedBy,
+        reason: 'REPLACE_STOP_FAILED',
+        detail: 'not started: the run it replaces could not be stopped, and the two must not overlap',
+      });
+    }
+    return result;
+  }
   let pending: Entry[] = plan.starts.map((start) => ({ start, retries: 0, refusedBy: new Set<string>() }));
   while (pending.length > 0) {
     const conflicts = await startRound(ecs, snapshot, pending, result);
     result.conflicts += conflicts.filter((c) => !c.skipped).length;
-    if (conflicts.length > 0) await refreshInstances(ecs, snapshot, conflicts.map((c) => c.start.containerInstanceArn));
-    pending = placeAgain(snapshot, conflicts, maxRetries, options, result);
+    const refreshed = conflicts.length === 0 || (await refreshInstances(ecs, snapshot, conflicts.map((c) => c.start.containerInstanceArn)));
+    // Without fresh state, placing again would guess: report the refused copies as they are.
+    pending = placeAgain(snapshot, conflicts, refreshed ? maxRetries : 0, options, result);
   }
   return result;
 }
@@ -139,13 +149,25 @@ async function startBatch(
         tags: launch.tags && Object.entries(launch.tags).map(([key, value]) => ({ key, value })),
       }),
     );
-    recordStarts(snapshot, batch, answer.tasks ?? [], result);
+    const answered = recordStarts(snapshot, batch, answer.tasks ?? [], result);
     for (const failure of answer.failures ?? []) {
       const entry = batch.find((e) => e.start.containerInstanceArn === failure.arn);
       if (!entry) continue;
+      answered.add(entry);
       const reason = failure.reason ?? 'UNKNOWN';
       if (CONFLICT.test(reason)) onConflict(entry, reason);
       else result.failed.push(startFailure(entry.start, failure));
+    }
+    // ECS answers every instance with a task or a failure; one it skipped may or may not run.
+    for (const entry of batch.filter((e) => !answered.has(e))) {
+      result.failed.push({
+        action: 'start',
+        target: entry.start.containerInstanceArn,
+        startedBy: launch.startedBy,
+        reason: 'UNANSWERED',
+        detail: 'StartTask answered neither a task nor a failure for this instance',
+        outcomeUnknown: true,
+      });
     }
   } catch (error) {
     for (const entry of batch) {
@@ -227,11 +249,13 @@ function recordStarts(
   batch: readonly Entry[],
   tasks: readonly EcsTask[],
   result: ApplyResult,
-): void {
+): Set<Entry> {
   const definition = snapshot.taskDefinition(batch[0]!.start.launch.taskDefinitionArn);
+  const started = new Set<Entry>();
   for (const task of tasks) {
-    const entry = batch.find((e) => e.start.containerInstanceArn === task.containerInstanceArn);
+    const entry = batch.find((e) => e.start.containerInstanceArn === task.containerInstanceArn && !started.has(e));
     if (!entry || !task.taskArn) continue;
+    started.add(entry);
     result.started.push({
       taskArn: task.taskArn,
       containerInstanceArn: entry.start.containerInstanceArn,
@@ -242,15 +266,23 @@ function recordStarts(
     if (definition) snapshot.reserve(entry.start.containerInstanceArn, definition.requirements);
     snapshot.putTasks([taskFromEcs(task, definition)]);
   }
+  return started;
 }
 
-async function refreshInstances(ecs: ECSClient, snapshot: Snapshot, arns: readonly string[]): Promise<void> {
+/** Re-reads instances ECS refused; false when that failed (the caller then stops placing again). */
+async function refreshInstances(ecs: ECSClient, snapshot: Snapshot, arns: readonly string[]): Promise<boolean> {
   const unique = [...new Set(arns)];
-  for (let i = 0; i < unique.length; i += 100) {
-    const answer = await ecs.send(
-      new DescribeContainerInstancesCommand({ cluster: snapshot.cluster.arn, containerInstances: unique.slice(i, i + 100) }),
-    );
-    snapshot.putInstances((answer.containerInstances ?? []).map(instanceFromEcs));
+  try {
+    for (let i = 0; i < unique.length; i += 100) {
+      const answer = await ecs.send(
+        new DescribeContainerInstancesCommand({ cluster: snapshot.cluster.arn, containerInstances: unique.slice(i, i + 100) }),
+      );
+      snapshot.putInstances((answer.containerInstances ?? []).map(instanceFromEcs));
+    }
+    return true;
+  } catch {
+    // Thrown here, the copies this plan already started would vanish from the result.
+    return false;
   }
 }
 

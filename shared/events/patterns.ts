@@ -15,14 +15,15 @@ export function instanceEventsPattern(clusterArn: string): EventPattern {
 }
 
 /**
- * Only the daemon's own copies, and only when they stop: the PENDING and RUNNING events of the
- * copies it starts itself would wake it for nothing.
+ * Only the daemon's own copies, and only when they reach RUNNING or STOPPED: a copy that stops
+ * may need replacing, and during a rollout a copy that runs frees the budget for the next step.
+ * Their PENDING and provisioning events could never change a plan.
  */
-export function stoppedCopiesPattern(clusterArn: string, startedBy: string): EventPattern {
+export function copyLifecyclePattern(clusterArn: string, startedBy: string): EventPattern {
   return {
     source: ['aws.ecs'],
     'detail-type': ['ECS Task State Change'],
-    detail: { clusterArn: [clusterArn], startedBy: [startedBy], lastStatus: ['STOPPED'] },
+    detail: { clusterArn: [clusterArn], startedBy: [startedBy], lastStatus: ['RUNNING', 'STOPPED'] },
   };
 }
 

@@ -6,6 +6,12 @@ import type { TaskFilter } from '../state/snapshot.js';
 export interface Plan {
   starts: PlannedStart[];
   stops: PlannedStop[];
+  /**
+   * The starts replace what the stops end (a cron Replace): when true, applyPlan starts nothing
+   * if any stop failed, and reports each start as failed with reason REPLACE_STOP_FAILED, so two
+   * runs never overlap.
+   */
+  startsNeedStops?: boolean;
 }
 
 /** The StartTask parameters that copies share; identical launches go to ECS in one call. */
@@ -40,4 +46,9 @@ export interface Replacement {
 export interface PlannedStop {
   taskArn: string;
   reason: string;
+  /**
+   * A replacement is to start once this task has stopped (a daemon rollout): its STOPPED event
+   * must wake the rule, where the end of a duplicate or misplaced copy need not.
+   */
+  awaitsReplacement?: boolean;
 }

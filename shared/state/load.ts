@@ -221,10 +221,10 @@ class ClusterReader {
     let nextToken: string | undefined;
     let page = 1;
     do {
-      const answer = await this.call(`${listName} page ${page}`, () => this.pacer.run(() => listPage(nextToken)));
+      const answer = await this.call(`${listName} page ${page}`, () => this.pacer.run(() => listPage(nextToken), this.controller.signal));
       if (answer.arns.length > 0) {
         const batch = page;
-        const pending = this.call(`${describeName} for page ${batch}`, () => this.pacer.run(() => describe(answer.arns)));
+        const pending = this.call(`${describeName} for page ${batch}`, () => this.pacer.run(() => describe(answer.arns), this.controller.signal));
         pending.catch(() => undefined); // observed by Promise.all below; avoid an unhandled rejection meanwhile
         described.push(pending);
       }

@@ -37,10 +37,30 @@ export class ReadPacer {
     this.tokens = this.burst;
   }
 
-  /** Runs `call` once a token and a slot are free; calls start in the order they asked. */
-  async run<T>(call: () => Promise<T>): Promise<T> {
-    await new Promise<void>((resolve) => {
-      this.waiting.push(resolve);
+  /**
+   * Runs `call` once a token and a slot are free; calls start in the order they asked. A call
+   * whose `signal` aborts while it waits leaves the queue without spending a token (a failed
+   * load must not drain the bucket the next one needs).
+   */
+  async run<T>(call: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    await new Promise<void>((resolve, reject) => {
+      const admitted = () => {
+        signal?.removeEventListener('abort', abandon);
+        resolve();
+      };
+      const abandon = () => {
+        const at = this.waiting.indexOf(admitted);
+        if (at >= 0) this.waiting.splice(at, 1);
+        if (this.waiting.length === 0 && this.timer !== undefined) {
+          // Nobody waits any more: a timer left running would keep a failed CLI run from exiting.
+          clearTimeout(this.timer);
+          this.timer = undefined;
+        }
+        reject(signal!.reason);
+      };
+      if (signal?.aborted) return reject(signal.reason);
+      signal?.addEventListener('abort', abandon, { once: true });
+      this.waiting.push(admitted);
       this.admit();
     });
     try {

@@ -158,6 +158,43 @@ describe('applyPlan against the emulator', () => {
     }
   });
 
+  it('a Replace whose stop fails starts nothing, so two runs never overlap', async () => {
+    const { name, taskDefinition } = cluster(1);
+    const ecs = schedulerClient(emulator);
+    const snapshot = await loadSnapshot(ecs, name, { kind: 'none' }, { taskDefinitions: [taskDefinition] });
+    const launch: Launch = { taskDefinitionArn: taskDefinition, startedBy: 'cron/replace/2' };
+    const gone = `arn:aws:ecs:us-east-1:123456789012:task/${name}/${'0'.repeat(32)}`;
+    const result = await applyPlan(ecs, snapshot, { starts: placedStarts(snapshot, launch, 1), stops: [{ taskArn: gone, reason: 'replaced by slot 2' }], startsNeedStops: true });
+
+    expect(result.started).toEqual([]);
+    expect(result.failed.map((f) => [f.action, f.reason])).toEqual([
+      ['stop', expect.any(String)],
+      ['start', 'REPLACE_STOP_FAILED'],
+    ]);
+    expect(emulator.calls.count('StartTask')).toBe(0);
+  });
+
+  it('when re-reading a refused instance fails, reports the refused copies instead of throwing', async () => {
+    const { name, instances, taskDefinition } = cluster(2);
+    const ecs = schedulerClient(emulator, 1);
+    const snapshot = await loadSnapshot(ecs, name, { kind: 'none' }, { taskDefinitions: [taskDefinition] });
+    const launch: Launch = { taskDefinitionArn: taskDefinition, startedBy: 'cron/refresh/1' };
+    // One copy pinned to each instance; the competitor fills the second one first.
+    const starts = instances.map((arn) => ({ launch, containerInstanceArn: arn, reason: 'test', placement: { constraints: [], strategy: BINPACK, peers: {} } }));
+    emulator.setCompetitor(({ containerInstanceArn }) => {
+      if (containerInstanceArn === instances[1]) emulator.admin.occupy(containerInstanceArn, { cpu: 1024, memory: 2048, family: 'competitor' });
+    });
+    const remove = emulator.failCalls({ operation: 'DescribeContainerInstances', status: 500 });
+    try {
+      const result = await applyPlan(ecs, snapshot, { starts, stops: [] });
+      expect(result.started.map((s) => s.containerInstanceArn)).toEqual([instances[0]]);
+      expect(result.failed).toEqual([expect.objectContaining({ target: instances[1], reason: 'RESOURCE:CPU' })]);
+      expect(result.conflicts).toBe(1);
+    } finally {
+      remove();
+    }
+  });
+
   it('stops tasks with the reason, and reports a stop that fails', async () => {
     const { name, instances } = cluster(1);
     const task = emulator.admin.occupy(instances[0]!, { cpu: 100, memory: 100 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { instanceEventsPattern, matchesPattern, stoppedCopiesPattern } from '../../shared/events/patterns.js';
+import { instanceEventsPattern, matchesPattern, copyLifecyclePattern } from '../../shared/events/patterns.js';
 import { parseTrigger } from '../../shared/events/triggers.js';
 
 const CLUSTER = 'arn:aws:ecs:us-east-1:123456789012:cluster/prod';
@@ -75,10 +75,11 @@ describe('daemon event patterns', () => {
     expect(matchesPattern(instanceEventsPattern(CLUSTER), taskEvent())).toBe(false);
   });
 
-  it('only the stopped copies of the rule', () => {
-    const pattern = stoppedCopiesPattern(CLUSTER, 'daemon/exporter');
+  it('only the copies of the rule that reach RUNNING or STOPPED', () => {
+    const pattern = copyLifecyclePattern(CLUSTER, 'daemon/exporter');
     expect(matchesPattern(pattern, taskEvent())).toBe(true);
-    expect(matchesPattern(pattern, taskEvent({ lastStatus: 'RUNNING', desiredStatus: 'RUNNING' }))).toBe(false);
+    expect(matchesPattern(pattern, taskEvent({ lastStatus: 'RUNNING', desiredStatus: 'RUNNING' }))).toBe(true);
+    expect(matchesPattern(pattern, taskEvent({ lastStatus: 'PENDING', desiredStatus: 'RUNNING' }))).toBe(false);
     expect(matchesPattern(pattern, taskEvent({ startedBy: 'daemon/other' }))).toBe(false);
     expect(matchesPattern(pattern, taskEvent({ startedBy: undefined }))).toBe(false);
   });

@@ -8,12 +8,15 @@ const KEY = 'daemon/exporter';
 const known = instanceFixture('known', { version: 10, attributes: new Map([['stack', 'prod']]) });
 const copy = taskFixture('copy', { startedBy: KEY, containerInstanceArn: known.arn, version: 3 });
 
-async function rememberedMemory(): Promise<DaemonMemory> {
+const waiting = instanceFixture('waiting', { version: 5 });
+
+async function rememberedMemory(failed = false, rollingOut = false): Promise<DaemonMemory> {
   const snapshot = await Snapshot.create(CLUSTER, { kind: 'startedBy', startedBy: KEY });
-  snapshot.putInstances([known]);
+  snapshot.putInstances([known, waiting]);
   snapshot.putTasks([copy]);
   const memory = new DaemonMemory(KEY);
-  memory.remember(snapshot, ['arn:started-by-us'], ['arn:stopped-by-us']);
+  // arn:replaced was stopped for a rollout (not a quiet stop): its STOPPED event must wake the rule.
+  memory.remember(snapshot, { started: ['arn:started-by-us'], quietStops: ['arn:stopped-by-us'], waitingForRoom: [waiting.arn], failed, rollingOut });
   return memory;
 }
 
@@ -38,6 +41,16 @@ function taskEvent(detail: Partial<Extract<EcsEvent, { 'detail-type': 'ECS Task 
 }
 
 describe('DaemonMemory.reasonToReconcile', () => {
+  it('during a rollout, a copy of ours reaching RUNNING wakes the rule (the next step has budget)', async () => {
+    const memory = await rememberedMemory(false, true);
+    expect(memory.reasonToReconcile({ kind: 'ecs', event: taskEvent({ taskArn: 'arn:started-by-us' }) })).toBe('copy arn:started-by-us is running: the rollout can go on');
+  });
+
+  it('after a reconcile in which an action failed, reconciles on the next event of any kind', async () => {
+    const memory = await rememberedMemory(true);
+    expect(memory.reasonToReconcile({ kind: 'ecs', event: instanceEvent({ version: 12 }) })).toBe('an action failed in the last reconcile');
+  });
+
   it('reconciles on anything before it has seen the cluster, and always on a sweep', async () => {
     expect(new DaemonMemory(KEY).reasonToReconcile({ kind: 'ecs', event: instanceEvent({}) })).toBe('first event since start');
     expect((await rememberedMemory()).reasonToReconcile({ kind: 'sweep', rule: 'exporter' })).toBe('periodic sweep');
@@ -56,7 +69,10 @@ describe('DaemonMemory.reasonToReconcile', () => {
     ['our copy running', taskEvent({}), undefined],
     ['a copy we started, running', taskEvent({ taskArn: 'arn:started-by-us' }), undefined],
     ['a copy that died', taskEvent({ lastStatus: 'STOPPED', desiredStatus: 'STOPPED' }), `copy ${copy.arn} stopped`],
-    ['a copy we stopped', taskEvent({ taskArn: 'arn:stopped-by-us', lastStatus: 'STOPPED', desiredStatus: 'STOPPED' }), undefined],
+    ['a copy on its way out (its STOPPED event comes next)', taskEvent({ lastStatus: 'RUNNING', desiredStatus: 'STOPPED' }), undefined],
+    ['a duplicate or misplaced copy we stopped', taskEvent({ taskArn: 'arn:stopped-by-us', lastStatus: 'STOPPED', desiredStatus: 'STOPPED' }), undefined],
+    ['a copy we stopped for a rollout (its replacement is next)', taskEvent({ taskArn: 'arn:replaced', lastStatus: 'STOPPED', desiredStatus: 'STOPPED' }), 'copy arn:replaced stopped'],
+    ['a resource change on an instance waiting for room', instanceEvent({ containerInstanceArn: waiting.arn, version: 6 }), `instance ${waiting.arn} changed while a copy waits for room`],
     ['a copy someone else started', taskEvent({ taskArn: 'arn:stranger' }), 'copy arn:stranger was started by someone else'],
     ['another rule task', taskEvent({ startedBy: 'daemon/other', lastStatus: 'STOPPED' }), undefined],
   ])('%s', async (_, event, reason) => {

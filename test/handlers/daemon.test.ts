@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../../emulator/index.js';
-import { instanceEventsPattern, stoppedCopiesPattern } from '../../shared/events/patterns.js';
+import { instanceEventsPattern, copyLifecyclePattern } from '../../shared/events/patterns.js';
 import { seededRandom } from '../../shared/placement/random.js';
 import { handleDaemonBatch, type DaemonContext } from '../../shared/handlers/daemon/handle.js';
 import { DaemonMemory } from '../../shared/handlers/daemon/memory.js';
@@ -58,7 +58,7 @@ function context(rule: DaemonRule, maxAttempts?: number): DaemonContext & { publ
 function pipeline(clusterArn: string, rule: DaemonRule, ctx: DaemonContext) {
   const reconciles: string[] = [];
   const events = new EventPipeline({
-    patterns: [instanceEventsPattern(clusterArn), stoppedCopiesPattern(clusterArn, daemonKey(rule))],
+    patterns: [instanceEventsPattern(clusterArn), copyLifecyclePattern(clusterArn, daemonKey(rule))],
     groupId: clusterArn,
     handler: async (messages) => {
       const outcome = await handleDaemonBatch(messages, ctx);
@@ -127,6 +127,42 @@ describe('daemon handler through the local event pipeline', () => {
     expect(emulator.calls.total()).toBeLessThan(60 * scaleOutReconciles);
     expect(ctx.publisher.events.filter((e) => e.detailType === 'Daemon Reconciled').length).toBeGreaterThanOrEqual(1);
     expect(ctx.metrics.last('Desired')).toBe(210);
+  });
+
+  it('rolls out a new revision through events alone, never more than maxUnavailable instances without a running copy', async () => {
+    const { name, clusterArn, rule } = fleet(4);
+    const ctx = context(rule);
+    const worst = { unavailable: 0 };
+    const events = new EventPipeline({
+      patterns: [instanceEventsPattern(clusterArn), copyLifecyclePattern(clusterArn, daemonKey(rule))],
+      groupId: clusterArn,
+      handler: async (messages) => {
+        const outcome = await handleDaemonBatch(messages, ctx);
+        // After every batch, count the instances left without a RUNNING copy.
+        const running = new Set(
+          emulator.admin.listTasks(name, { startedBy: daemonKey(rule), lastStatus: 'RUNNING' }).filter((t) => t.desiredStatus === 'RUNNING').map((t) => t.containerInstanceArn),
+        );
+        worst.unavailable = Math.max(worst.unavailable, emulator.admin.listInstances(name).filter((i) => !running.has(i.arn)).length);
+        return outcome;
+      },
+    }).connect(emulator);
+    events.send(JSON.stringify({ kind: 'sweep', rule: rule.name }));
+    await quiesce(events);
+    worst.unavailable = 0;
+
+    const v2 = emulator.admin.registerTaskDefinition({
+      family: 'node-exporter',
+      networkMode: 'host',
+      containerDefinitions: [{ name: 'exporter', image: 'prom/node-exporter:v2', cpu: 128, memory: 128, portMappings: [{ containerPort: 9100 }] }],
+    });
+    // One sweep starts the rollout; every later step is set off by the copies' own events.
+    events.send(JSON.stringify({ kind: 'sweep', rule: rule.name, at: 'rollout' }));
+    await quiesce(events);
+
+    const running = emulator.admin.listTasks(name, { startedBy: daemonKey(rule), desiredStatus: 'RUNNING' });
+    expect(running).toHaveLength(4);
+    expect(running.every((task) => task.taskDefinitionArn === v2)).toBe(true);
+    expect(worst.unavailable).toBe(1);
   });
 
   it('replaces a copy that died, and reports nothing for its own starts', async () => {

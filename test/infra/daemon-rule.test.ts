@@ -42,7 +42,7 @@ describe('DaemonRuleScheduler', () => {
       EventPattern: {
         source: ['aws.ecs'],
         'detail-type': ['ECS Task State Change'],
-        detail: { clusterArn: [CLUSTER], startedBy: ['daemon/exporter'], lastStatus: ['STOPPED'] },
+        detail: { clusterArn: [CLUSTER], startedBy: ['daemon/exporter'], lastStatus: ['RUNNING', 'STOPPED'] },
       },
       Targets: [Match.objectLike(target)],
     });

@@ -95,6 +95,7 @@ describe('reconcileDaemon', () => {
     ]);
     expect(stopped(plan).sort()).toEqual(['pending-oldest', 'running-new']);
     expect(plan.stops[0]!.reason).toContain('keeping x/running-old');
+    expect(plan.stops.every((stop) => stop.awaitsReplacement === undefined)).toBe(true);
     expect(plan.starts).toEqual([]);
   });
 
@@ -131,6 +132,7 @@ describe('reconcileDaemon', () => {
       const plan = await reconcile(instances, tasks, RULE, V2);
       expect(stopped(plan)).toEqual(['old-0']);
       expect(plan.stops[0]!.reason).toContain('replacing exporter:1 with exporter:2');
+      expect(plan.stops[0]!.awaitsReplacement).toBe(true);
       expect(plan.coverage).toMatchObject({ desired: 8, upToDate: 0 });
     });
 

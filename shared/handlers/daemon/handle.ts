@@ -4,13 +4,12 @@ import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { applyPlan } from '../../ecs/apply.js';
 import { CallCounter } from '../../ecs/call-counter.js';
 import { parseTrigger } from '../../events/triggers.js';
-import { compileConstraints } from '../../placement/constraints.js';
 import { reportDaemon, type DaemonOutcome } from '../../report/daemon-report.js';
 import type { EventPublisher } from '../../report/publisher.js';
 import { reconcileDaemon } from '../../rules/daemon/reconcile.js';
-import { daemonKey, type DaemonRule } from '../../rules/daemon/rule.js';
+import type { DaemonRule } from '../../rules/daemon/rule.js';
+import { daemonScope } from '../../rules/daemon/scope.js';
 import { loadSnapshot } from '../../state/load.js';
-import type { TaskScope } from '../../state/types.js';
 import type { DaemonMemory } from './memory.js';
 
 export interface DaemonContext {
@@ -71,11 +70,16 @@ export async function reconcileRule(context: DaemonContext, reason: string): Pro
     const target = snapshot.taskDefinition(rule.taskDefinition)!;
     const plan = reconcileDaemon(snapshot, rule, target);
     const result = await applyPlan(ecs, snapshot, plan);
-    context.memory.remember(
-      snapshot,
-      result.started.map((s) => s.taskArn),
-      result.stopped.map((s) => s.taskArn),
-    );
+    context.memory.remember(snapshot, {
+      started: result.started.map((s) => s.taskArn),
+      quietStops: result.stopped.filter((s) => !s.awaitsReplacement).map((s) => s.taskArn),
+      waitingForRoom: [
+        ...plan.coverage.failedToPlace.map((f) => f.containerInstanceArn),
+        ...result.failed.filter((f) => f.action === 'start').map((f) => f.target),
+      ],
+      failed: result.failed.length > 0,
+      rollingOut: plan.coverage.upToDate < plan.coverage.current,
+    });
     const outcome: DaemonOutcome = {
       rule: rule.name,
       clusterArn: snapshot.cluster.arn,
@@ -90,10 +94,4 @@ export async function reconcileRule(context: DaemonContext, reason: string): Pro
   } finally {
     snapshot.close();
   }
-}
-
-/** The daemon's own copies, unless its constraint reads task:group, which needs every task. */
-export function daemonScope(rule: DaemonRule): TaskScope {
-  const { readsTaskGroups } = compileConstraints(rule.constraint ? [{ type: 'memberOf', expression: rule.constraint }] : []);
-  return readsTaskGroups ? { kind: 'all' } : { kind: 'startedBy', startedBy: daemonKey(rule) };
 }

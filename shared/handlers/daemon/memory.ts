@@ -19,14 +19,23 @@ interface SeenInstance {
  *
  * An event needs a reconcile when it could change the plan:
  * - an instance that is new, or whose status, agent connection or attributes changed since the
- *   snapshot (resource changes alone, which every task start and stop causes, cannot);
- * - a copy of ours that stopped without our asking, or one we did not start (a duplicate).
+ *   snapshot; a resource change alone (every task start and stop causes one) only matters on an
+ *   instance still waiting for room for its copy;
+ * - a copy of ours that stopped without our asking, or that we stopped to replace (a rollout's
+ *   next step waits for it); during a rollout, a copy that reaches RUNNING (it frees budget);
+ *   and a running copy we did not start (a duplicate);
+ * - anything at all, after a reconcile in which an action failed (try again soon, not at the sweep).
  * Anything at or below the version the snapshot saw is covered by it.
  */
 export class DaemonMemory {
   private instances = new Map<string, SeenInstance>();
   private copies = new Map<string, number>();
   private readonly stoppedByUs = new Set<string>();
+  /** Instances that had no room, or refused a start: their next change may let a copy in. */
+  private waitingForRoom = new Set<string>();
+  private failedLastTime = false;
+  /** Copies of an older task definition remain: each copy that reaches RUNNING frees rollout budget. */
+  private rollingOut = false;
   private clusterArn: string | undefined;
 
   constructor(private readonly startedBy: string) {}
@@ -37,11 +46,23 @@ export class DaemonMemory {
     if (this.clusterArn === undefined) return 'first event since start';
     const { event } = trigger;
     if (event.detail.clusterArn !== this.clusterArn) return undefined;
+    if (this.failedLastTime) return 'an action failed in the last reconcile';
     return event['detail-type'] === 'ECS Task State Change' ? this.taskReason(event) : this.instanceReason(event);
   }
 
-  /** Learns from a reconcile: the snapshot it read, and what it started and stopped. */
-  remember(snapshot: Snapshot, started: readonly string[], stopped: readonly string[]): void {
+  /**
+   * Learns from a reconcile: the snapshot it read, what it started, the stops whose STOPPED event
+   * needs no reconcile (`quietStops`), the instances still waiting for room, and whether any
+   * action failed.
+   */
+  remember(
+    snapshot: Snapshot,
+    outcome: { started: readonly string[]; quietStops: readonly string[]; waitingForRoom: readonly string[]; failed: boolean; rollingOut: boolean },
+  ): void {
+    const { started, quietStops: stopped } = outcome;
+    this.rollingOut = outcome.rollingOut;
+    this.waitingForRoom = new Set(outcome.waitingForRoom);
+    this.failedLastTime = outcome.failed;
     this.clusterArn = snapshot.cluster.arn;
     this.instances = new Map(
       snapshot.instances().map((i) => [
@@ -64,6 +85,7 @@ export class DaemonMemory {
     const seen = this.instances.get(detail.containerInstanceArn);
     if (!seen) return detail.status === 'INACTIVE' ? undefined : `instance ${detail.containerInstanceArn} is new`;
     if (detail.version <= seen.version) return undefined;
+    if (this.waitingForRoom.has(detail.containerInstanceArn)) return `instance ${detail.containerInstanceArn} changed while a copy waits for room`;
     if (detail.status !== seen.status) return `instance ${detail.containerInstanceArn} is now ${detail.status}`;
     if (detail.agentConnected !== seen.agentConnected) {
       return `instance ${detail.containerInstanceArn} agent ${detail.agentConnected ? 'reconnected' : 'disconnected'}`;
@@ -77,10 +99,11 @@ export class DaemonMemory {
     const { detail } = event;
     if (detail.startedBy !== this.startedBy) return undefined;
     const seen = this.copies.get(detail.taskArn);
-    if (detail.lastStatus === 'STOPPED' || detail.desiredStatus === 'STOPPED') {
-      return this.stoppedByUs.has(detail.taskArn) ? undefined : `copy ${detail.taskArn} stopped`;
-    }
-    return seen === undefined ? `copy ${detail.taskArn} was started by someone else` : undefined;
+    if (detail.lastStatus === 'STOPPED') return this.stoppedByUs.has(detail.taskArn) ? undefined : `copy ${detail.taskArn} stopped`;
+    // Still running but on its way out: its resources free up only at STOPPED, which comes next.
+    if (detail.desiredStatus === 'STOPPED') return undefined;
+    if (seen === undefined) return `copy ${detail.taskArn} was started by someone else`;
+    return this.rollingOut ? `copy ${detail.taskArn} is running: the rollout can go on` : undefined;
   }
 }
 

@@ -90,7 +90,11 @@ export function reconcileDaemon(snapshot: Snapshot, rule: DaemonRule, target: Ta
   // replacement runs (the next reconcile starts it, once the stop has freed the resources).
   const budget = unavailableBudget(rule.maxUnavailable, coverage.desired) - coverage.unavailable;
   for (const copy of outdated.sort(byAge).slice(0, Math.max(0, budget))) {
-    stops.push({ taskArn: copy.arn, reason: `daemon ${rule.name}: replacing ${revisionOf(copy)} with ${target.family}:${target.revision}` });
+    stops.push({
+      taskArn: copy.arn,
+      reason: `daemon ${rule.name}: replacing ${revisionOf(copy)} with ${target.family}:${target.revision}`,
+      awaitsReplacement: true,
+    });
   }
   return { starts, stops, coverage };
 }

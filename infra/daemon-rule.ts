@@ -31,8 +31,8 @@ export interface DaemonRuleSchedulerProps {
 const RECONCILE_TIMEOUT = Duration.minutes(1);
 
 /**
- * One daemon rule, deployed: the cluster's container-instance events and the rule's stopped
- * copies (EventBridge rules filtered to the cluster), plus a periodic sweep, all go into one SQS
+ * One daemon rule, deployed: the cluster's container-instance events and the rule's copies
+ * reaching RUNNING or STOPPED (EventBridge rules filtered to the cluster), plus a periodic sweep, all go into one SQS
  * FIFO queue with the cluster as message group, so the rule's reconciles run one at a time and a
  * burst of events collapses into a few; a Lambda drains it; failed batches end in a dead-letter
  * queue. The function may read the cluster, start only the rule's family there, stop tasks only

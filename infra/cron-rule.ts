@@ -26,8 +26,15 @@ export interface CronRuleSchedulerProps {
   memorySize?: number;
 }
 
-/** Lambda's ceiling: a capacity retry that needs longer continues in the next receive of the message. */
+/**
+ * Lambda's ceiling. Capacity retries that would need longer are cut short: when the function's
+ * remaining time no longer covers the next wait and attempt, runSlot reports the slot failed
+ * ('Cron Run Failed', saying the function had too little time left) and the message is deleted;
+ * the slot is not tried again.
+ */
 const MAX_TIMEOUT_SECONDS = 900;
+/** Batch size 1: a message is in flight at most as long as the function runs; the margin covers Lambda's polling. */
+const VISIBILITY_MARGIN_SECONDS = 30;
 
 /**
  * One cron rule, deployed: an EventBridge Scheduler schedule (its expression, time zone and
@@ -35,7 +42,10 @@ const MAX_TIMEOUT_SECONDS = 900;
  * group is the rule, so one slot of a rule is handled at a time and a slot delivered twice within
  * five minutes is deduplicated by content; a Lambda drains the queue. A rule with a maximum run
  * time gets a second schedule for the pass that stops overdue runs. Slots Scheduler cannot
- * deliver, and messages that keep failing, end in dead-letter queues.
+ * deliver, and messages that keep failing, end in dead-letter queues; a message that can never
+ * succeed (malformed, off the schedule) is rejected loudly and deleted by the handler instead.
+ * A failed message comes back after the function's timeout + 30 s, not six times the timeout:
+ * while it waits, it holds up every later slot of the rule's message group.
  */
 export class CronRuleScheduler extends Construct {
   readonly queue: Queue;
@@ -52,7 +62,10 @@ export class CronRuleScheduler extends Construct {
     // The handler retries for capacity until the starting deadline.
     const timeout = Duration.seconds(Math.min(MAX_TIMEOUT_SECONDS, deadline + 60));
 
-    const queues = new RuleQueues(this, 'Queues', { functionTimeout: timeout });
+    const queues = new RuleQueues(this, 'Queues', {
+      functionTimeout: timeout,
+      visibilityTimeout: Duration.seconds(timeout.toSeconds() + VISIBILITY_MARGIN_SECONDS),
+    });
     this.queue = queues.queue;
     this.deadLetterQueue = queues.deadLetterQueue;
     this.undeliveredSlots = queues.undelivered;

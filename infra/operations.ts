@@ -26,7 +26,8 @@ const PERIOD = Duration.minutes(5);
 
 /**
  * What an on-call engineer looks at: an alarm on every dead-letter queue (a message there is a
- * reconcile or slot that never happened), an alarm per rule on placement failures, all sent to
+ * reconcile or slot that never happened), an alarm per rule on placement failures and per cron
+ * rule on rejected messages, all sent to
  * one encrypted SNS topic to subscribe to, and one dashboard with daemon coverage, cron runs and
  * skips, failures, conflicts and ECS throttles.
  */
@@ -64,6 +65,13 @@ export class Operations extends Construct {
             : `cron rule ${rule.name}: a slot failed to start by its deadline; the "Cron Run Failed" event says why.`,
         evaluationPeriods: rule.kind === 'daemon' ? 3 : 1,
       }, notify);
+      if (rule.kind === 'cron') {
+        this.alarm(`${rule.kind}-${rule.name}-rejected`, {
+          metric: ruleMetric(rule, 'MessagesRejected', 'Sum'),
+          description: `cron rule ${rule.name}: a message on its queue could never be handled and was rejected; the "Cron Message Rejected" event and the error log hold its body and the reason.`,
+          evaluationPeriods: 1,
+        }, notify);
+      }
     }
 
     this.dashboard = new Dashboard(this, 'Dashboard', { dashboardName: props.dashboardName, defaultInterval: Duration.hours(6) });
@@ -88,7 +96,7 @@ export class Operations extends Construct {
       this.dashboard.addWidgets(
         new GraphWidget({
           title: `cron ${rule.name}: runs`,
-          left: ['RunsStarted', 'SlotsSkipped', 'SlotsFailed', 'OverdueStopped'].map((name) => ruleMetric(rule, name, 'Sum')),
+          left: ['RunsStarted', 'SlotsSkipped', 'SlotsFailed', 'OverdueStopped', 'MessagesRejected'].map((name) => ruleMetric(rule, name, 'Sum')),
           width: 12,
         }),
         new GraphWidget({

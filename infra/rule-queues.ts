@@ -3,8 +3,13 @@ import { Queue, QueueEncryption, type QueueProps } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 
 export interface RuleQueuesProps {
-  /** The function's timeout: a message stays invisible six times as long (AWS's guidance for Lambda sources). */
+  /** The function's timeout: by default a message stays invisible six times as long (AWS's guidance for Lambda sources). */
   functionTimeout: Duration;
+  /**
+   * How long a received message stays invisible, which is also how soon a failed one comes back.
+   * Default six times `functionTimeout`. Never less than `functionTimeout` (Lambda requires it).
+   */
+  visibilityTimeout?: Duration;
   /** Receives before a message goes to the dead-letter queue. Default 3. */
   maxReceiveCount?: number;
 }
@@ -25,11 +30,16 @@ export class RuleQueues extends Construct {
 
   constructor(scope: Construct, id: string, props: RuleQueuesProps) {
     super(scope, id);
+    if (props.visibilityTimeout && props.visibilityTimeout.toSeconds() < props.functionTimeout.toSeconds()) {
+      throw new Error(
+        `RuleQueues: visibilityTimeout (${props.visibilityTimeout.toSeconds()} s) is shorter than functionTimeout (${props.functionTimeout.toSeconds()} s); Lambda requires at least the function's timeout`,
+      );
+    }
     this.deadLetterQueue = new Queue(this, 'DeadLetters', { fifo: true, retentionPeriod: RETENTION, ...SAFE });
     this.queue = new Queue(this, 'Messages', {
       fifo: true,
       contentBasedDeduplication: true,
-      visibilityTimeout: Duration.seconds(props.functionTimeout.toSeconds() * 6),
+      visibilityTimeout: props.visibilityTimeout ?? Duration.seconds(props.functionTimeout.toSeconds() * 6),
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: props.maxReceiveCount ?? 3 },
       ...SAFE,
     });

@@ -75,6 +75,17 @@ export interface CronOverdueOutcome {
   throttles: number;
 }
 
+/** A queue message that can never succeed (see CronMessageError), rejected and deleted. */
+export interface CronRejection {
+  /** The rule the message belongs to, when known; the metric then says Rule=unknown. */
+  rule: string | undefined;
+  messageId: string;
+  /** What is wrong with it, in words. */
+  problem: string;
+  /** The message as received, whole: deleting it must lose nothing. */
+  body: string;
+}
+
 type Sinks = { logger: Logger; metrics: Metrics; publisher: EventPublisher };
 
 /**
@@ -212,4 +223,41 @@ export function overdueEvents(outcome: CronOverdueOutcome): ResultEvent[] {
     detail: { rule: outcome.rule, cluster: outcome.clusterArn, maxRunSeconds: outcome.maxRunSeconds, ...stop },
     resources: [outcome.clusterArn, stop.taskArn],
   }));
+}
+
+/**
+ * A message rejected for good, loudly, since it is then deleted: an error log line with the whole
+ * body, the MessagesRejected metric (dimensions Rule, or 'unknown', and Kind=cron: alarm on it)
+ * and a 'Cron Message Rejected' event with the body. The log line comes first, so the body is kept
+ * even if publishing fails; that error propagates, and the message is then retried.
+ */
+export async function reportRejected(rejection: CronRejection, sinks: Sinks): Promise<void> {
+  sinks.logger.error('rejected a cron message that can never succeed: it is deleted, not retried (its body is in this line and in the Cron Message Rejected event)', {
+    rule: rejection.rule,
+    messageId: rejection.messageId,
+    problem: rejection.problem,
+    body: rejection.body,
+  });
+  const { metrics } = sinks;
+  metrics.addDimensions({ Rule: rejection.rule ?? 'unknown', Kind: 'cron' });
+  metrics.addMetric('MessagesRejected', MetricUnit.Count, 1);
+  metrics.publishStoredMetrics();
+
+  await sinks.publisher.publish(rejectedEvents(rejection));
+}
+
+/** EventBridge takes at most 256 KB per event: a larger body is cut in the event (the log line has it whole). */
+const MAX_EVENT_BODY_BYTES = 200_000;
+/** At most 3 bytes of UTF-8 per UTF-16 unit: this many units always fit in MAX_EVENT_BODY_BYTES. */
+const CUT_BODY_UNITS = 60_000;
+
+export function rejectedEvents(rejection: CronRejection): ResultEvent[] {
+  const bytes = Buffer.byteLength(rejection.body, 'utf8');
+  const body = bytes > MAX_EVENT_BODY_BYTES ? { body: rejection.body.slice(0, CUT_BODY_UNITS), bodyTruncated: true, bodyBytes: bytes } : { body: rejection.body };
+  return [
+    {
+      detailType: 'Cron Message Rejected',
+      detail: { ...(rejection.rule !== undefined && { rule: rejection.rule }), messageId: rejection.messageId, problem: rejection.problem, ...body },
+    },
+  ];
 }

@@ -37,9 +37,8 @@ describe('parseCronMessage', () => {
     expect(() => parse({ kind: 'slot', rule, slot })).toThrow(/not a fire time/);
   });
 
-  it('reads run-now: requestedAt to the whole second, or the time it is handled', () => {
+  it('reads run-now: requestedAt, to the whole second, is its slot', () => {
     expect(slotOf(parse({ kind: 'run-now', rule: 'nightly', requestedAt: '2026-11-01T11:59:58.900Z' }))).toEqual(['2026-11-01T11:59:58.000Z', 'manual']);
-    expect(slotOf(parse({ kind: 'run-now', rule: 'nightly' }))).toEqual([NOW.toISOString(), 'manual']);
   });
 
   it('reads overdue', () => {
@@ -59,6 +58,8 @@ describe('parseCronMessage', () => {
     ['an unknown rule', '{"kind":"overdue","rule":"weekly"}', /^unknown rule "weekly": this function serves nightly, ny, rate, once$/],
     ['a slot an hour ahead', '{"kind":"slot","rule":"nightly","slot":"2026-11-02T02:00:00Z"}', /slot 2026-11-02T02:00:00.000Z is more than 5 minutes ahead/],
     ['a local time', '{"kind":"run-now","rule":"nightly","requestedAt":"2026-11-01T11:00:00"}', /not a cron message.*requestedAt/],
+    // Its slot would be the time it is handled: each redelivery a new slot, so a second run.
+    ['a run-now without requestedAt', '{"kind":"run-now","rule":"nightly"}', /not a cron message.*requestedAt/],
   ])('refuses %s with a CronMessageError saying what is wrong', (_case, body, problem) => {
     let error: unknown;
     try {
@@ -68,5 +69,15 @@ describe('parseCronMessage', () => {
     }
     expect(error).toBeInstanceOf(CronMessageError);
     expect((error as Error).message).toMatch(problem);
+  });
+
+  it.each([
+    ['an extra field', '{"kind":"slot","rule":"nightly","slot":"2026-11-01T02:00:00Z","count":2}', 'nightly'],
+    ['a slot off the schedule', '{"kind":"slot","rule":"nightly","slot":"2026-11-01T02:01:00Z"}', 'nightly'],
+    ['a requestedAt ahead', '{"kind":"run-now","rule":"ny","requestedAt":"2026-11-02T00:00:00Z"}', 'ny'],
+    ['an unknown rule', '{"kind":"overdue","rule":"weekly"}', undefined],
+    ['not JSON', '{"rule":"nightly"', undefined],
+  ])('names the served rule of a refused message with %s, when there is one', (_case, body, rule) => {
+    expect(() => parseCronMessage(body, RULES, NOW)).toThrow(expect.objectContaining({ name: 'CronMessageError', rule }));
   });
 });

@@ -140,7 +140,7 @@ function quiesce(events: EventPipeline): Promise<void> {
 }
 
 const slotMessage = (rule: CronRule, slot: Date) => JSON.stringify({ kind: 'slot', rule: rule.name, slot: slot.toISOString() });
-const runNow = (rule: CronRule, requestedAt?: Date) => JSON.stringify({ kind: 'run-now', rule: rule.name, ...(requestedAt && { requestedAt: requestedAt.toISOString() }) });
+const runNow = (rule: CronRule, requestedAt: Date) => JSON.stringify({ kind: 'run-now', rule: rule.name, requestedAt: requestedAt.toISOString() });
 const overdue = (rule: CronRule) => JSON.stringify({ kind: 'overdue', rule: rule.name });
 
 /** Every copy ever started for the slot, whatever its status now. */
@@ -148,6 +148,23 @@ const copies = (name: string, rule: CronRule, slot: Date) => emulator.admin.list
 const running = (name: string, rule: CronRule) =>
   emulator.admin.listTasks(name).filter((t) => t.startedBy?.startsWith(cronRulePrefix(rule)) && t.desiredStatus === 'RUNNING');
 const ofType = (events: readonly ResultEvent[], type: string) => events.filter((e) => e.detailType === type).map((e) => e.detail as Record<string, unknown>);
+
+/** Keeps events, but refuses (as EventBridge may) every publish that holds one of `refused`'s type, `times` times. */
+class RefusingPublisher extends MemoryPublisher {
+  constructor(
+    private readonly refused: string,
+    private times = Infinity,
+  ) {
+    super();
+  }
+  override publish(events: readonly ResultEvent[]): Promise<void> {
+    if (this.times > 0 && events.some((e) => e.detailType === this.refused)) {
+      this.times -= 1;
+      return Promise.reject(new Error(`EventBridge refused 1 result event(s): InternalFailure`));
+    }
+    return super.publish(events);
+  }
+}
 
 describe('cron handler: once per slot', () => {
   it('starts count copies for a slot, each told its SCHEDULED_TIME, and reports where they run', async () => {
@@ -347,6 +364,38 @@ describe('cron handler: overlap policies', () => {
     expect(started[1]).toMatchObject({ slot: NEXT.toISOString(), replaced: [expect.objectContaining({ taskArn: old!.arn })] });
   });
 
+  it('Replace starts nothing while the old run cannot be stopped, and reports why at the deadline', async () => {
+    const { name, rule } = cluster(2, { schedule: EVERY_5, overlapPolicy: 'Replace', startingDeadlineSeconds: 20 });
+    clock = at(SLOT, 1);
+    const ctx = context([rule]);
+    const { events } = pipeline(ctx);
+    events.send(slotMessage(rule, SLOT), rule.name);
+    await quiesce(events);
+    const [old] = copies(name, rule, SLOT);
+    emulator.calls.reset();
+
+    clock = at(NEXT, 1);
+    const ctxNext = context([rule]);
+    ctxNext.ecs = schedulerClient(emulator, 1);
+    const next = pipeline(ctxNext).events;
+    const remove = emulator.failCalls({ operation: 'StopTask', when: (input: { task?: string }) => input.task === old!.arn });
+    try {
+      next.send(slotMessage(rule, NEXT), rule.name);
+      await quiesce(next);
+    } finally {
+      remove();
+    }
+
+    // Two runs must never overlap: the old one still runs, the new one never started.
+    expect(running(name, rule).map((t) => t.arn)).toEqual([old!.arn]);
+    expect(copies(name, rule, NEXT)).toHaveLength(0);
+    expect(emulator.calls.count('StartTask')).toBe(0);
+    const [failure] = ofType(ctxNext.publisher.events, 'Cron Run Failed');
+    expect(failure).toMatchObject({ slot: NEXT.toISOString(), missing: 1, placements: [], replaced: [] });
+    expect(failure!.reasons).toEqual(expect.arrayContaining([expect.stringContaining(`StopTask of ${old!.arn}`), expect.stringContaining('REPLACE_STOP_FAILED')]));
+    expect(next.queue.deadLetters).toEqual([]);
+  });
+
   it('Replace on a full instance: the new run starts once the old one has freed its room (capacity retry)', async () => {
     const { name, rule } = cluster(1, { schedule: EVERY_5, overlapPolicy: 'Replace' }, { cpu: 512, memory: 1024 });
     clock = at(SLOT, 1);
@@ -533,6 +582,55 @@ describe('cron handler: capacity retry', () => {
   });
 });
 
+describe('cron handler: errors after copies started', () => {
+  it('a reload that fails during a capacity retry ends the slot failed, listing the copy that started, and reported', async () => {
+    // Room for one copy of two.
+    const { name, clusterArn, rule } = cluster(1, { count: 2 }, { cpu: 256, memory: 600 });
+    clock = at(SLOT, 1);
+    let remove = () => undefined as void;
+    // One copy starts; the cluster cannot be read when the handler comes back for the other.
+    const ctx = context([rule], { onSleep: () => void (remove = emulator.failCalls({ operation: 'ListContainerInstances', when: (input: { cluster?: string }) => [name, clusterArn].includes(input.cluster ?? '') })) });
+    ctx.ecs = schedulerClient(emulator, 1);
+    const { events } = pipeline(ctx);
+    try {
+      events.send(slotMessage(rule, SLOT), rule.name);
+      await quiesce(events);
+    } finally {
+      remove();
+    }
+
+    const [copy] = copies(name, rule, SLOT);
+    expect(copies(name, rule, SLOT)).toHaveLength(1);
+    // The outcome, not a retry of the message: the copy that started is in it.
+    expect(events.queue.deadLetters).toEqual([]);
+    expect(events.stats.failedMessages).toBe(0);
+    expect(ofType(ctx.publisher.events, 'Cron Run Started')).toEqual([expect.objectContaining({ startedNow: 1, placements: [expect.objectContaining({ taskArn: copy!.arn })] })]);
+    const [failure] = ofType(ctx.publisher.events, 'Cron Run Failed');
+    expect(failure).toMatchObject({ missing: 1, attempts: 2, placements: [expect.objectContaining({ taskArn: copy!.arn })] });
+    expect(failure!.reasons).toContainEqual(expect.stringMatching(/after 1 copy of the slot started/));
+    expect(ctx.metrics.last('SlotsFailed')).toBe(1);
+    expect(ctx.metrics.last('CopiesStarted')).toBe(1);
+  });
+
+  it('a slot whose report failed after its copy started is, redelivered past its deadline, complete: not too late', async () => {
+    const { name, rule } = cluster(1, { startingDeadlineSeconds: 60 });
+    clock = at(SLOT, 1);
+    const ctx = context([rule]);
+    ctx.publisher = new RefusingPublisher('Cron Run Started', 1);
+    const message = { messageId: 'slot', body: slotMessage(rule, SLOT) };
+    expect(await handleCronBatch([message], ctx)).toEqual({ batchItemFailures: [{ itemIdentifier: 'slot' }] });
+    expect(copies(name, rule, SLOT)).toHaveLength(1);
+
+    // SQS brings it back after the visibility timeout, past the 60 s deadline.
+    clock = at(SLOT, 400);
+    expect(await handleCronBatch([message], ctx)).toEqual({ batchItemFailures: [] });
+    expect(copies(name, rule, SLOT)).toHaveLength(1);
+    expect(ofType(ctx.publisher.events, 'Cron Slot Skipped')).toEqual([
+      expect.objectContaining({ reason: 'slot-complete', copies: [expect.objectContaining({ taskArn: copies(name, rule, SLOT)[0]!.arn })] }),
+    ]);
+  });
+});
+
 describe('cron handler: suspend and run-now', () => {
   it('a suspended rule skips its slots and its manual runs, and reports each', async () => {
     const { name, rule } = cluster(1, { suspend: true });
@@ -540,7 +638,7 @@ describe('cron handler: suspend and run-now', () => {
     const ctx = context([rule]);
     const { events } = pipeline(ctx);
     events.send(slotMessage(rule, SLOT), rule.name);
-    events.send(runNow(rule), rule.name);
+    events.send(runNow(rule, new Date(clock)), rule.name);
     await quiesce(events);
     expect(running(name, rule)).toEqual([]);
     expect(ofType(ctx.publisher.events, 'Cron Slot Skipped').map((s) => [s.trigger, s.reason])).toEqual([
@@ -595,21 +693,27 @@ describe('cron handler: suspend and run-now', () => {
     expect(ofType(ctx.publisher.events, 'Cron Run Failed')).toEqual([expect.objectContaining({ trigger: 'manual', deadline: new Date(at(requested, 60)).toISOString() })]);
   });
 
-  it('run-now without requestedAt runs at the time it is handled', async () => {
+  it('run-now without requestedAt is rejected, never run: each redelivery would be a new slot, so another run', async () => {
     const { name, rule } = cluster(1);
-    clock = at(SLOT, 4000.25);
+    clock = at(SLOT, 4000);
     const ctx = context([rule]);
     const { events } = pipeline(ctx);
-    events.send(runNow(rule), rule.name);
+    const body = JSON.stringify({ kind: 'run-now', rule: rule.name });
+    events.send(body, rule.name);
     await quiesce(events);
-    expect(copies(name, rule, new Date(at(SLOT, 4000)))).toHaveLength(1);
+    expect(running(name, rule)).toEqual([]);
+    expect(ofType(ctx.publisher.events, 'Cron Message Rejected')).toEqual([
+      expect.objectContaining({ rule: rule.name, body, problem: expect.stringMatching(/not a cron message.*requestedAt/) }),
+    ]);
+    expect(events.queue.deadLetters).toEqual([]);
   });
 });
 
 describe('cron handler: bad payloads', () => {
-  it('fails each bad message into the dead-letter queue with a logged reason, and then runs the good one behind them', async () => {
+  it('rejects each bad message once, loudly (error log with the body, event, metric), deletes it, and runs the good one right behind them', async () => {
     const { name, rule } = cluster(1);
     clock = at(SLOT, 1);
+    const start = clock;
     const ctx = context([rule]);
     const { events } = pipeline(ctx, { batchSize: 1 });
     const bad = {
@@ -620,38 +724,91 @@ describe('cron handler: bad payloads', () => {
       'bad time': JSON.stringify({ kind: 'slot', rule: rule.name, slot: '2026-03-01 02:00' }),
       'off the schedule': JSON.stringify({ kind: 'slot', rule: rule.name, slot: '2026-03-01T02:00:30Z' }),
       'in the future': JSON.stringify({ kind: 'run-now', rule: rule.name, requestedAt: '2026-03-02T02:00:00Z' }),
+      'run-now without requestedAt': JSON.stringify({ kind: 'run-now', rule: rule.name }),
     };
     for (const body of Object.values(bad)) events.send(body, rule.name);
     events.send(slotMessage(rule, SLOT), rule.name);
     await quiesce(events);
 
-    expect(events.queue.deadLetters.map((m) => m.body)).toEqual(Object.values(bad));
-    expect(events.queue.deadLetters.every((m) => m.receiveCount === 3)).toBe(true);
+    // Each bad message was received once and deleted: nothing waits out a visibility timeout, nothing
+    // goes to the dead-letter queue, and the slot behind them runs at once, on time.
+    const total = Object.keys(bad).length;
+    expect(events.stats).toMatchObject({ batches: total + 1, failedBatches: 0, failedMessages: 0 });
+    expect(events.queue.deadLetters).toEqual([]);
+    expect(clock).toBe(start);
     expect(copies(name, rule, SLOT)).toHaveLength(1);
-    const rejected = ctx.logger.records.filter((r) => r.level === 'error' && r.message.startsWith('rejected a cron message'));
-    expect(rejected).toHaveLength(Object.keys(bad).length * 3);
-    const problems = new Map(rejected.map((r) => [r.fields.messageId, String(r.fields.problem)]));
-    const byBody = new Map(events.queue.deadLetters.map((m) => [m.body, problems.get(m.messageId)]));
-    expect(byBody.get(bad['not JSON'])).toMatch(/^not JSON/);
-    expect(byBody.get(bad['unknown kind'])).toMatch(/not a cron message.*kind/);
-    expect(byBody.get(bad['extra field'])).toMatch(/not a cron message.*count/);
-    expect(byBody.get(bad['unknown rule'])).toBe(`unknown rule "nobody": this function serves ${rule.name}`);
-    expect(byBody.get(bad['bad time'])).toMatch(/not a cron message.*slot/);
-    expect(byBody.get(bad['off the schedule'])).toMatch(/not a fire time of rule/);
-    expect(byBody.get(bad['in the future'])).toMatch(/more than 5 minutes ahead/);
+    expect(ofType(ctx.publisher.events, 'Cron Run Started')).toEqual([expect.objectContaining({ slot: SLOT.toISOString(), attempts: 1 })]);
+
+    // Nothing is lost: each body is in its event and, whole, in its error log line.
+    const rejected = ofType(ctx.publisher.events, 'Cron Message Rejected');
+    expect(rejected.map((r) => r.body)).toEqual(Object.values(bad));
+    const logged = ctx.logger.records.filter((r) => r.level === 'error' && r.message.startsWith('rejected a cron message'));
+    expect(logged.map((r) => r.fields.body)).toEqual(Object.values(bad));
+    expect(logged.map((r) => r.fields.problem)).toEqual(rejected.map((r) => r.problem));
+    expect(new Set(logged.map((r) => r.fields.messageId)).size).toBe(total);
+    // The function serves one rule, so its queue is that rule's: every rejection is the rule's.
+    expect(rejected.every((r) => r.rule === rule.name)).toBe(true);
+    const problems = new Map(rejected.map((r) => [r.body, String(r.problem)]));
+    expect(problems.get(bad['not JSON'])).toMatch(/^not JSON/);
+    expect(problems.get(bad['unknown kind'])).toMatch(/not a cron message.*kind/);
+    expect(problems.get(bad['extra field'])).toMatch(/not a cron message.*count/);
+    expect(problems.get(bad['unknown rule'])).toBe(`unknown rule "nobody": this function serves ${rule.name}`);
+    expect(problems.get(bad['bad time'])).toMatch(/not a cron message.*slot/);
+    expect(problems.get(bad['off the schedule'])).toMatch(/not a fire time of rule/);
+    expect(problems.get(bad['in the future'])).toMatch(/more than 5 minutes ahead/);
+    expect(problems.get(bad['run-now without requestedAt'])).toMatch(/not a cron message.*requestedAt/);
+
+    const metrics = ctx.metrics.published.filter((doc) => 'MessagesRejected' in doc);
+    expect(metrics).toHaveLength(total);
+    for (const doc of metrics) expect(doc).toMatchObject({ Rule: rule.name, Kind: 'cron', MessagesRejected: 1 });
   });
 
-  it('a failed message fails the rest of its batch, in order, and the earlier ones succeed', async () => {
+  it('a function serving several rules counts a message naming none of them under Rule=unknown', async () => {
+    const a = cluster(1);
+    const b = cluster(1);
+    const ctx = context([a.rule, b.rule]);
+    const body = JSON.stringify({ kind: 'overdue', rule: 'nobody' });
+    expect(await handleCronBatch([{ messageId: 'stray', body }], ctx)).toEqual({ batchItemFailures: [] });
+    expect(ofType(ctx.publisher.events, 'Cron Message Rejected')).toEqual([{ messageId: 'stray', problem: expect.stringContaining('unknown rule "nobody"'), body }]);
+    expect(ctx.metrics.published.at(-1)).toMatchObject({ Rule: 'unknown', Kind: 'cron', MessagesRejected: 1 });
+  });
+
+  it('a rejection whose event cannot be published fails the message, so it comes back; its body is logged all the same', async () => {
+    const { rule } = cluster(1);
+    const ctx = context([rule]);
+    ctx.publisher = new RefusingPublisher('Cron Message Rejected');
+    expect(await handleCronBatch([{ messageId: 'bad', body: 'nonsense' }], ctx)).toEqual({ batchItemFailures: [{ itemIdentifier: 'bad' }] });
+    expect(ctx.logger.records).toContainEqual(expect.objectContaining({ level: 'error', message: expect.stringMatching(/^rejected a cron message/), fields: expect.objectContaining({ body: 'nonsense' }) }));
+    expect(ctx.logger.records).toContainEqual(expect.objectContaining({ level: 'error', message: expect.stringMatching(/^could not report a rejected cron message/) }));
+  });
+
+  it('a body too large for an event is cut in the event, and whole in the log', async () => {
+    const { rule } = cluster(1);
+    const ctx = context([rule]);
+    const body = `{"kind":"slot","padding":"${'x'.repeat(300_000)}"}`;
+    expect(await handleCronBatch([{ messageId: 'huge', body }], ctx)).toEqual({ batchItemFailures: [] });
+    const [event] = ofType(ctx.publisher.events, 'Cron Message Rejected');
+    expect(event).toMatchObject({ bodyTruncated: true, bodyBytes: body.length });
+    expect(String(event!.body)).toBe(body.slice(0, String(event!.body).length));
+    expect(Buffer.byteLength(JSON.stringify(event), 'utf8')).toBeLessThan(256 * 1024);
+    expect(ctx.logger.records.find((r) => r.message.startsWith('rejected a cron message'))!.fields.body).toBe(body);
+  });
+
+  it('a failed message fails the rest of its batch, in order; earlier ones, and rejected ones, succeed', async () => {
     const a = cluster(1);
     clock = at(SLOT, 1);
     const ctx = context([a.rule]);
+    // The second delivery of the slot is a skip whose report cannot be published: that may pass, so it fails.
+    ctx.publisher = new RefusingPublisher('Cron Slot Skipped');
     const batch = [
       { messageId: 'good', body: slotMessage(a.rule, SLOT) },
       { messageId: 'bad', body: 'nonsense' },
-      { messageId: 'later', body: runNow(a.rule) },
+      { messageId: 'failing', body: slotMessage(a.rule, SLOT) },
+      { messageId: 'later', body: runNow(a.rule, new Date(clock)) },
     ];
-    expect(await handleCronBatch(batch, ctx)).toEqual({ batchItemFailures: [{ itemIdentifier: 'bad' }, { itemIdentifier: 'later' }] });
+    expect(await handleCronBatch(batch, ctx)).toEqual({ batchItemFailures: [{ itemIdentifier: 'failing' }, { itemIdentifier: 'later' }] });
     expect(copies(a.name, a.rule, SLOT)).toHaveLength(1);
+    expect(ofType(ctx.publisher.events, 'Cron Message Rejected')).toEqual([expect.objectContaining({ messageId: 'bad' })]);
     expect(ctx.logger.records).toContainEqual(expect.objectContaining({ level: 'warn', fields: expect.objectContaining({ messageIds: ['later'] }) }));
   });
 

@@ -44,8 +44,8 @@ describe('the app (example config)', () => {
     template.resourceCountIs('AWS::Scheduler::Schedule', 3); // two slot schedules, one overdue pass (nightly-report has maxRunSeconds)
     template.resourceCountIs('AWS::Events::Rule', 3); // the daemon's instance events, stopped copies, sweep
     template.resourceCountIs('AWS::SQS::Queue', 9); // per rule: trigger queue, DLQ, undelivered
-    // Two dead-letter alarms and one placement alarm per rule.
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 9);
+    // Two dead-letter alarms and one placement alarm per rule, and a rejected-message alarm per cron rule.
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 11);
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::Join': ['', Match.arrayWith([':kms:us-east-1:123456789012:alias/aws/sns'])] } });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
@@ -60,6 +60,7 @@ describe('the app (example config)', () => {
       EvaluationPeriods: 3,
     });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'SlotsFailed', Dimensions: [{ Name: 'Kind', Value: 'cron' }, { Name: 'Rule', Value: 'nightly-report' }, { Name: 'service', Value: 'ecs-schedulers' }] });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'MessagesRejected', Statistic: 'Sum', Threshold: 1, Dimensions: [{ Name: 'Kind', Value: 'cron' }, { Name: 'Rule', Value: 'cache-warmer' }, { Name: 'service', Value: 'ecs-schedulers' }] });
     template.hasOutput('CronQueuenightlyreport', {});
   });
 

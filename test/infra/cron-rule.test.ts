@@ -1,8 +1,9 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { EventBus } from 'aws-cdk-lib/aws-events';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CronRuleScheduler, overduePassInterval } from '../../infra/cron-rule.js';
+import { RuleQueues } from '../../infra/rule-queues.js';
 import type { CronRule } from '../../shared/rules/cron/rule.js';
 
 function arn(rest: string) {
@@ -62,9 +63,28 @@ describe('CronRuleScheduler', () => {
     template.hasResourceProperties('AWS::SQS::Queue', {
       FifoQueue: true,
       ContentBasedDeduplication: true,
-      VisibilityTimeout: 900 * 6,
+      // A failed message comes back after the function's timeout + 30 s, not 6 x: it holds up the rule's later slots meanwhile.
+      VisibilityTimeout: 900 + 30,
       RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ReportQueuesDeadLetters'), 'Arn'] }, maxReceiveCount: 3 },
     });
+  });
+
+  it('with a short deadline, a failed message is back a little after the function could have ended', () => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const stack = new Stack(app, 'Short', { env: { account: '123456789012', region: 'us-east-1' } });
+    const rule: CronRule = { name: 'hourly', cluster: 'batch', taskDefinition: 'report', schedule: 'cron(0 * * * ? *)', startingDeadlineSeconds: 120 };
+    new CronRuleScheduler(stack, 'Hourly', { rule, family: 'report', eventBus: EventBus.fromEventBusName(stack, 'Bus', 'ops') });
+    const short = Template.fromStack(stack);
+    // 120 s deadline + a minute of function time, + 30 s.
+    short.hasResourceProperties('AWS::Lambda::Function', { Timeout: 180 });
+    short.hasResourceProperties('AWS::SQS::Queue', { FifoQueue: true, ContentBasedDeduplication: true, VisibilityTimeout: 210 });
+  });
+
+  it('RuleQueues refuses a visibility timeout shorter than the function timeout', () => {
+    const stack = new Stack(new App(), 'Refused');
+    expect(() => new RuleQueues(stack, 'Queues', { functionTimeout: Duration.seconds(300), visibilityTimeout: Duration.seconds(299) })).toThrow(
+      /visibilityTimeout \(299 s\) is shorter than functionTimeout \(300 s\)/,
+    );
   });
 
   it('grants the family in its cluster, its passRoles to ECS tasks, and the bus', () => {

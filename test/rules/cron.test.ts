@@ -150,6 +150,20 @@ describe('planSlot', () => {
     });
 
     it.each([
+      ['running', [run(SLOT, a), run(SLOT, b)]],
+      ['stopped', [stoppedRun(SLOT, a), stoppedRun(SLOT, b)]],
+    ])('a slot whose copies are %s is complete, not too late, when re-delivered past its starting deadline', async (_, tasks) => {
+      // A message that failed after its copies started comes back late: the run happened, and is reported so.
+      const outcome = await outcomeOf([a, b], tasks, { rule: { count: 2 }, now: seconds(3600) });
+      expect(outcome).toMatchObject({ kind: 'skip', reason: 'slot-complete' });
+    });
+
+    it('a partly started slot re-delivered past its starting deadline is too late for the missing copies', async () => {
+      const outcome = await outcomeOf([a, b], [run(SLOT, a)], { rule: { count: 2 }, now: seconds(3600) });
+      expect(outcome).toMatchObject({ kind: 'skip', reason: 'too-late' });
+    });
+
+    it.each([
       ['one copy running', [run(SLOT, a)], 2],
       ['one copy stopped: never restarted', [stoppedRun(SLOT, a)], 2],
       ['none yet, only a stopped run of an earlier slot', [stoppedRun(PREVIOUS, a)], 3],
@@ -229,6 +243,18 @@ describe('planSlot', () => {
       for (const stop of outcome.plan.stops) expect(stop.reason).toContain(`replaced by the run for slot ${SLOT.toISOString()}`);
       expect(outcome.plan.starts).toHaveLength(1);
       expect(outcome.plan.starts[0]!.launch.startedBy).toBe(KEY);
+      // The new run starts only if the old ones could be stopped: two runs must not overlap.
+      expect(outcome.plan.startsNeedStops).toBe(true);
+    });
+
+    it.each([
+      ['Replace with nothing to replace', 'Replace', []],
+      ['Allow beside a running run', 'Allow', [run(PREVIOUS, a)]],
+      ['Forbid after a stopped run', 'Forbid', [stoppedRun(PREVIOUS, a)]],
+    ] as const)('%s: the starts do not depend on stops', async (_, overlapPolicy, tasks) => {
+      const outcome = started(await outcomeOf(instances, [...tasks], { rule: { overlapPolicy } }));
+      expect(outcome.plan.stops).toEqual([]);
+      expect(outcome.plan).not.toHaveProperty('startsNeedStops');
     });
 
     it('Replace never stops the run of a newer slot for a late older one', async () => {
@@ -303,6 +329,7 @@ describe('planSlot', () => {
       expect(outcome).toMatchObject({ kind: 'skip', reason: 'no-capacity' });
       expect(outcome.kind === 'skip' && outcome.plan?.starts).toEqual([]);
       expect(stopped(outcome.kind === 'skip' ? outcome.plan : undefined)).toEqual(['old']);
+      expect(outcome.kind === 'skip' && outcome.plan?.startsNeedStops).toBe(true);
     });
   });
 

@@ -1,4 +1,4 @@
-import { reportOverdue, reportSlot, type CronOverdueOutcome, type CronSlotOutcome } from '../../report/cron-report.js';
+import { reportOverdue, reportRejected, reportSlot, type CronOverdueOutcome, type CronSlotOutcome } from '../../report/cron-report.js';
 import type { BatchResponse, CronContext, QueueMessage } from './context.js';
 import { CronMessageError, parseCronMessage } from './messages.js';
 import { stopOverdueRuns } from './overdue.js';
@@ -10,10 +10,17 @@ export type CronMessageOutcome = { kind: 'slot'; outcome: CronSlotOutcome } | { 
 
 /**
  * Handles one batch from a cron FIFO queue (message group: the rule), one message after another,
- * and answers with SQS's partial batch response. Unlike a daemon's triggers, a cron message is a
- * command: one that cannot be read (not JSON, unknown kind or rule, bad time) or whose handling
- * throws is logged with its message id and what is wrong, and FAILS, so SQS retries it and then
- * moves it to the dead-letter queue; nothing is dropped as a success.
+ * and answers with SQS's partial batch response. Two kinds of trouble, treated apart:
+ * - a message that can never succeed (a CronMessageError: not JSON, unknown kind or rule, bad or
+ *   off-schedule time) is rejected loudly and deleted: an error log line with its id, the problem
+ *   and the whole body, a 'Cron Message Rejected' event with the body, and the MessagesRejected
+ *   metric. Retrying it would only hold up the rule's FIFO group, and every slot behind it, for
+ *   the retries' visibility timeouts; nothing is lost, the body is in the event and the log. If
+ *   that event cannot be published, the message fails instead, and comes back;
+ * - any other error (a cluster that cannot be read, throttling beyond the SDK's retries, results
+ *   that cannot be published) may pass: the message is logged and FAILS, so SQS retries it once
+ *   its visibility timeout (the function's timeout + 30 s) ends, then moves it to the dead-letter
+ *   queue.
  *
  * FIFO order: once a message fails, it and every later message of the batch are reported failed
  * (unhandled), and the earlier ones succeed. A message is also left unhandled, and reported
@@ -36,7 +43,8 @@ export async function handleCronBatch(messages: readonly QueueMessage[], context
     }
     try {
       await handleCronMessage(message, context);
-    } catch {
+    } catch (error) {
+      if (error instanceof CronMessageError && (await reject(message, error, context))) continue;
       failed.push(message.messageId);
     }
   }
@@ -44,7 +52,11 @@ export async function handleCronBatch(messages: readonly QueueMessage[], context
   return { batchItemFailures: failed.map((itemIdentifier) => ({ itemIdentifier })) };
 }
 
-/** One message: read it, run it, report it. Throws (after logging) when the message must fail. */
+/**
+ * One message: read it, run it, report it. Throws a CronMessageError, unlogged, for a message
+ * that can never succeed (the batch rejects it; the CLI shows it), and any other error after
+ * logging it.
+ */
 export async function handleCronMessage(message: QueueMessage, context: CronContext): Promise<CronMessageOutcome> {
   const { logger } = context;
   logger.appendKeys({ messageId: message.messageId });
@@ -59,17 +71,33 @@ export async function handleCronMessage(message: QueueMessage, context: CronCont
     await reportSlot(outcome, context);
     return { kind: 'slot', outcome };
   } catch (error) {
-    if (error instanceof CronMessageError) {
-      logger.error('rejected a cron message: it goes to the dead-letter queue after its retries', {
+    if (!(error instanceof CronMessageError)) {
+      logger.error('cron message failed: SQS retries it when its visibility timeout ends, then moves it to the dead-letter queue', {
         messageId: message.messageId,
-        problem: error.message,
-        body: message.body.slice(0, 500),
+        error: error as Error,
       });
-    } else {
-      logger.error('cron message failed: SQS will retry it, then move it to the dead-letter queue', { messageId: message.messageId, error: error as Error });
     }
     throw error;
   } finally {
     logger.removeKeys(['messageId']);
+  }
+}
+
+/**
+ * Rejects a message that can never succeed; true once it is reported, and may be deleted. Its rule
+ * is the one it names if served here, else, for a function that serves a single rule (as deployed:
+ * one queue and one function per rule), that rule, whose queue it came from.
+ */
+async function reject(message: QueueMessage, error: CronMessageError, context: CronContext): Promise<boolean> {
+  const only = context.rules.size === 1 ? [...context.rules.keys()][0] : undefined;
+  try {
+    await reportRejected({ rule: error.rule ?? only, messageId: message.messageId, problem: error.message, body: message.body }, context);
+    return true;
+  } catch (publishing) {
+    context.logger.error('could not report a rejected cron message: it fails instead, and comes back to be rejected again', {
+      messageId: message.messageId,
+      error: publishing as Error,
+    });
+    return false;
   }
 }

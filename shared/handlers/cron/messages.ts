@@ -7,7 +7,8 @@ import { parseSchedule, previousSlot } from '../../schedule/index.js';
 /**
  * The messages on a cron rule's FIFO queue (message group: the rule's name). See README.md.
  * - slot: EventBridge Scheduler's, with <aws.scheduler.scheduled-time> as `slot`;
- * - run-now: a manual run (the CLI's), its slot being `requestedAt` or the time it is handled;
+ * - run-now: a manual run (the CLI's), its slot being `requestedAt` (required: a slot taken from
+ *   the time of handling would be a new slot, so a second run, on each redelivery);
  * - overdue: the periodic pass that stops runs past maxRunSeconds.
  */
 const isoTime = z.iso.datetime({ offset: true, local: false });
@@ -15,7 +16,7 @@ const isoTime = z.iso.datetime({ offset: true, local: false });
 const ruleName = z.string().check(z.minLength(1));
 
 export const slotMessageSchema = z.strictObject({ kind: z.literal('slot'), rule: ruleName, slot: isoTime });
-export const runNowMessageSchema = z.strictObject({ kind: z.literal('run-now'), rule: ruleName, requestedAt: z.optional(isoTime) });
+export const runNowMessageSchema = z.strictObject({ kind: z.literal('run-now'), rule: ruleName, requestedAt: isoTime });
 /** `at` (the pass's scheduled time) only makes each pass's body unique for FIFO deduplication. */
 export const overdueMessageSchema = z.strictObject({ kind: z.literal('overdue'), rule: ruleName, at: z.optional(isoTime) });
 export const cronMessageSchema = z.discriminatedUnion('kind', [slotMessageSchema, runNowMessageSchema, overdueMessageSchema]);
@@ -30,9 +31,19 @@ export type CronCommand =
 /** How far ahead of the clock a slot or requestedAt may be: clock skew, nothing more. */
 export const FUTURE_TOLERANCE_MS = 5 * 60_000;
 
-/** A message that can never succeed: it is logged and fails, so SQS moves it to the dead-letter queue. */
+/**
+ * A message that can never succeed, whatever the retries: the handler rejects it loudly (error log
+ * with the body, a 'Cron Message Rejected' event, the MessagesRejected metric) and deletes it.
+ * `rule` is the rule it names, when this function serves that rule.
+ */
 export class CronMessageError extends Error {
   override readonly name = 'CronMessageError';
+  constructor(
+    message: string,
+    readonly rule?: string,
+  ) {
+    super(message);
+  }
 }
 
 /**
@@ -53,7 +64,10 @@ export function parseCronMessage(body: string, rules: ReadonlyMap<string, CronRu
   }
   const parsed = cronMessageSchema.safeParse(json);
   if (!parsed.success) {
-    throw new CronMessageError(`not a cron message (slot, run-now or overdue): ${describeIssues(parsed.error.issues, json)}; body: ${preview(body)}`);
+    throw new CronMessageError(
+      `not a cron message (slot, run-now or overdue): ${describeIssues(parsed.error.issues, json)}; body: ${preview(body)}`,
+      servedRuleOf(json, rules),
+    );
   }
   const message = parsed.data;
   const rule = rules.get(message.rule);
@@ -65,21 +79,21 @@ export function parseCronMessage(body: string, rules: ReadonlyMap<string, CronRu
     case 'overdue':
       return { kind: 'overdue', rule };
     case 'slot': {
-      const slot = notTooFarAhead('slot', new Date(message.slot), now);
+      const slot = notTooFarAhead(rule, 'slot', new Date(message.slot), now);
       checkOnSchedule(rule, slot);
       return { kind: 'slot', rule, slot, trigger: 'schedule' };
     }
     case 'run-now': {
       // Whole seconds: the run's startedBy names its slot to the second, and SCHEDULED_TIME should match it.
-      const requested = message.requestedAt === undefined ? now : notTooFarAhead('requestedAt', new Date(message.requestedAt), now);
+      const requested = notTooFarAhead(rule, 'requestedAt', new Date(message.requestedAt), now);
       return { kind: 'slot', rule, slot: new Date(Math.floor(requested.getTime() / 1000) * 1000), trigger: 'manual' };
     }
   }
 }
 
-function notTooFarAhead(field: string, time: Date, now: Date): Date {
+function notTooFarAhead(rule: CronRule, field: string, time: Date, now: Date): Date {
   if (time.getTime() - now.getTime() > FUTURE_TOLERANCE_MS) {
-    throw new CronMessageError(`${field} ${time.toISOString()} is more than 5 minutes ahead of the clock (${now.toISOString()})`);
+    throw new CronMessageError(`${field} ${time.toISOString()} is more than 5 minutes ahead of the clock (${now.toISOString()})`, rule.name);
   }
   return time;
 }
@@ -90,8 +104,15 @@ function checkOnSchedule(rule: CronRule, slot: Date): void {
   if (previousSlot(schedule, slot)?.getTime() !== slot.getTime()) {
     throw new CronMessageError(
       `slot ${slot.toISOString()} is not a fire time of rule ${rule.name}'s schedule ${rule.schedule} (${rule.timeZone ?? 'UTC'}); is the deployed schedule out of date?`,
+      rule.name,
     );
   }
+}
+
+/** The rule a message that failed its schema names, if this function serves it. */
+function servedRuleOf(json: unknown, rules: ReadonlyMap<string, CronRule>): string | undefined {
+  const name = typeof json === 'object' && json !== null ? (json as { rule?: unknown }).rule : undefined;
+  return typeof name === 'string' && rules.has(name) ? name : undefined;
 }
 
 function preview(text: string): string {

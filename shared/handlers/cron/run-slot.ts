@@ -40,6 +40,11 @@ const PERMANENT = /^(ClientException|InvalidParameterException|AccessDeniedExcep
  * (or by a start whose answer was lost) are seen and only the missing ones start. A start whose
  * outcome is unknown is never repeated blindly: the next attempt waits first, giving ECS's lists
  * time to show the task if it did start, then plans from what is there.
+ *
+ * An error before any copy started propagates: the message fails and SQS brings it back. An error
+ * once copies have started (a reload for a capacity retry, an apply cut short) does not: the slot
+ * ends `failed`, listing the copies that started and the error, and is reported like any outcome,
+ * so those copies are never hidden behind a retry.
  */
 export async function runSlot(rule: CronRule, slot: Date, trigger: 'schedule' | 'manual', context: CronContext): Promise<CronSlotOutcome> {
   const { ecs } = context;
@@ -57,93 +62,123 @@ export async function runSlot(rule: CronRule, slot: Date, trigger: 'schedule' | 
   let attempts = 0;
   let copiesAtFirstLook: number | undefined;
   let delay = FIRST_RETRY_MS;
+  /** The slot's copies as last seen (after each apply), for an error that comes after some started. */
+  let seen: { clusterArn: string; copies: Placement[]; startedNow: number; failures: FailedAction[] } | undefined;
+  const baseOf = (clusterArn: string) => ({
+    rule: rule.name,
+    clusterArn,
+    slot,
+    trigger,
+    startedBy: key,
+    count,
+    deadline,
+    attempts,
+    replaced,
+    conflicts,
+    apiCalls: calls.total(),
+    throttles: calls.throttles(),
+  });
 
-  for (;;) {
-    attempts += 1;
-    let wait: number;
-    const now = context.now();
-    const snapshot = await loadSnapshot(ecs, rule.cluster, scope, {
-      taskDefinitions: [target.arn],
-      now,
-      ...(context.readPacer && { pacer: context.readPacer }),
-    });
-    try {
-      const base = () => ({
-        rule: rule.name,
-        clusterArn: snapshot.cluster.arn,
-        slot,
-        trigger,
-        startedBy: key,
-        count,
-        deadline,
-        attempts,
-        replaced,
-        conflicts,
-        apiCalls: calls.total(),
-        throttles: calls.throttles(),
+  try {
+    for (;;) {
+      attempts += 1;
+      let wait: number;
+      const now = context.now();
+      const snapshot = await loadSnapshot(ecs, rule.cluster, scope, {
+        taskDefinitions: [target.arn],
+        now,
+        ...(context.readPacer && { pacer: context.readPacer }),
       });
-      copiesAtFirstLook ??= copiesOf(snapshot, key).length;
-      const startedNow = () => Math.max(0, copiesOf(snapshot, key).length - copiesAtFirstLook!);
-      const decision = planSlot({ snapshot, rule, target, slot, now, trigger });
-
-      if (decision.kind === 'skip') {
-        // Replace still ends the old run when the new one cannot start (retryOnCapacity false).
-        if (decision.plan) {
-          const result = await applyPlan(ecs, snapshot, decision.plan);
-          replaced.push(...result.stopped);
-          conflicts += result.conflicts;
-        }
+      /** Notes the copies this snapshot shows (applyPlan adds each copy it started to it). */
+      const look = (failures: FailedAction[]) => {
+        if (copiesAtFirstLook === undefined) return;
         const copies = copiesOf(snapshot, key);
-        if (attempts === 1) return { ...base(), status: 'skipped', reason: decision.reason, detail: decision.detail, copies };
-        if (decision.reason === 'slot-complete') return { ...base(), status: 'started', copies, startedNow: startedNow() };
-        // A retry found the slot barred (another slot's run began meanwhile, or the deadline went by).
-        return failed(base(), copies, startedNow(), count, { unplaced: 0, rejections: {}, failures: [] }, [decision.detail]);
-      }
-
-      const result = await applyPlan(ecs, snapshot, decision.plan);
-      replaced.push(...result.stopped);
-      conflicts += result.conflicts;
-      const copies = copiesOf(snapshot, key);
-      if (copies.length >= count) return { ...base(), status: 'started', copies, startedNow: startedNow() };
-
-      const starts = result.failed.filter((f) => f.action === 'start');
-      const unknown = starts.some((f) => f.outcomeUnknown);
-      const last: LastAttempt = {
-        unplaced: decision.unplaced,
-        rejections: decision.rejections,
-        // A lost answer stays listed (outcomeUnknown): if retrying ends here, the copy may exist after all.
-        failures: result.failed,
+        seen = { clusterArn: snapshot.cluster.arn, copies, startedNow: Math.max(0, copies.length - copiesAtFirstLook), failures };
       };
-      const permanent = starts.filter((f) => PERMANENT.test(f.reason));
-      if (permanent.length > 0) {
-        return failed(base(), copies, startedNow(), count, last, ['ECS refuses the start itself; retrying would not help']);
+      try {
+        const base = () => baseOf(snapshot.cluster.arn);
+        copiesAtFirstLook ??= copiesOf(snapshot, key).length;
+        const startedNow = () => Math.max(0, copiesOf(snapshot, key).length - copiesAtFirstLook!);
+        const decision = planSlot({ snapshot, rule, target, slot, now, trigger });
+
+        if (decision.kind === 'skip') {
+          // Replace still ends the old run when the new one cannot start (retryOnCapacity false).
+          if (decision.plan) {
+            const result = await applyPlan(ecs, snapshot, decision.plan);
+            replaced.push(...result.stopped);
+            conflicts += result.conflicts;
+          }
+          const copies = copiesOf(snapshot, key);
+          if (attempts === 1) return { ...base(), status: 'skipped', reason: decision.reason, detail: decision.detail, copies };
+          if (decision.reason === 'slot-complete') return { ...base(), status: 'started', copies, startedNow: startedNow() };
+          // A retry found the slot barred (another slot's run began meanwhile, or the deadline went by).
+          return failed(base(), copies, startedNow(), count, { unplaced: 0, rejections: {}, failures: [] }, [decision.detail]);
+        }
+
+        const result = await applyPlan(ecs, snapshot, decision.plan);
+        replaced.push(...result.stopped);
+        conflicts += result.conflicts;
+        look(result.failed);
+        const copies = copiesOf(snapshot, key);
+        if (copies.length >= count) return { ...base(), status: 'started', copies, startedNow: startedNow() };
+
+        const starts = result.failed.filter((f) => f.action === 'start');
+        const unknown = starts.some((f) => f.outcomeUnknown);
+        const last: LastAttempt = {
+          unplaced: decision.unplaced,
+          rejections: decision.rejections,
+          // A lost answer stays listed (outcomeUnknown): if retrying ends here, the copy may exist after all.
+          failures: result.failed,
+        };
+        const permanent = starts.filter((f) => PERMANENT.test(f.reason));
+        if (permanent.length > 0) {
+          return failed(base(), copies, startedNow(), count, last, ['ECS refuses the start itself; retrying would not help']);
+        }
+        if (rule.retryOnCapacity === false && !unknown) {
+          return failed(base(), copies, startedNow(), count, last, ['retryOnCapacity is false']);
+        }
+        wait = Math.min(delay, deadline.getTime() - context.now().getTime());
+        if (wait <= 0) {
+          return failed(base(), copies, startedNow(), count, last, [`the starting deadline ${deadline.toISOString()} has passed`]);
+        }
+        const remaining = context.remainingTimeMs();
+        if (remaining - wait < RESERVED_MS) {
+          return failed(base(), copies, startedNow(), count, last, [
+            `the function has ${Math.round(remaining / 1000)} s left, too little to retry before the starting deadline ${deadline.toISOString()} (raise its timeout)`,
+          ]);
+        }
+        context.logger.info(unknown ? 'a start may or may not have happened; re-reading the cluster before trying again' : 'cron slot waits for capacity', {
+          rule: rule.name,
+          slot: slot.toISOString(),
+          attempt: attempts,
+          missing: count - copies.length,
+          waitMs: wait,
+          rejections: decision.rejections,
+        });
+      } catch (error) {
+        // An apply cut short may still have started copies: the snapshot has them.
+        try {
+          look(seen?.failures ?? []);
+        } catch {
+          // Keep what the last look saw.
+        }
+        throw error;
+      } finally {
+        snapshot.close();
       }
-      if (rule.retryOnCapacity === false && !unknown) {
-        return failed(base(), copies, startedNow(), count, last, ['retryOnCapacity is false']);
-      }
-      wait = Math.min(delay, deadline.getTime() - context.now().getTime());
-      if (wait <= 0) {
-        return failed(base(), copies, startedNow(), count, last, [`the starting deadline ${deadline.toISOString()} has passed`]);
-      }
-      const remaining = context.remainingTimeMs();
-      if (remaining - wait < RESERVED_MS) {
-        return failed(base(), copies, startedNow(), count, last, [
-          `the function has ${Math.round(remaining / 1000)} s left, too little to retry before the starting deadline ${deadline.toISOString()} (raise its timeout)`,
-        ]);
-      }
-      context.logger.info(unknown ? 'a start may or may not have happened; re-reading the cluster before trying again' : 'cron slot waits for capacity', {
-        rule: rule.name,
-        slot: slot.toISOString(),
-        attempt: attempts,
-        missing: count - copies.length,
-        waitMs: wait,
-        rejections: decision.rejections,
-      });
-    } finally {
-      snapshot.close();
+      await context.sleep(wait);
+      delay = Math.min(delay * 2, MAX_RETRY_MS);
     }
-    await context.sleep(wait);
-    delay = Math.min(delay * 2, MAX_RETRY_MS);
+  } catch (error) {
+    // Copies started, then something threw (a reload for a capacity retry, an apply cut short):
+    // rethrown, the message would come back and those copies would vanish from the outcome. They
+    // are the outcome: a failed run that lists them, reported, and the message is done.
+    if (seen === undefined || seen.startedNow === 0) throw error;
+    const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    context.logger.error('cron slot: an error after copies started; reported as a failed run with them', { rule: rule.name, slot: slot.toISOString(), error: error as Error });
+    return failed(baseOf(seen.clusterArn), seen.copies, seen.startedNow, count, { unplaced: 0, rejections: {}, failures: seen.failures }, [
+      `${detail}, after ${seen.startedNow} cop${seen.startedNow === 1 ? 'y' : 'ies'} of the slot started; the missing ones are not retried`,
+    ]);
   }
 }
 

@@ -44,10 +44,13 @@ export interface SlotInput {
  * A cron slot as a pure function: from the cluster as it is, the rule, the slot and the time,
  * what to start and stop so that the slot has its `count` copies, once. Checks in order:
  * 1. suspended: skip (a manual run too; the rule's switch is the one place to stop all runs);
- * 2. past the starting deadline (scheduled slots only): skip as too late;
- * 3. the slot has `count` copies in any status: skip. A STOPPED copy ran and ended, so a
- *    re-delivered slot starts nothing; fewer copies: only the missing ones start;
- * 4. the overlap policy, over the live runs of other slots (see resolveOverlap);
+ * 2. the slot has `count` copies in any status: skip as complete, whatever the time (a slot that
+ *    ran is never reported too late, however late it is re-delivered). A STOPPED copy ran and
+ *    ended, so a re-delivered slot starts nothing; fewer copies: only the missing ones start;
+ * 3. past the starting deadline (scheduled slots only): skip as too late;
+ * 4. the overlap policy, over the live runs of other slots (see resolveOverlap). When Replace
+ *    stops runs, the plan says `startsNeedStops`: if a stop fails, nothing starts (two runs
+ *    would overlap);
  * 5. placement of the missing copies. If none fits and retryOnCapacity is false, the slot is
  *    skipped for capacity; otherwise the outcome is a start with `unplaced` > 0 and the handler
  *    retries until the deadline. A partial fit always starts what fits.
@@ -61,18 +64,18 @@ export function planSlot(input: SlotInput): SlotOutcome {
   const at = slot.toISOString();
   if (rule.suspend) return { kind: 'skip', slot, reason: 'suspended', detail: `rule ${rule.name} is suspended` };
 
-  const deadline = startingDeadline(rule, slot);
-  if (input.trigger !== 'manual' && now > deadline) {
-    const late = Math.round((now.getTime() - slot.getTime()) / 1000);
-    return { kind: 'skip', slot, reason: 'too-late', detail: `invoked ${late} s after slot ${at}, past its starting deadline ${deadline.toISOString()}` };
-  }
-
   const key = cronSlotKey(rule, slot);
   const runs = runsOf(snapshot, rule);
   const count = rule.count ?? 1;
   const copies = runs.filter((run) => run.startedBy === key);
   if (copies.length >= count) {
     return { kind: 'skip', slot, reason: 'slot-complete', detail: `slot ${at} already has ${copies.length} of ${count} copies` };
+  }
+
+  const deadline = startingDeadline(rule, slot);
+  if (input.trigger !== 'manual' && now > deadline) {
+    const late = Math.round((now.getTime() - slot.getTime()) / 1000);
+    return { kind: 'skip', slot, reason: 'too-late', detail: `invoked ${late} s after slot ${at}, past its starting deadline ${deadline.toISOString()}` };
   }
 
   const overlap = resolveOverlap(rule, slot, runs.filter((run) => run.startedBy !== key && isLive(run)));
@@ -82,7 +85,8 @@ export function planSlot(input: SlotInput): SlotOutcome {
   const stopping = new Set(overlap.stops.map((stop) => stop.taskArn));
   const peers = runs.filter((run) => isLive(run) && !stopping.has(run.arn));
   const { starts, result } = placeCopies(snapshot, rule, target, slot, missing, peers);
-  const plan: Plan = { starts, stops: overlap.stops };
+  // Replace: the new run must not start beside an old one that could not be stopped.
+  const plan: Plan = { starts, stops: overlap.stops, ...(overlap.stops.length > 0 && { startsNeedStops: true }) };
 
   if (starts.length === 0 && rule.retryOnCapacity === false) {
     const detail = `no instance can take a copy for slot ${at} (${describeRejections(result.rejections)}), and retryOnCapacity is false`;

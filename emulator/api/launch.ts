@@ -1,9 +1,9 @@
 import type { Tag, TaskOverride } from '@aws-sdk/client-ecs';
 import { clientError, invalidParameter } from '../errors.js';
-import type { TaskDefinitionRecord, TaskNeeds } from '../state/model.js';
 import { taskNeeds } from '../state/needs.js';
 import type { Store } from '../state/store.js';
 import { findTaskDefinition } from '../state/task-definitions.js';
+import type { Launch } from '../state/tasks.js';
 import { checkMaxItems, checkMaxLength } from './input.js';
 
 /** The parameters StartTask and RunTask share. */
@@ -15,14 +15,6 @@ export interface LaunchRequest {
   tags?: Tag[];
 }
 
-export interface Launch {
-  definition: TaskDefinitionRecord;
-  needs: TaskNeeds;
-  startedBy?: string;
-  group?: string;
-  overrides?: TaskOverride;
-  tags?: Tag[];
-}
 
 /** Resolves and checks what to launch, before any instance is looked at. */
 export function prepareLaunch(store: Store, request: LaunchRequest): Launch {

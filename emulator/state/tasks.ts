@@ -4,15 +4,19 @@ import { release, reserve } from './fit.js';
 import type { InstanceRecord, TaskDefinitionRecord, TaskNeeds, TaskRecord } from './model.js';
 import type { Store } from './store.js';
 
-export interface TaskLaunch {
-  instance: InstanceRecord;
+/** What a task is started from, wherever it is placed (StartTask and RunTask checked the request). */
+export interface Launch {
   definition: TaskDefinitionRecord;
-  /** Checked to fit by the caller; reserved here. */
+  /** Checked to fit by the caller; reserved at launch. */
   needs: TaskNeeds;
   startedBy?: string;
   group?: string;
   overrides?: TaskOverride;
   tags?: Tag[];
+}
+
+export interface TaskLaunch extends Launch {
+  instance: InstanceRecord;
   /** Seeded tasks begin RUNNING; tasks started through the API begin PENDING, as in ECS. */
   running?: boolean;
   /** The seeder passes its own ids so a seed always yields the same ARNs. */

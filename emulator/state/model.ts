@@ -52,14 +52,9 @@ export interface InstanceRecord {
   readonly tags: Tag[];
 }
 
-export interface ContainerRecord {
+/** A task's container: its definition, plus what running it added. */
+export interface ContainerRecord extends ContainerDefinitionRecord {
   readonly arn: string;
-  readonly name: string;
-  readonly image: string;
-  readonly cpu: number;
-  readonly memory?: number;
-  readonly memoryReservation?: number;
-  readonly portMappings: PortMapping[];
   lastStatus: TaskStatus;
   exitCode?: number;
 }

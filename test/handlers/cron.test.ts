@@ -10,6 +10,7 @@ import { cronRulePrefix, cronSlotKey, SCHEDULED_TIME_VARIABLE, type CronRule } f
 import { ReadPacer } from '../../shared/state/read-pacer.js';
 import { schedulerClient } from '../support/emulator.js';
 import { CapturingMetrics } from '../support/telemetry.js';
+import { holdStartsUntilAllArrive } from '../support/race.js';
 
 /**
  * The cron handler end to end: the real SDK against the emulator, messages through the local
@@ -243,23 +244,7 @@ describe('cron handler: once per slot', () => {
     // Two Lambdas with their own clients; each StartTask waits until both got there, so both planned from the same state.
     const first = context([rule]);
     const second = context([rule]);
-    let arrived = 0;
-    let bothArrived: () => void = () => undefined;
-    const barrier = new Promise<void>((resolve) => (bothArrived = resolve));
-    for (const ctx of [first, second]) {
-      ctx.ecs.middlewareStack.add(
-        (next, { commandName }) =>
-          async (args) => {
-            if (commandName === 'StartTaskCommand') {
-              arrived += 1;
-              if (arrived === 2) bothArrived();
-              await barrier;
-            }
-            return next(args);
-          },
-        { step: 'initialize', name: 'raceBarrier' },
-      );
-    }
+    holdStartsUntilAllArrive([first.ecs, second.ecs]);
     const answers = await Promise.all([handleCronBatch(message, first), handleCronBatch(message, second)]);
     await emulator.admin.settle();
 

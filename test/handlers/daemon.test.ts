@@ -10,6 +10,7 @@ import { EventPipeline } from '../../local/pipeline/event-pipeline.js';
 import { settle } from '../../local/pipeline/settle.js';
 import { schedulerClient } from '../support/emulator.js';
 import { CapturingMetrics, silentLogger } from '../support/telemetry.js';
+import { holdStartsUntilAllArrive } from '../support/race.js';
 
 let emulator: Emulator;
 beforeAll(async () => {
@@ -234,22 +235,7 @@ describe('daemon handler through the local event pipeline', () => {
     // Hold each invocation's StartTask until both have reached it: both decided from the same state.
     const first = context(rule);
     const second = context(rule);
-    let arrived = 0;
-    let bothArrived: () => void = () => undefined;
-    const barrier = new Promise<void>((resolve) => (bothArrived = resolve));
-    for (const ctx of [first, second]) {
-      ctx.ecs.middlewareStack.add(
-        (next, { commandName }) => async (args) => {
-          if (commandName === 'StartTaskCommand') {
-            arrived += 1;
-            if (arrived === 2) bothArrived();
-            await barrier;
-          }
-          return next(args);
-        },
-        { step: 'initialize', name: 'raceBarrier' },
-      );
-    }
+    holdStartsUntilAllArrive([first.ecs, second.ecs]);
     await Promise.all([handleDaemonBatch(sweep, first), handleDaemonBatch(sweep, second)]);
     await emulator.admin.settle();
 

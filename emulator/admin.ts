@@ -63,8 +63,8 @@ export interface EmulatorAdmin {
   putAttributes(instance: string, attributes: Record<string, string>): void;
   /** Starts an outside task holding these resources; throws if they are not free. Returns its ARN. */
   occupy(instance: string, resources: Occupation): string;
-  /** The task dies on its own (its essential container exits). */
-  stopTask(task: string, reason?: string): void;
+  /** The task ends on its own: its containers exit with `exitCode` (default 1, a crash; 0 is a job that finished). */
+  stopTask(task: string, reason?: string, exitCode?: number): void;
   /** Same input as the API; returns the new revision's ARN. */
   registerTaskDefinition(input: RegisterTaskDefinitionRequest): string;
   /**
@@ -128,8 +128,8 @@ export function createAdmin(store: Store): EmulatorAdmin {
       const definition = definitionFor(resources.family ?? OUTSIDE_FAMILY);
       return launchTask(store, { instance: target, definition, needs, startedBy: resources.startedBy }).arn;
     },
-    stopTask: (ref, reason = 'Essential container in task exited') =>
-      requestStop(store, task(ref), { reason, stopCode: 'EssentialContainerExited', exitCode: 1 }),
+    stopTask: (ref, reason = 'Essential container in task exited', exitCode = 1) =>
+      requestStop(store, task(ref), { reason, stopCode: 'EssentialContainerExited', exitCode }),
     registerTaskDefinition: (input) => registerTaskDefinition(store, input).arn,
     settle: () => store.settle(),
     holdTransitions: () => store.transitions.hold(),

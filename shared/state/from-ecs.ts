@@ -72,6 +72,7 @@ export function taskDefinitionFromEcs(definition: EcsTaskDefinition): TaskDefini
     networkMode: networkModeOf(definition),
     requirements: taskRequirements(definition),
     containerNames: (definition.containerDefinitions ?? []).flatMap((c) => (c.name ? [c.name] : [])),
+    essentialContainers: (definition.containerDefinitions ?? []).flatMap((c) => (c.name && c.essential !== false ? [c.name] : [])),
     taskRoleArn: definition.taskRoleArn,
     executionRoleArn: definition.executionRoleArn,
   };

@@ -72,6 +72,8 @@ export interface TaskDefinitionInfo {
   requirements: Requirements;
   /** Container names, in definition order (overrides name their container). */
   containerNames: string[];
+  /** The containers whose exit ends the task (ECS's default for a container is essential). */
+  essentialContainers: string[];
   /** Roles StartTask passes to ECS (iam:PassRole targets). */
   taskRoleArn: string | undefined;
   executionRoleArn: string | undefined;

@@ -29,6 +29,7 @@ const TARGET: TaskDefinitionInfo = {
   networkMode: 'bridge',
   requirements: { cpu: 256, memory: 512, tcpPorts: [], udpPorts: [] },
   containerNames: ['main', 'uploader'],
+  essentialContainers: ['main', 'uploader'],
   taskRoleArn: undefined,
   executionRoleArn: undefined,
 };

@@ -1,6 +1,6 @@
 import type { Snapshot } from '../../state/snapshot.js';
 import type { PlannedStop } from '../plan.js';
-import type { CronRule } from './rule.js';
+import { cronStopReason, type CronRule } from './rule.js';
 import { isLive, runsOf, slotLabel } from './runs.js';
 
 /**
@@ -15,7 +15,7 @@ export function planOverdueStops(input: { snapshot: Snapshot; rule: CronRule; no
   return runsOf(snapshot, rule).flatMap((run) => {
     const since = run.startedAt ?? run.createdAt;
     if (!since || !isLive(run) || now.getTime() - since.getTime() <= limit * 1000) return [];
-    const reason = `cron ${rule.name}: the run for slot ${slotLabel(rule, run)} ran past maxRunSeconds ${limit}`;
+    const reason = cronStopReason(rule, `the run for slot ${slotLabel(rule, run)} ran past maxRunSeconds ${limit}`);
     return [{ taskArn: run.arn, reason }];
   });
 }

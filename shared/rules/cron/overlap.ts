@@ -1,6 +1,6 @@
 import type { Task } from '../../state/types.js';
 import type { PlannedStop } from '../plan.js';
-import { slotOfKey, type CronRule } from './rule.js';
+import { cronStopReason, slotOfKey, type CronRule } from './rule.js';
 import { slotLabel } from './runs.js';
 
 export type OverlapDecision =
@@ -30,7 +30,7 @@ export function resolveOverlap(rule: CronRule, slot: Date, going: readonly Task[
         const label = [...new Set(newer.map((run) => slotLabel(rule, run)))].join(', ');
         return { kind: 'skip', reason: 'too-late', detail: `superseded: the run of the later slot ${label} is already going` };
       }
-      const reason = `cron ${rule.name}: replaced by the run for slot ${slot.toISOString()} (overlap policy Replace)`;
+      const reason = cronStopReason(rule, `replaced by the run for slot ${slot.toISOString()} (overlap policy Replace)`);
       return { kind: 'go', stops: going.map((run) => ({ taskArn: run.arn, reason })) };
     }
   }

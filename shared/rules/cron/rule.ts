@@ -64,6 +64,35 @@ export function cronSlotKey(rule: Pick<CronRule, 'name'>, slot: Date): string {
   return `${cronRulePrefix(rule)}${Math.floor(slot.getTime() / 1000).toString(36)}`;
 }
 
+/**
+ * startedBy of one attempt of a slot: the slot's key for the first, then `<slot key>/<n>` with n
+ * in base 36 (a retry of a rule whose name is at most 21 characters still fits ECS's 36).
+ */
+export function cronAttemptKey(rule: Pick<CronRule, 'name'>, slot: Date, attempt: number): string {
+  const key = cronSlotKey(rule, slot);
+  return attempt <= 1 ? key : `${key}/${attempt.toString(36)}`;
+}
+
+/** The attempt a startedBy names (1 for a slot's key alone), if it is one of this rule's. */
+export function attemptOfKey(rule: Pick<CronRule, 'name'>, startedBy: string | undefined): number | undefined {
+  if (slotOfKey(rule, startedBy) === undefined) return undefined;
+  const [, attempt] = startedBy!.slice(cronRulePrefix(rule).length).split('/');
+  return attempt === undefined ? 1 : parseInt(attempt, 36);
+}
+
+/**
+ * Every stop the scheduler asks of ECS gives a reason that begins so (ECS keeps it as the task's
+ * stoppedReason): that is how a run stopped by us (maxRunSeconds, Replace) is told from one that
+ * failed on its own.
+ */
+export function cronStopReason(rule: Pick<CronRule, 'name'>, why: string): string {
+  return `cron ${rule.name}: ${why}`;
+}
+
+export function isCronStop(rule: Pick<CronRule, 'name'>, stoppedReason: string | undefined): boolean {
+  return stoppedReason?.startsWith(cronStopReason(rule, '')) ?? false;
+}
+
 /** The slot a startedBy names, if it is one of this rule's. */
 export function slotOfKey(rule: Pick<CronRule, 'name'>, startedBy: string | undefined): Date | undefined {
   const prefix = cronRulePrefix(rule);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_STARTING_DEADLINE_SECONDS, secondsToDeadline } from '../rules/cron/deadline.js';
+import { MAX_RETRIES, MAX_RETRY_DELAY_SECONDS, MAX_RETRIED_NAME_LENGTH } from '../rules/cron/retry.js';
 import { CRON_NAME_PATTERN, type CronRule } from '../rules/cron/rule.js';
 import { parseSchedule, ScheduleError } from '../schedule/index.js';
 import { CLUSTER_REFERENCE } from './clusters.js';
@@ -47,6 +48,9 @@ export const cronRuleSchema = z
     startingDeadlineSeconds: startingDeadlineSchema.optional(),
     maxRunSeconds: wholeNumber(1).optional(),
     retryOnCapacity: z.boolean().optional(),
+    retries: wholeNumber(0, MAX_RETRIES).optional(),
+    retryDelaySeconds: wholeNumber(1, MAX_RETRY_DELAY_SECONDS).optional(),
+    alarmOnFailure: z.boolean().optional(),
     suspend: z.boolean().optional(),
     passRoles: passRolesSchema.optional(),
     overrides: overridesSchema.optional(),
@@ -55,7 +59,8 @@ export const cronRuleSchema = z
   // The schedule is read in its time zone, so it is checked on the rule, and even when other
   // fields of the rule are wrong: every error is reported at once.
   .superRefine(scheduleProblem, { when: (payload) => hasSchedule(payload.value) })
-  .superRefine(deadlineProblem);
+  .superRefine(deadlineProblem)
+  .superRefine(retryKeyProblem);
 
 type _CronFields = Assert<SameKeys<z.output<typeof cronRuleSchema>, CronRule>>;
 
@@ -80,6 +85,17 @@ function deadlineProblem(rule: { flexibleWindowMinutes?: number; startingDeadlin
     path: ['startingDeadlineSeconds'],
     input: rule.startingDeadlineSeconds,
     message: `flexibleWindowMinutes (${window / 60} min) plus startingDeadlineSeconds (${deadline} s) must stay under an hour (3540 s in all): ECS lists a STOPPED task for only about an hour, and that is how a slot that already ran is recognized`,
+  });
+}
+
+/** A retry's startedBy adds `/<attempt>` to the slot's key, and the whole must fit ECS's 36 characters. */
+function retryKeyProblem(rule: { name?: unknown; retries?: number }, context: z.RefinementCtx): void {
+  if (typeof rule.name !== 'string' || !rule.retries || rule.name.length <= MAX_RETRIED_NAME_LENGTH) return;
+  context.addIssue({
+    code: 'custom',
+    path: ['retries'],
+    input: rule.retries,
+    message: `a rule with retries needs a name of at most ${MAX_RETRIED_NAME_LENGTH} characters ("${rule.name}" has ${rule.name.length}): each retry's startedBy adds "/<attempt>" to the slot's, and ECS allows 36 characters`,
   });
 }
 

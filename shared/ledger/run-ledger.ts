@@ -172,7 +172,7 @@ export class RunLedger {
             IndexName: name,
             KeyConditionExpression: '#rule = :rule AND #at <= :now',
             ExpressionAttributeNames: { '#rule': partitionKey, '#at': sortKey },
-            ExpressionAttributeValues: { ':rule': { S: rule }, ':now': { S: now.toISOString() } },
+            ExpressionAttributeValues: { ':rule': { S: partitionOf(rule) }, ':now': { S: now.toISOString() } },
             ExclusiveStartKey: startKey,
           }),
         ),
@@ -194,7 +194,7 @@ export class RunLedger {
   private toItem(record: SlotRecord): Record<string, AttributeValue> {
     const expiresAt = Math.floor(new Date(record.slot).getTime() / 1000) + this.retentionSeconds;
     // Only a slot waiting for a retry carries the index's partition key: the index stays sparse.
-    const retry = record.state === SLOT_STATE.Retrying ? { [LEDGER_TABLE.retryIndex.partitionKey]: record.rule } : {};
+    const retry = record.state === SLOT_STATE.Retrying ? { [LEDGER_TABLE.retryIndex.partitionKey]: partitionOf(record.rule) } : {};
     return {
       ...this.key(record.rule, record.slot),
       ...marshall({ ...record, ...retry, schemaVersion: LEDGER_SCHEMA_VERSION, [LEDGER_TABLE.timeToLiveAttribute]: expiresAt }, { removeUndefinedValues: true }),
@@ -238,6 +238,10 @@ export class RunLedger {
   }
 }
 
-function partitionOf(rule: string): string {
+/**
+ * The rule's partition, also the retry index's: each function's IAM policy limits it to items
+ * whose partition key is its own rule's (dynamodb:LeadingKeys), on the table and the index alike.
+ */
+export function partitionOf(rule: string): string {
   return `cron#${rule}`;
 }

@@ -153,6 +153,15 @@ const cases: [string, unknown, string[]][] = [
     [`${C}: overlapPolicy: must be "Allow", "Forbid" or "Replace", found "Skip"`],
   ],
   ['retryOnCapacity as a word', withCron({ retryOnCapacity: 'yes' }), [`${C}: retryOnCapacity: must be true or false, found "yes"`]],
+  ['retries 11', withCron({ retries: 11 }), [`${C}: retries: must be a whole number from 0 to 10, found 11`]],
+  ['retry delay over 15 minutes', withCron({ retryDelaySeconds: 901 }), [`${C}: retryDelaySeconds: must be a whole number from 1 to 900, found 901`]],
+  [
+    'retries on a name too long for the attempt in startedBy',
+    { clusters: { prod: {} }, crons: [{ ...CRON, name: 'a-name-of-22-character', retries: 1 }] },
+    [
+      'cron rule "a-name-of-22-character": retries: a rule with retries needs a name of at most 21 characters ("a-name-of-22-character" has 22): each retry\'s startedBy adds "/<attempt>" to the slot\'s, and ECS allows 36 characters',
+    ],
+  ],
   [
     'memberOf expression with an unclosed quote',
     withCron({ placement: { constraints: [{ type: 'memberOf', expression: "attribute:stack == 'prod" }] } }),

@@ -5,7 +5,7 @@ import { withCron, withDaemon } from './configs.js';
 const DAEMON_KEYS = 'name, cluster, taskDefinition, constraint, passRoles, overrides, tags, maxUnavailable, sweepIntervalMinutes';
 const CRON_KEYS =
   'name, cluster, taskDefinition, schedule, timeZone, flexibleWindowMinutes, count, placement, overlapPolicy, ' +
-  'startingDeadlineSeconds, maxRunSeconds, retryOnCapacity, suspend, passRoles, overrides, tags';
+  'startingDeadlineSeconds, maxRunSeconds, retryOnCapacity, retries, retryDelaySeconds, alarmOnFailure, suspend, passRoles, overrides, tags';
 
 /** [where, config, path, message]: a misspelt key is refused at every level, and the allowed keys are listed. */
 const cases: [string, unknown, string, string][] = [

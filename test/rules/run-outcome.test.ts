@@ -78,3 +78,19 @@ describe('attempt keys', () => {
     expect(attemptOfKey({ name: 'other' }, eleventh)).toBeUndefined();
   });
 });
+
+describe('nextRetryAt', () => {
+  const failedAt = new Date('2026-03-01T02:10:00Z');
+  it.each([
+    [{}, 1, undefined],
+    [{ retries: 2 }, 1, 60],
+    [{ retries: 2 }, 2, 120],
+    [{ retries: 2 }, 3, undefined],
+    [{ retries: 10, retryDelaySeconds: 300 }, 3, 900],
+    [{ retries: 10, retryDelaySeconds: 300 }, 2, 600],
+  ])('rule %o after attempt %i fails: retry after %s s', async (rule, failed, seconds) => {
+    const { nextRetryAt } = await import('../../shared/rules/cron/retry.js');
+    const at = nextRetryAt(rule, failed, failedAt);
+    expect(at === undefined ? undefined : (at.getTime() - failedAt.getTime()) / 1000).toBe(seconds);
+  });
+});

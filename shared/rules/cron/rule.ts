@@ -32,6 +32,16 @@ export interface CronRule {
   maxRunSeconds?: number;
   /** When nothing fits, retry with backoff until the starting deadline. Default true. */
   retryOnCapacity?: boolean;
+  /**
+   * How many times a failed run (an essential container exited non-zero, or the task failed to
+   * start) is started again, as the same slot's next attempt. Runs the scheduler stopped itself
+   * (maxRunSeconds, Replace) are never retried. 0-10, default 0.
+   */
+  retries?: number;
+  /** The wait before the first retry, doubled for each next one, at most 15 minutes. Default 60. */
+  retryDelaySeconds?: number;
+  /** Whether the stack alarms when a slot ends failed (after its retries). Default true. */
+  alarmOnFailure?: boolean;
   /** A suspended rule skips every slot (and reports it). Default false. */
   suspend?: boolean;
   /**

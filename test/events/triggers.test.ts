@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { instanceEventsPattern, matchesPattern, copyLifecyclePattern } from '../../shared/events/patterns.js';
+import { instanceEventsPattern, matchesPattern, copyLifecyclePattern, runEndsPattern } from '../../shared/events/patterns.js';
 import { parseTrigger } from '../../shared/events/triggers.js';
 
 const CLUSTER = 'arn:aws:ecs:us-east-1:123456789012:cluster/prod';
@@ -82,5 +82,17 @@ describe('daemon event patterns', () => {
     expect(matchesPattern(pattern, taskEvent({ lastStatus: 'PENDING', desiredStatus: 'RUNNING' }))).toBe(false);
     expect(matchesPattern(pattern, taskEvent({ startedBy: 'daemon/other' }))).toBe(false);
     expect(matchesPattern(pattern, taskEvent({ startedBy: undefined }))).toBe(false);
+  });
+});
+
+describe('cron run-end pattern', () => {
+  it('every stopped copy of the rule, by startedBy prefix, and nothing else', () => {
+    const pattern = runEndsPattern(CLUSTER, 'cron/nightly/');
+    expect(matchesPattern(pattern, taskEvent({ startedBy: 'cron/nightly/tb5q3k0' }))).toBe(true);
+    expect(matchesPattern(pattern, taskEvent({ startedBy: 'cron/nightly/tb5q3k0/2' }))).toBe(true);
+    expect(matchesPattern(pattern, taskEvent({ startedBy: 'cron/nightly/tb5q3k0', lastStatus: 'RUNNING', desiredStatus: 'RUNNING' }))).toBe(false);
+    expect(matchesPattern(pattern, taskEvent({ startedBy: 'cron/nightly-other/tb5q3k0' }))).toBe(false);
+    expect(matchesPattern(pattern, taskEvent({ startedBy: undefined }))).toBe(false);
+    expect(matchesPattern(pattern, taskEvent({ startedBy: 'cron/nightly/tb5q3k0', clusterArn: `${CLUSTER}-other` }))).toBe(false);
   });
 });

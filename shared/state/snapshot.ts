@@ -2,7 +2,7 @@
  * Plain objects are the snapshot's one source, and its hot path: rules and placement read them
  * through ClusterView. Placement must name why each instance is turned down and evaluate
  * memberOf, which SQL cannot, so SQL could only pre-filter; and mirroring every load into sql.js
- * cost more than the rule itself (about 0.3-0.6 s for 20,000 tasks) for rows no Lambda read.
+ * cost more than the rule itself (0.3 s or more per 20,000 tasks) for rows no Lambda read.
  * SQL is how people look at the same state (`ecs-sched query`, an exported sqlite3 file): the
  * database is written from these objects when first asked for, and kept in step after that.
  */

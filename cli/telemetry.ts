@@ -1,7 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 
-export interface LogEntry {
+interface LogEntry {
   level: string;
   message: string;
   attributes: Record<string, unknown>;
@@ -10,13 +10,11 @@ export interface LogEntry {
 type LogArgs = Parameters<Logger['info']>;
 
 /**
- * The handlers' Logger, for a terminal: it keeps what the handler logs (the CLI reads its
- * outcome from it) and prints nothing, except as JSON lines on stderr with --debug. A Lambda's
- * log lines on the CLI's stdout would break --json.
+ * The handlers' Logger, for a terminal: it captures each log call instead of printing it, and
+ * echoes it as a JSON line on stderr with --debug. A Lambda's log lines on the CLI's stdout
+ * would break --json.
  */
 export class CapturingLogger extends Logger {
-  readonly entries: LogEntry[] = [];
-
   constructor(private readonly echo?: (line: string) => void) {
     super({ serviceName: 'ecs-sched', logLevel: 'SILENT' });
   }
@@ -49,8 +47,7 @@ export class CapturingLogger extends Logger {
       else if (typeof item === 'string') attributes.extra = item;
       else Object.assign(attributes, item);
     }
-    const entry = { level, message: String(message), attributes };
-    this.entries.push(entry);
+    const entry: LogEntry = { level, message: String(message), attributes };
     this.echo?.(JSON.stringify(entry));
   }
 }

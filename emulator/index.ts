@@ -6,6 +6,6 @@ export type { CallCounter } from './http/calls.js';
 export type { FailureRule } from './http/faults.js';
 export type { CompetitorHook } from './state/store.js';
 export type { EventListener } from './state/event-bus.js';
-export type { EcsEvent, InstanceEventDetail, InstanceStateChangeEvent, TaskEventDetail, TaskStateChangeEvent } from './state/events.js';
+export type { EcsEvent, InstanceEventDetail, InstanceStateChangeEvent, TaskEventDetail, TaskStateChangeEvent } from './state/event-types.js';
 export type { PlacementFailure } from './state/fit.js';
 export { seedCluster, type SeedOptions, type SeedResult } from './seed.js';

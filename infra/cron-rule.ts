@@ -7,6 +7,7 @@ import { SqsSendMessage } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { secondsToDeadline } from '../shared/rules/cron/deadline.js';
+import { overduePassMinutes } from '../shared/rules/cron/overdue-pass.js';
 import type { CronRule } from '../shared/rules/cron/rule.js';
 import { grantEcsAccess } from './ecs-permissions.js';
 import { RuleQueues } from './rule-queues.js';
@@ -117,10 +118,7 @@ export class CronRuleScheduler extends Construct {
   }
 }
 
-/**
- * How often overdue runs are looked for: a tenth of the limit, between 1 and 15 minutes, so a run
- * is stopped at most 10% (or a minute) past its limit without a pass every minute for a limit of hours.
- */
+/** How often overdue runs are looked for, as a CDK Duration (see overduePassMinutes). */
 export function overduePassInterval(maxRunSeconds: number): Duration {
-  return Duration.minutes(Math.min(15, Math.max(1, Math.round(maxRunSeconds / 600))));
+  return Duration.minutes(overduePassMinutes(maxRunSeconds));
 }

@@ -9,9 +9,9 @@ import { handleCronBatch, type CronContext } from '../shared/handlers/cron/handl
 import { handleDaemonBatch } from '../shared/handlers/daemon/handle.js';
 import { DaemonMemory } from '../shared/handlers/daemon/memory.js';
 import type { ResultEvent } from '../shared/report/publisher.js';
+import { overduePassMinutes } from '../shared/rules/cron/overdue-pass.js';
 import { daemonKey, type DaemonRule } from '../shared/rules/daemon/rule.js';
 import { parseSchedule, slotsBetween, type Schedule } from '../shared/schedule/index.js';
-import { overduePassInterval } from '../infra/cron-rule.js';
 import { addExampleInstance, registerExampleTaskDefinitions } from './example-cluster.js';
 import { LivePublisher } from './live-publisher.js';
 import { EventPipeline } from './pipeline/event-pipeline.js';
@@ -93,7 +93,7 @@ export class Simulation {
         this.slotsFired.get(cron.name)!.push(slot);
         this.cronQueue.send(JSON.stringify({ kind: 'slot', rule: cron.name, slot: slot.toISOString() }), cron.name);
       }
-      if (cron.maxRunSeconds !== undefined && this.minute % overduePassInterval(cron.maxRunSeconds).toMinutes() === 0) {
+      if (cron.maxRunSeconds !== undefined && this.minute % overduePassMinutes(cron.maxRunSeconds) === 0) {
         this.cronQueue.send(JSON.stringify({ kind: 'overdue', rule: cron.name }), cron.name);
       }
     }

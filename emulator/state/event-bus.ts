@@ -1,5 +1,5 @@
 import type { DeferredWork } from './deferred-work.js';
-import type { EcsEvent } from './events.js';
+import type { EcsEvent } from './event-types.js';
 
 export type EventListener = (event: EcsEvent) => void;
 

@@ -63,11 +63,6 @@ export class FifoQueue {
     return undefined;
   }
 
-  /** The batch was handled: its messages are deleted. */
-  delete(batch: readonly QueuedMessage[]): void {
-    this.release(batch);
-  }
-
   /** The batch failed: its messages go back to the head of their group, or to the dead-letter queue. */
   returnToQueue(batch: readonly QueuedMessage[]): void {
     this.complete(batch, new Set(batch.map((message) => message.messageId)));

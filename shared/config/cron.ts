@@ -68,7 +68,6 @@ function hasSchedule(rule: unknown): rule is Record<string, unknown> & { schedul
   return isRecord(rule) && typeof rule.schedule === 'string';
 }
 
-/** A timeZone of the wrong type has its own error; the schedule is then read in UTC. */
 /**
  * The flexible window delays an invocation past its slot, and the starting deadline counts from
  * the end of that window: together they must stay under the hour in which ECS still lists a
@@ -103,6 +102,7 @@ function wholeIn(value: number | undefined, min: number, max: number): boolean {
   return value === undefined || (Number.isSafeInteger(value) && value >= min && value <= max);
 }
 
+/** A timeZone of the wrong type has its own error; the schedule is then read in UTC. */
 function scheduleProblem(rule: unknown, context: z.RefinementCtx): void {
   if (!hasSchedule(rule)) return;
   const timeZone = typeof rule.timeZone === 'string' ? rule.timeZone : undefined;

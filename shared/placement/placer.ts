@@ -1,4 +1,4 @@
-import type { Snapshot } from '../state/snapshot.js';
+import type { ClusterView } from '../state/view.js';
 import type { ContainerInstance, Requirements, Task } from '../state/types.js';
 import { compileConstraints } from './constraints.js';
 import { instanceFacts, taskGroupsByInstance } from './facts.js';
@@ -30,7 +30,7 @@ const DEFAULT_STRATEGY: readonly PlacementStrategy[] = [{ type: 'random' }];
  * the feasible instances, rank them by the strategy chain, take the best, and book the copy's
  * needs on it before placing the next. Pure: the snapshot is read, never changed.
  */
-export function place(snapshot: Snapshot, request: PlacementRequest): PlacementResult {
+export function place(snapshot: ClusterView, request: PlacementRequest): PlacementResult {
   const { memberOf, distinctInstance } = compileConstraints(request.constraints ?? []);
   const peers = request.peers ?? [];
   const groups = memberOf || distinctInstance ? taskGroupsByInstance(snapshot.tasks()) : new Map<string, string[]>();

@@ -1,6 +1,6 @@
 import type { TaskOverride } from '@aws-sdk/client-ecs';
 import type { PlacementConstraint, PlacementStrategy } from '../placement/types.js';
-import type { TaskFilter } from '../state/snapshot.js';
+import type { TaskFilter } from '../state/view.js';
 
 /** What a rule decides: tasks to start and tasks to stop, each with the reason a person would want to read. */
 export interface Plan {

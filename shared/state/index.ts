@@ -1,5 +1,6 @@
 export { loadSnapshot, type LoadOptions } from './load.js';
-export { Snapshot, type TaskFilter, type Row } from './snapshot.js';
+export { Snapshot, type Row } from './snapshot.js';
+export type { ClusterView, TaskFilter } from './view.js';
 export { ReadPacer, type ReadPacerOptions } from './read-pacer.js';
 export { ClusterNotFoundError, SnapshotLoadError } from './errors.js';
 export { taskRequirements } from './requirements.js';

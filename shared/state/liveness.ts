@@ -7,6 +7,3 @@ const LEAVING = ['DEACTIVATING', 'STOPPING', 'DEPROVISIONING', 'STOPPED'] as con
 export function isLive(task: Pick<Task, 'desiredStatus' | 'lastStatus'>): boolean {
   return task.desiredStatus === 'RUNNING' && !(LEAVING as readonly string[]).includes(task.lastStatus);
 }
-
-/** The same test in SQL, over the tasks table. */
-export const LIVE_SQL = `desired_status = 'RUNNING' AND last_status NOT IN (${LEAVING.map((s) => `'${s}'`).join(', ')})`;

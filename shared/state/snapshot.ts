@@ -1,47 +1,45 @@
-import type { Database, SqlValue, Statement } from 'sql.js';
-import { LIVE_SQL } from './liveness.js';
+/*
+ * Plain objects are the snapshot's one source, and its hot path: rules and placement read them
+ * through ClusterView. Placement must name why each instance is turned down and evaluate
+ * memberOf, which SQL cannot, so SQL could only pre-filter; and mirroring every load into sql.js
+ * cost more than the rule itself (0.3 s or more per 20,000 tasks) for rows no Lambda read.
+ * SQL is how people look at the same state (`ecs-sched query`, an exported sqlite3 file): the
+ * database is written from these objects when first asked for, and kept in step after that.
+ */
+import type { Database, SqlJsStatic, SqlValue, Statement } from 'sql.js';
+import { isLive } from './liveness.js';
 import { SCHEMA } from './schema.js';
 import { sqlite } from './sqlite.js';
 import type { ClusterInfo, ContainerInstance, Requirements, Task, TaskDefinitionInfo, TaskScope } from './types.js';
+import type { ClusterView, TaskFilter } from './view.js';
 
 export type Row = Record<string, SqlValue>;
 
-export interface TaskFilter {
-  startedBy?: string;
-  /** Tasks whose startedBy begins with this (cron runs of one rule across slots). */
-  startedByPrefix?: string;
-  family?: string;
-  containerInstanceArn?: string;
-  /** Only tasks that are going or about to (see isLive). */
-  live?: boolean;
-}
-
 /**
- * One consistent picture of a cluster, rebuilt per invocation. Plain objects serve the rules and
- * placement quickly; every change is mirrored into an in-memory SQLite database so the same state
- * can be queried with SQL and exported for the sqlite3 shell. All writes go through the methods
- * here, which keep the two in step.
+ * One consistent picture of a cluster, rebuilt per invocation. All writes go through the
+ * methods here, which keep the objects and (once built) the SQL database in step.
  */
-export class Snapshot {
+export class Snapshot implements ClusterView {
   private readonly instancesByArn = new Map<string, ContainerInstance>();
   private readonly tasksByArn = new Map<string, Task>();
   private readonly definitionsByArn = new Map<string, TaskDefinitionInfo>();
   /** A rule's reference (family, family:revision) to the ARN it resolved to in this load. */
   private readonly definitionAliases = new Map<string, string>();
+  /** Every task in the order tasks() gives them; dropped when tasks change. */
+  private ordered: Task[] | undefined;
+  /** The SQL database, once query() or export() has asked for it. */
+  private db: Database | undefined;
 
   private constructor(
-    private readonly db: Database,
+    private readonly engine: SqlJsStatic,
     readonly cluster: ClusterInfo,
     readonly scope: TaskScope,
     readonly loadedAt: Date,
   ) {}
 
+  /** Waits for the SQL engine, so that query() and export() can answer synchronously. */
   static async create(cluster: ClusterInfo, scope: TaskScope, loadedAt = new Date()): Promise<Snapshot> {
-    const SQL = await sqlite();
-    const db = new SQL.Database();
-    db.run(SCHEMA);
-    db.run('INSERT INTO clusters (arn, name, status) VALUES (?, ?, ?)', [cluster.arn, cluster.name, cluster.status]);
-    return new Snapshot(db, cluster, scope, loadedAt);
+    return new Snapshot(await sqlite(), cluster, scope, loadedAt);
   }
 
   // ---- reads ---------------------------------------------------------------------------------
@@ -54,58 +52,9 @@ export class Snapshot {
     return this.instancesByArn.get(arn);
   }
 
-  /**
-   * Instances that could take a task with these needs right now: ACTIVE, agent connected, enough
-   * remaining CPU and memory, and none of the needed host ports in use. Largest remaining memory
-   * first, so callers that take the head get a deterministic answer.
-   */
-  findInstances(needs: Requirements): ContainerInstance[] {
-    const clauses = [
-      "ci.status = 'ACTIVE'",
-      'ci.agent_connected = 1',
-      'ci.remaining_cpu >= ?',
-      'ci.remaining_memory >= ?',
-    ];
-    const params: SqlValue[] = [needs.cpu, needs.memory];
-    for (const [protocol, ports] of [['tcp', needs.tcpPorts], ['udp', needs.udpPorts]] as const) {
-      if (ports.length === 0) continue;
-      clauses.push(
-        `NOT EXISTS (SELECT 1 FROM json_each(ci.${protocol}_ports_in_use) p WHERE p.value IN (${placeholders(ports.length)}))`,
-      );
-      params.push(...ports);
-    }
-    const rows = this.query<{ arn: string }>(
-      `SELECT ci.arn FROM container_instances ci WHERE ${clauses.join(' AND ')} ORDER BY ci.remaining_memory DESC, ci.arn`,
-      params,
-    );
-    return rows.map((row) => this.instancesByArn.get(row.arn)!);
-  }
-
   tasks(filter: TaskFilter = {}): Task[] {
-    const clauses: string[] = [];
-    const params: SqlValue[] = [];
-    if (filter.startedBy !== undefined) {
-      clauses.push('started_by = ?');
-      params.push(filter.startedBy);
-    }
-    if (filter.startedByPrefix !== undefined) {
-      // substr rather than LIKE: startedBy may contain % or _.
-      clauses.push('substr(started_by, 1, ?) = ?');
-      params.push(filter.startedByPrefix.length, filter.startedByPrefix);
-    }
-    if (filter.family !== undefined) {
-      clauses.push('family = ?');
-      params.push(filter.family);
-    }
-    if (filter.containerInstanceArn !== undefined) {
-      clauses.push('container_instance_arn = ?');
-      params.push(filter.containerInstanceArn);
-    }
-    if (filter.live) clauses.push(LIVE_SQL);
-    const where = clauses.length > 0 ? `WHERE ${clauses.join(' AND ')}` : '';
-    return this.query<{ arn: string }>(`SELECT arn FROM tasks ${where} ORDER BY created_at, arn`, params).map(
-      (row) => this.tasksByArn.get(row.arn)!,
-    );
+    this.ordered ??= [...this.tasksByArn.values()].sort(byCreation);
+    return this.ordered.filter((task) => matches(task, filter));
   }
 
   task(arn: string): Task | undefined {
@@ -123,7 +72,7 @@ export class Snapshot {
 
   /** Ad-hoc SQL over the snapshot, always with bound parameters. */
   query<T extends object = Row>(sql: string, params: SqlValue[] = []): T[] {
-    const statement = this.db.prepare(sql);
+    const statement = this.database().prepare(sql);
     try {
       statement.bind(params);
       const rows: T[] = [];
@@ -136,48 +85,26 @@ export class Snapshot {
 
   /** The snapshot as an SQLite database file (opens in the sqlite3 shell). */
   export(): Uint8Array {
-    return this.db.export();
+    return this.database().export();
   }
 
   close(): void {
-    this.db.close();
+    this.db?.close();
+    this.db = undefined;
   }
 
   // ---- writes --------------------------------------------------------------------------------
 
   /** Adds or replaces instances (a load, or a refresh after a StartTask conflict). */
   putInstances(instances: readonly ContainerInstance[]): void {
-    this.transaction(() =>
-      this.insertRows(
-        'container_instances',
-        ['arn', 'ec2_instance_id', 'status', 'agent_connected', 'agent_version', 'registered_cpu', 'registered_memory',
-          'remaining_cpu', 'remaining_memory', 'tcp_ports_in_use', 'udp_ports_in_use', 'attributes', 'registered_at',
-          'running_tasks_count', 'pending_tasks_count', 'version'],
-        instances.map((ci) => [
-          ci.arn, ci.ec2InstanceId, ci.status, ci.agentConnected ? 1 : 0, ci.agentVersion, ci.registeredCpu,
-          ci.registeredMemory, ci.remainingCpu, ci.remainingMemory, JSON.stringify([...new Set(ci.tcpPortsInUse)]),
-          JSON.stringify([...new Set(ci.udpPortsInUse)]), JSON.stringify(Object.fromEntries([...ci.attributes].map(([name, value]) => [name, value ?? null]))),
-          ci.registeredAt.toISOString(), ci.runningTasksCount, ci.pendingTasksCount, ci.version,
-        ]),
-      ),
-    );
     for (const ci of instances) this.instancesByArn.set(ci.arn, ci);
+    if (this.db) writeRows(this.db, INSTANCE_ROWS, instances);
   }
 
   putTasks(tasks: readonly Task[]): void {
-    this.transaction(() =>
-      this.insertRows(
-        'tasks',
-        ['arn', 'container_instance_arn', 'task_definition_arn', 'family', 'revision', 'started_by', 'task_group',
-          'last_status', 'desired_status', 'created_at', 'started_at', 'cpu', 'memory', 'version'],
-        tasks.map((t) => [
-          t.arn, t.containerInstanceArn ?? null, t.taskDefinitionArn, t.family, t.revision, t.startedBy ?? null,
-          t.group ?? null, t.lastStatus, t.desiredStatus, t.createdAt?.toISOString() ?? null,
-          t.startedAt?.toISOString() ?? null, t.cpu, t.memory, t.version,
-        ]),
-      ),
-    );
     for (const t of tasks) this.tasksByArn.set(t.arn, t);
+    this.ordered = undefined;
+    if (this.db) writeRows(this.db, TASK_ROWS, tasks);
   }
 
   /** Records what a rule's task definition reference (a family, say) resolved to. */
@@ -186,18 +113,8 @@ export class Snapshot {
   }
 
   putTaskDefinitions(definitions: readonly TaskDefinitionInfo[]): void {
-    this.transaction(() =>
-      this.insertRows(
-        'task_definitions',
-        ['arn', 'family', 'revision', 'network_mode', 'cpu', 'memory', 'tcp_ports', 'udp_ports', 'task_role_arn', 'execution_role_arn'],
-        definitions.map((d) => [
-          d.arn, d.family, d.revision, d.networkMode, d.requirements.cpu, d.requirements.memory,
-          JSON.stringify(d.requirements.tcpPorts), JSON.stringify(d.requirements.udpPorts),
-          d.taskRoleArn ?? null, d.executionRoleArn ?? null,
-        ]),
-      ),
-    );
     for (const d of definitions) this.definitionsByArn.set(d.arn, d);
+    if (this.db) writeRows(this.db, DEFINITION_ROWS, definitions);
   }
 
   /**
@@ -220,45 +137,117 @@ export class Snapshot {
     return updated;
   }
 
-  /**
-   * Inserts (or replaces) many rows with multi-row INSERTs: a sql.js statement call costs far more
-   * than the row it carries, so a load of thousands of rows goes in a few hundred calls.
-   */
-  private insertRows(table: string, columns: readonly string[], rows: readonly SqlValue[][]): void {
-    const perStatement = Math.max(1, Math.floor(MAX_PARAMETERS / columns.length));
-    const tuple = `(${placeholders(columns.length)})`;
-    const statementFor = (count: number) =>
-      this.db.prepare(`INSERT OR REPLACE INTO ${table} (${columns.join(', ')}) VALUES ${Array(count).fill(tuple).join(', ')}`);
-    let full: Statement | undefined;
+  /** The SQL database, written from the objects the first time it is asked for. */
+  private database(): Database {
+    if (this.db) return this.db;
+    const db = new this.engine.Database();
     try {
-      for (let start = 0; start < rows.length; start += perStatement) {
-        const chunk = rows.slice(start, start + perStatement);
-        if (chunk.length === perStatement) {
-          full ??= statementFor(perStatement);
-          full.run(chunk.flat());
-        } else {
-          const partial = statementFor(chunk.length);
-          try {
-            partial.run(chunk.flat());
-          } finally {
-            partial.free();
-          }
-        }
-      }
-    } finally {
-      full?.free();
-    }
-  }
-
-  private transaction(work: () => void): void {
-    this.db.run('BEGIN');
-    try {
-      work();
-      this.db.run('COMMIT');
+      db.run(SCHEMA);
+      db.run('INSERT INTO clusters (arn, name, status) VALUES (?, ?, ?)', [this.cluster.arn, this.cluster.name, this.cluster.status]);
+      writeRows(db, INSTANCE_ROWS, [...this.instancesByArn.values()]);
+      writeRows(db, DEFINITION_ROWS, [...this.definitionsByArn.values()]);
+      writeRows(db, TASK_ROWS, [...this.tasksByArn.values()]);
     } catch (error) {
-      this.db.run('ROLLBACK');
+      db.close();
       throw error;
     }
+    this.db = db;
+    return db;
+  }
+}
+
+function matches(task: Task, filter: TaskFilter): boolean {
+  return (
+    (filter.startedBy === undefined || task.startedBy === filter.startedBy) &&
+    (filter.startedByPrefix === undefined || (task.startedBy?.startsWith(filter.startedByPrefix) ?? false)) &&
+    (filter.family === undefined || task.family === filter.family) &&
+    (filter.containerInstanceArn === undefined || task.containerInstanceArn === filter.containerInstanceArn) &&
+    (!filter.live || isLive(task))
+  );
+}
+
+/** By creation time, a task without one first, then by ARN. */
+function byCreation(a: Task, b: Task): number {
+  const at = a.createdAt?.getTime() ?? -Infinity;
+  const bt = b.createdAt?.getTime() ?? -Infinity;
+  if (at !== bt) return at < bt ? -1 : 1;
+  return a.arn < b.arn ? -1 : a.arn > b.arn ? 1 : 0;
+}
+
+/** How one kind of object becomes a row of its table. */
+interface RowMapping<T> {
+  table: string;
+  columns: readonly string[];
+  row(item: T): SqlValue[];
+}
+
+const INSTANCE_ROWS: RowMapping<ContainerInstance> = {
+  table: 'container_instances',
+  columns: ['arn', 'ec2_instance_id', 'status', 'agent_connected', 'agent_version', 'registered_cpu', 'registered_memory',
+    'remaining_cpu', 'remaining_memory', 'tcp_ports_in_use', 'udp_ports_in_use', 'attributes', 'registered_at',
+    'running_tasks_count', 'pending_tasks_count', 'version'],
+  row: (ci) => [
+    ci.arn, ci.ec2InstanceId, ci.status, ci.agentConnected ? 1 : 0, ci.agentVersion, ci.registeredCpu,
+    ci.registeredMemory, ci.remainingCpu, ci.remainingMemory, JSON.stringify([...new Set(ci.tcpPortsInUse)]),
+    JSON.stringify([...new Set(ci.udpPortsInUse)]), JSON.stringify(Object.fromEntries([...ci.attributes].map(([name, value]) => [name, value ?? null]))),
+    ci.registeredAt.toISOString(), ci.runningTasksCount, ci.pendingTasksCount, ci.version,
+  ],
+};
+
+const TASK_ROWS: RowMapping<Task> = {
+  table: 'tasks',
+  columns: ['arn', 'container_instance_arn', 'task_definition_arn', 'family', 'revision', 'started_by', 'task_group',
+    'last_status', 'desired_status', 'created_at', 'started_at', 'cpu', 'memory', 'version'],
+  row: (t) => [
+    t.arn, t.containerInstanceArn ?? null, t.taskDefinitionArn, t.family, t.revision, t.startedBy ?? null,
+    t.group ?? null, t.lastStatus, t.desiredStatus, t.createdAt?.toISOString() ?? null,
+    t.startedAt?.toISOString() ?? null, t.cpu, t.memory, t.version,
+  ],
+};
+
+const DEFINITION_ROWS: RowMapping<TaskDefinitionInfo> = {
+  table: 'task_definitions',
+  columns: ['arn', 'family', 'revision', 'network_mode', 'cpu', 'memory', 'tcp_ports', 'udp_ports', 'task_role_arn', 'execution_role_arn'],
+  row: (d) => [
+    d.arn, d.family, d.revision, d.networkMode, d.requirements.cpu, d.requirements.memory,
+    JSON.stringify(d.requirements.tcpPorts), JSON.stringify(d.requirements.udpPorts),
+    d.taskRoleArn ?? null, d.executionRoleArn ?? null,
+  ],
+};
+
+/**
+ * Inserts (or replaces) rows in one transaction with multi-row INSERTs: a sql.js statement call
+ * costs far more than the row it carries, so thousands of rows go in a few hundred calls.
+ */
+function writeRows<T>(db: Database, mapping: RowMapping<T>, items: readonly T[]): void {
+  const rows = items.map(mapping.row);
+  const perStatement = Math.max(1, Math.floor(MAX_PARAMETERS / mapping.columns.length));
+  const tuple = `(${placeholders(mapping.columns.length)})`;
+  const statementFor = (count: number) =>
+    db.prepare(`INSERT OR REPLACE INTO ${mapping.table} (${mapping.columns.join(', ')}) VALUES ${Array(count).fill(tuple).join(', ')}`);
+  db.run('BEGIN');
+  let full: Statement | undefined;
+  try {
+    for (let start = 0; start < rows.length; start += perStatement) {
+      const chunk = rows.slice(start, start + perStatement);
+      if (chunk.length === perStatement) {
+        full ??= statementFor(perStatement);
+        full.run(chunk.flat());
+      } else {
+        const partial = statementFor(chunk.length);
+        try {
+          partial.run(chunk.flat());
+        } finally {
+          partial.free();
+        }
+      }
+    }
+    db.run('COMMIT');
+  } catch (error) {
+    db.run('ROLLBACK');
+    throw error;
+  } finally {
+    full?.free();
   }
 }
 

@@ -9,10 +9,6 @@ import type { TaskDefinitionInfo } from './types.js';
  */
 const byArn = new Map<string, TaskDefinitionInfo>();
 
-export function isFullTaskDefinitionArn(reference: string): boolean {
-  return /^arn:[^:]+:ecs:[^:]+:\d+:task-definition\/[^:/]+:\d+$/.test(reference);
-}
-
 export async function describeTaskDefinition(
   ecs: ECSClient,
   reference: string,

@@ -11,41 +11,20 @@ async function snapshotWith(...instances: ReturnType<typeof instanceFixture>[]):
 
 const NO_PORTS = { tcpPorts: [], udpPorts: [] };
 
-describe('Snapshot.findInstances', () => {
-  it('keeps only ACTIVE instances with a connected agent and enough CPU and memory', async () => {
-    const snapshot = await snapshotWith(
-      instanceFixture('fits'),
-      instanceFixture('draining', { status: 'DRAINING' }),
-      instanceFixture('inactive', { status: 'INACTIVE' }),
-      instanceFixture('agent-lost', { agentConnected: false }),
-      instanceFixture('low-cpu', { remainingCpu: 100 }),
-      instanceFixture('low-memory', { remainingMemory: 100 }),
-    );
-    const found = snapshot.findInstances({ cpu: 512, memory: 512, ...NO_PORTS });
-    expect(found.map((i) => i.ec2InstanceId)).toEqual(['i-fits']);
-  });
-
-  it('rejects an instance whose needed TCP or UDP host port is in use, per protocol', async () => {
-    const snapshot = await snapshotWith(
-      instanceFixture('tcp-busy', { tcpPortsInUse: [22, 8080] }),
-      instanceFixture('udp-busy', { udpPortsInUse: [5353] }),
-      instanceFixture('free'),
-    );
-    const tcp = snapshot.findInstances({ cpu: 0, memory: 0, tcpPorts: [8080], udpPorts: [] });
-    expect(tcp.map((i) => i.ec2InstanceId).sort()).toEqual(['i-free', 'i-udp-busy']);
-    const udp = snapshot.findInstances({ cpu: 0, memory: 0, tcpPorts: [], udpPorts: [5353] });
-    expect(udp.map((i) => i.ec2InstanceId).sort()).toEqual(['i-free', 'i-tcp-busy']);
-  });
-
-  it('sees its own reservations: a second task that no longer fits is not offered the instance', async () => {
+describe('Snapshot.reserve', () => {
+  it('books a started task on its instance, so the next placement sees the capacity and ports as taken', async () => {
     const snapshot = await snapshotWith(instanceFixture('a', { remainingCpu: 1024, remainingMemory: 1024 }));
-    const needs = { cpu: 600, memory: 600, tcpPorts: [9000], udpPorts: [] };
-    const [target] = snapshot.findInstances(needs);
-    const after = snapshot.reserve(target!.arn, needs);
-    expect(after).toMatchObject({ remainingCpu: 424, remainingMemory: 424, pendingTasksCount: 1 });
+    const arn = instanceFixture('a').arn;
+    const after = snapshot.reserve(arn, { cpu: 600, memory: 500, tcpPorts: [9000], udpPorts: [53] });
+    expect(after).toMatchObject({ remainingCpu: 424, remainingMemory: 524, pendingTasksCount: 1 });
     expect(after.tcpPortsInUse).toContain(9000);
-    expect(snapshot.findInstances({ cpu: 100, memory: 100, tcpPorts: [9000], udpPorts: [] })).toEqual([]);
-    expect(snapshot.findInstances({ cpu: 100, memory: 100, ...NO_PORTS })).toHaveLength(1);
+    expect(after.udpPortsInUse).toEqual([53]);
+    expect(snapshot.instance(arn)).toBe(after);
+  });
+
+  it('refuses an instance the snapshot does not hold', async () => {
+    const snapshot = await snapshotWith();
+    expect(() => snapshot.reserve('arn:unknown', { cpu: 1, memory: 1, ...NO_PORTS })).toThrow(/not in the snapshot/);
   });
 });
 
@@ -71,6 +50,35 @@ describe('Snapshot tasks and SQL', () => {
     ]);
     expect(ids(snapshot.tasks({ live: true }))).toEqual(['t1', 't2', 't3', 't4']);
     expect(snapshot.tasks()).toHaveLength(6);
+  });
+
+  it('gives tasks oldest first, a task without a creation time before the rest, then by ARN', async () => {
+    const snapshot = await snapshotWith();
+    const at = (iso: string) => new Date(iso);
+    snapshot.putTasks([
+      taskFixture('late', { createdAt: at('2026-01-02T00:00:00Z') }),
+      taskFixture('b-early', { createdAt: at('2026-01-01T00:00:00Z') }),
+      taskFixture('a-early', { createdAt: at('2026-01-01T00:00:00Z') }),
+      taskFixture('unknown', { createdAt: undefined }),
+    ]);
+    const ids = snapshot.tasks().map((t) => t.arn.split('/').pop());
+    expect(ids).toEqual(['unknown', 'a-early', 'b-early', 'late']);
+    // The order SQL gives the same rows, so `ecs-sched query` and the rules see one sequence.
+    expect(snapshot.query<{ arn: string }>('SELECT arn FROM tasks ORDER BY created_at, arn').map((r) => r.arn.split('/').pop())).toEqual(ids);
+  });
+
+  it('answers SQL with what the objects hold, before and after later writes', async () => {
+    const snapshot = await snapshotWith(instanceFixture('a', { remainingCpu: 1024 }));
+    const arn = instanceFixture('a').arn;
+    snapshot.putTasks([taskFixture('t1', { containerInstanceArn: arn })]);
+    const cpu = () => snapshot.query<{ remaining_cpu: number }>('SELECT remaining_cpu FROM container_instances WHERE arn = ?', [arn]);
+    expect(cpu()).toEqual([{ remaining_cpu: 1024 }]);
+    snapshot.reserve(arn, { cpu: 256, memory: 0, ...NO_PORTS });
+    snapshot.putTasks([taskFixture('t2', { containerInstanceArn: arn })]);
+    snapshot.putInstances([instanceFixture('b')]);
+    expect(cpu()).toEqual([{ remaining_cpu: 768 }]);
+    expect(snapshot.query('SELECT arn FROM tasks')).toHaveLength(snapshot.tasks().length);
+    expect(snapshot.query('SELECT arn FROM container_instances')).toHaveLength(snapshot.instances().length);
   });
 
   it('answers SQL with bound parameters', async () => {

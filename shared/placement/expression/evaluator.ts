@@ -1,7 +1,6 @@
 import type { Expression, NumberSubject, TextComparison, TextSubject, TextValue } from './ast.js';
 import type { InstanceFacts } from './facts.js';
 import type { EqualityOperator, OrderingOperator } from './operators.js';
-import { parseExpression } from './parser.js';
 import { parseVersion } from './values.js';
 
 /** Whether `instance` satisfies `expression`. Never throws: the parser has checked every value. */
@@ -25,12 +24,6 @@ export function evaluate(expression: Expression, instance: InstanceFacts): boole
       return version !== undefined && holds(expression.operator, compareVersions(version, expression.value));
     }
   }
-}
-
-/** Parses once and returns a test to run on many instances. */
-export function compile(source: string): (instance: InstanceFacts) => boolean {
-  const expression = parseExpression(source);
-  return (instance) => evaluate(expression, instance);
 }
 
 /**

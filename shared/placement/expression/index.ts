@@ -20,7 +20,7 @@ export type {
   VersionSubject,
 } from './ast.js';
 export { ExpressionSyntaxError } from './errors.js';
-export { compile, evaluate } from './evaluator.js';
+export { evaluate } from './evaluator.js';
 export type { InstanceFacts } from './facts.js';
 export type {
   EqualityOperator,

@@ -1,4 +1,4 @@
-import type { Snapshot } from '../../state/snapshot.js';
+import type { ClusterView } from '../../state/view.js';
 import type { PlannedStop } from '../plan.js';
 import { cronStopReason, type CronRule } from './rule.js';
 import { isLive, runsOf, slotLabel } from './runs.js';
@@ -8,7 +8,7 @@ import { isLive, runsOf, slotLabel } from './runs.js';
  * run started, or from when it was created if it never got that far (a run stuck in PENDING
  * also holds its instance). A run with neither time cannot be judged and is left alone.
  */
-export function planOverdueStops(input: { snapshot: Snapshot; rule: CronRule; now: Date }): PlannedStop[] {
+export function planOverdueStops(input: { snapshot: ClusterView; rule: CronRule; now: Date }): PlannedStop[] {
   const { snapshot, rule, now } = input;
   if (rule.maxRunSeconds === undefined) return [];
   const limit = rule.maxRunSeconds;

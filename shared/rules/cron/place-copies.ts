@@ -1,7 +1,7 @@
 import { place } from '../../placement/placer.js';
 import { seededRandom, seedFrom } from '../../placement/random.js';
 import type { PlacementResult, PlacementStrategy } from '../../placement/types.js';
-import type { Snapshot } from '../../state/snapshot.js';
+import type { ClusterView } from '../../state/view.js';
 import type { Task, TaskDefinitionInfo } from '../../state/types.js';
 import type { Launch, PlannedStart, Replacement } from '../plan.js';
 import { scheduledOverrides } from './overrides.js';
@@ -28,7 +28,7 @@ export interface PlacedCopies {
  *   the same instances, so a plan can be reproduced and explained.
  */
 export function placeCopies(
-  snapshot: Snapshot,
+  snapshot: ClusterView,
   rule: CronRule,
   target: TaskDefinitionInfo,
   slot: Date,

@@ -1,5 +1,5 @@
 import type { RejectionReason } from '../../placement/types.js';
-import type { Snapshot } from '../../state/snapshot.js';
+import type { ClusterView } from '../../state/view.js';
 import type { TaskDefinitionInfo } from '../../state/types.js';
 import type { Plan } from '../plan.js';
 import { startingDeadline } from './deadline.js';
@@ -30,7 +30,7 @@ export type SlotOutcome =
   | { kind: 'skip'; slot: Date; reason: SkipReason; detail: string; plan?: Plan };
 
 export interface SlotInput {
-  snapshot: Snapshot;
+  snapshot: ClusterView;
   rule: CronRule;
   target: TaskDefinitionInfo;
   /** The slot's scheduled time; for a manual "run now", the time of the request. */

@@ -1,4 +1,4 @@
-import type { Snapshot } from '../../state/snapshot.js';
+import type { ClusterView } from '../../state/view.js';
 import type { Task } from '../../state/types.js';
 import { cronRulePrefix, slotOfKey, type CronRule } from './rule.js';
 
@@ -8,7 +8,7 @@ export { isLive } from '../../state/liveness.js';
  * Every task of the rule in the snapshot, whatever its slot and status. The snapshot holds the
  * STOPPED tasks ECS still lists (see cronScope), which is how a slot that ran and ended is known.
  */
-export function runsOf(snapshot: Snapshot, rule: CronRule): Task[] {
+export function runsOf(snapshot: ClusterView, rule: CronRule): Task[] {
   return snapshot.tasks({ startedByPrefix: cronRulePrefix(rule) });
 }
 

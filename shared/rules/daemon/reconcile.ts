@@ -3,7 +3,7 @@ import { instanceFacts, taskGroupsByInstance } from '../../placement/facts.js';
 import { capacityOf, capacityRejection } from '../../placement/feasibility.js';
 import type { RejectionReason } from '../../placement/types.js';
 import { isLive } from '../../state/liveness.js';
-import type { Snapshot } from '../../state/snapshot.js';
+import type { ClusterView } from '../../state/view.js';
 import type { ContainerInstance, Task, TaskDefinitionInfo } from '../../state/types.js';
 import type { Launch, Plan, PlannedStart, PlannedStop } from '../plan.js';
 import { daemonKey, unavailableBudget, type DaemonRule } from './rule.js';
@@ -41,7 +41,7 @@ export interface DaemonPlan extends Plan {
  * - replaces copies of an older task definition a few at a time, never letting more than the
  *   rollout budget of eligible instances be without a running copy.
  */
-export function reconcileDaemon(snapshot: Snapshot, rule: DaemonRule, target: TaskDefinitionInfo): DaemonPlan {
+export function reconcileDaemon(snapshot: ClusterView, rule: DaemonRule, target: TaskDefinitionInfo): DaemonPlan {
   const key = daemonKey(rule);
   const { memberOf } = compileConstraints(rule.constraint ? [{ type: 'memberOf', expression: rule.constraint }] : []);
   const groups = memberOf ? taskGroupsByInstance(snapshot.tasks()) : new Map<string, string[]>();

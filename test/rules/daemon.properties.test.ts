@@ -26,6 +26,7 @@ function definition(revision: number): TaskDefinitionInfo {
     networkMode: 'host',
     requirements: { cpu: 128, memory: 256, tcpPorts: [9100], udpPorts: [] },
     containerNames: ['exporter'],
+    essentialContainers: ['exporter'],
     taskRoleArn: undefined,
     executionRoleArn: undefined,
   };

@@ -140,7 +140,7 @@ export async function cronBench(argv: string[]): Promise<object> {
     const apiCalls = emulator.calls.total();
     const outcomes = new Map<string, number>();
     for (const event of publisher.events) {
-      const reason = (event.detail as { reason?: string }).reason;
+      const reason = 'reason' in event.detail ? event.detail.reason : undefined;
       const key = reason ? `${event.detailType} (${reason})` : event.detailType;
       outcomes.set(key, (outcomes.get(key) ?? 0) + 1);
     }

@@ -1,6 +1,8 @@
 import type { Emulator, InstanceView } from '../emulator/index.js';
 import { compileConstraints } from '../shared/placement/constraints.js';
-import type { ResultEvent } from '../shared/report/publisher.js';
+import { isResultEvent, type ResultEvent } from '../shared/report/result-events.js';
+import { DetailType } from '../shared/report/vocabulary.js';
+import type { SkipReason } from '../shared/rules/cron/plan-slot.js';
 import { cronSlotKey, type CronRule } from '../shared/rules/cron/rule.js';
 import { daemonKey, type DaemonRule } from '../shared/rules/daemon/rule.js';
 
@@ -30,7 +32,7 @@ export function uncovered(emulator: Emulator, cluster: string, rule: DaemonRule)
 }
 
 /** Overlap and once-per-slot are the only good reasons for a slot to start nothing here. */
-const FINE_SKIPS = new Set(['overlap-forbidden', 'suspended', 'slot-complete']);
+const FINE_SKIPS = new Set<SkipReason>(['overlap-forbidden', 'suspended', 'slot-complete']);
 
 /** Slots that started more copies than `count`, or that neither started nor were skipped for a good reason. */
 export function slotProblems(emulator: Emulator, cluster: string, rule: CronRule, slots: readonly Date[], events: readonly ResultEvent[]): string[] {
@@ -40,9 +42,9 @@ export function slotProblems(emulator: Emulator, cluster: string, rule: CronRule
     const at = slot.toISOString();
     const copies = emulator.admin.listTasks(cluster, { startedBy: cronSlotKey(rule, slot) }).length;
     if (copies > count) problems.push(`cron ${rule.name}: slot ${at} started ${copies} copies, not ${count}`);
-    const outcomes = events.filter((e) => (e.detail as { rule?: string; slot?: string }).rule === rule.name && (e.detail as { slot?: string }).slot === at);
-    const started = outcomes.some((e) => e.detailType === 'Cron Run Started') && copies === count;
-    const skippedWell = outcomes.some((e) => e.detailType === 'Cron Slot Skipped' && FINE_SKIPS.has((e.detail as { reason: string }).reason));
+    const outcomes = events.filter((e) => e.detail.rule === rule.name && 'slot' in e.detail && e.detail.slot === at);
+    const started = outcomes.some(isResultEvent(DetailType.CronRunStarted)) && copies === count;
+    const skippedWell = outcomes.filter(isResultEvent(DetailType.CronSlotSkipped)).some((e) => FINE_SKIPS.has(e.detail.reason));
     if (!started && !skippedWell) problems.push(`cron ${rule.name}: slot ${at} was missed (${outcomes.map((e) => e.detailType).join(', ') || 'no outcome'})`);
   }
   return problems;

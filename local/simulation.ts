@@ -8,7 +8,7 @@ import { instanceEventsPattern, copyLifecyclePattern } from '../shared/events/pa
 import { handleCronBatch, type CronContext } from '../shared/handlers/cron/handle.js';
 import { handleDaemonBatch } from '../shared/handlers/daemon/handle.js';
 import { DaemonMemory } from '../shared/handlers/daemon/memory.js';
-import type { ResultEvent } from '../shared/report/publisher.js';
+import type { ResultEvent } from '../shared/report/result-events.js';
 import { daemonKey, type DaemonRule } from '../shared/rules/daemon/rule.js';
 import { parseSchedule, slotsBetween, type Schedule } from '../shared/schedule/index.js';
 import { overduePassInterval } from '../infra/cron-rule.js';

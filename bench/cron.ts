@@ -7,6 +7,7 @@ import { createEcsClient } from '../shared/ecs/client.js';
 import { handleCronBatch, type CronContext } from '../shared/handlers/cron/handle.js';
 import { MemoryPublisher } from '../shared/report/publisher.js';
 import { cronSlotKey, type CronRule, type OverlapPolicy } from '../shared/rules/cron/rule.js';
+import { TaskStatus } from '../shared/state/types.js';
 import { round } from './stats.js';
 import { quietTelemetry } from './telemetry.js';
 
@@ -110,7 +111,7 @@ export async function cronBench(argv: string[]): Promise<object> {
       rules.forEach((rule, i) => i % 4 === 1 && deliver(rule, slot));
       await drain();
       // The runs end (the jobs are done), then the last quarter's second delivery comes.
-      for (const task of emulator.admin.listTasks('bench', { desiredStatus: 'RUNNING' })) {
+      for (const task of emulator.admin.listTasks('bench', { desiredStatus: TaskStatus.Running })) {
         if (task.startedBy?.startsWith('cron/')) emulator.admin.stopTask(task.arn, 'Essential container in task exited');
       }
       await emulator.admin.settle();

@@ -5,6 +5,7 @@ import { DetailType } from '../shared/report/vocabulary.js';
 import type { SkipReason } from '../shared/rules/cron/plan-slot.js';
 import { cronSlotKey, type CronRule } from '../shared/rules/cron/rule.js';
 import { daemonKey, type DaemonRule } from '../shared/rules/daemon/rule.js';
+import { TaskStatus } from '../shared/state/types.js';
 
 /**
  * What must hold after a local run, checked against the emulator's own state (not through the
@@ -14,7 +15,7 @@ import { daemonKey, type DaemonRule } from '../shared/rules/daemon/rule.js';
 /** Instances that hold more than one live copy of the daemon right now. */
 export function duplicateCopies(emulator: Emulator, cluster: string, rule: DaemonRule): string[] {
   const perInstance = new Map<string, number>();
-  for (const task of emulator.admin.listTasks(cluster, { startedBy: daemonKey(rule), desiredStatus: 'RUNNING' })) {
+  for (const task of emulator.admin.listTasks(cluster, { startedBy: daemonKey(rule), desiredStatus: TaskStatus.Running })) {
     perInstance.set(task.containerInstanceArn, (perInstance.get(task.containerInstanceArn) ?? 0) + 1);
   }
   return [...perInstance].filter(([, copies]) => copies > 1).map(([instance]) => instance);
@@ -23,7 +24,7 @@ export function duplicateCopies(emulator: Emulator, cluster: string, rule: Daemo
 /** Eligible instances (ACTIVE, agent connected, matching the constraint) without exactly one running copy. */
 export function uncovered(emulator: Emulator, cluster: string, rule: DaemonRule): string[] {
   const { memberOf } = compileConstraints(rule.constraint ? [{ type: 'memberOf', expression: rule.constraint }] : []);
-  const running = emulator.admin.listTasks(cluster, { startedBy: daemonKey(rule), desiredStatus: 'RUNNING', lastStatus: 'RUNNING' });
+  const running = emulator.admin.listTasks(cluster, { startedBy: daemonKey(rule), desiredStatus: TaskStatus.Running, lastStatus: TaskStatus.Running });
   return emulator.admin
     .listInstances(cluster)
     .filter((instance) => instance.status === 'ACTIVE' && instance.agentConnected && (!memberOf || memberOf(facts(instance))))

@@ -9,6 +9,7 @@ import { loadConfig } from '../shared/config/index.js';
 import { isResultEvent } from '../shared/report/result-events.js';
 import { DetailType } from '../shared/report/vocabulary.js';
 import { daemonKey } from '../shared/rules/daemon/rule.js';
+import { TaskStatus } from '../shared/state/types.js';
 import { duplicateCopies, slotProblems, uncovered } from './invariants.js';
 import { Simulation } from './simulation.js';
 import { clock, describeEvent } from './view.js';
@@ -65,7 +66,7 @@ function summarize(): void {
     const missing = uncovered(simulation.ecs, simulation.cluster, daemon);
     violations.push(...missing.map((arn) => `daemon ${daemon.name}: eligible instance ${arn} does not have exactly one running copy`));
     const copies = simulation.ecs.admin.listTasks(simulation.cluster, { startedBy: daemonKey(daemon) });
-    const running = copies.filter((t) => t.desiredStatus === 'RUNNING').length;
+    const running = copies.filter((t) => t.desiredStatus === TaskStatus.Running).length;
     const reconciles = events.filter(isResultEvent(DetailType.DaemonReconciled)).filter((e) => e.detail.rule === daemon.name).length;
     console.log(`  daemon ${daemon.name}: ${running} copies running, ${missing.length} eligible instances uncovered, ${copies.length} started in all, ${reconciles} reconciles that changed something`);
   }

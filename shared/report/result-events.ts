@@ -2,6 +2,7 @@ import type { FailedAction, StartedTask, StoppedTask } from '../ecs/apply.js';
 import type { RejectionReason } from '../placement/types.js';
 import type { SkipReason } from '../rules/cron/plan-slot.js';
 import type { Coverage } from '../rules/daemon/reconcile.js';
+import type { TaskStatus } from '../state/types.js';
 import type { DetailType } from './vocabulary.js';
 
 /** The detail of each result event, by detail type. */
@@ -46,7 +47,7 @@ export interface Placement {
   taskArn: string;
   containerInstanceArn: string | undefined;
   ec2InstanceId: string | undefined;
-  lastStatus: string;
+  lastStatus: TaskStatus;
 }
 
 /** A run of an earlier slot that the Replace overlap policy stopped. */

@@ -7,6 +7,7 @@ import { createEcsClient } from '../shared/ecs/client.js';
 import { handleCronBatch, type CronContext } from '../shared/handlers/cron/handle.js';
 import { MemoryPublisher } from '../shared/report/publisher.js';
 import { cronSlotKey, type CronRule, type OverlapPolicy } from '../shared/rules/cron/rule.js';
+import { TaskStatus } from '../shared/state/types.js';
 import { round } from './stats.js';
 import { quietTelemetry } from './telemetry.js';
 
@@ -110,7 +111,7 @@ export async function cronBench(argv: string[]): Promise<object> {
       rules.forEach((rule, i) => i % 4 === 1 && deliver(rule, slot));
       await drain();
       // The runs end (the jobs are done), then the last quarter's second delivery comes.
-      for (const task of emulator.admin.listTasks('bench', { desiredStatus: 'RUNNING' })) {
+      for (const task of emulator.admin.listTasks('bench', { desiredStatus: TaskStatus.Running })) {
         if (task.startedBy?.startsWith('cron/')) emulator.admin.stopTask(task.arn, 'Essential container in task exited');
       }
       await emulator.admin.settle();
@@ -140,7 +141,7 @@ export async function cronBench(argv: string[]): Promise<object> {
     const apiCalls = emulator.calls.total();
     const outcomes = new Map<string, number>();
     for (const event of publisher.events) {
-      const reason = (event.detail as { reason?: string }).reason;
+      const reason = 'reason' in event.detail ? event.detail.reason : undefined;
       const key = reason ? `${event.detailType} (${reason})` : event.detailType;
       outcomes.set(key, (outcomes.get(key) ?? 0) + 1);
     }

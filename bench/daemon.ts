@@ -6,6 +6,7 @@ import { handleDaemonBatch } from '../shared/handlers/daemon/handle.js';
 import { DaemonMemory } from '../shared/handlers/daemon/memory.js';
 import { MemoryPublisher } from '../shared/report/publisher.js';
 import { daemonKey, type DaemonRule } from '../shared/rules/daemon/rule.js';
+import { TaskStatus } from '../shared/state/types.js';
 import { EventPipeline } from '../local/pipeline/event-pipeline.js';
 import { settle } from '../local/pipeline/settle.js';
 import { quietTelemetry } from './telemetry.js';
@@ -49,7 +50,7 @@ export async function daemonBench(argv: string[]): Promise<object> {
 
     const active = emulator.admin.listInstances('bench').filter((i) => i.status === 'ACTIVE');
     const everStarted = emulator.admin.listTasks('bench', { startedBy: key });
-    const running = everStarted.filter((t) => t.desiredStatus === 'RUNNING');
+    const running = everStarted.filter((t) => t.desiredStatus === TaskStatus.Running);
     const perInstance = new Map<string, number>();
     for (const task of running) perInstance.set(task.containerInstanceArn, (perInstance.get(task.containerInstanceArn) ?? 0) + 1);
     const covered = active.filter((i) => perInstance.get(i.arn) === 1).length;

@@ -1,5 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
+import { METRICS_NAMESPACE } from '../shared/report/vocabulary.js';
 
 interface LogEntry {
   level: string;
@@ -55,7 +56,7 @@ export class CapturingLogger extends Logger {
 /** The handlers' Metrics, without the EMF documents a Lambda prints for CloudWatch. */
 export class QuietMetrics extends Metrics {
   constructor() {
-    super({ namespace: 'EcsSchedulers', serviceName: 'ecs-sched' });
+    super({ namespace: METRICS_NAMESPACE, serviceName: 'ecs-sched' });
   }
 
   override publishStoredMetrics(): this {

@@ -6,6 +6,7 @@ import { ContextAttribute, Schedule, ScheduleExpression, ScheduleTargetInput, Ti
 import { SqsSendMessage } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { METRICS_NAMESPACE, SERVICE_NAME } from '../shared/report/vocabulary.js';
 import { secondsToDeadline } from '../shared/rules/cron/deadline.js';
 import { overduePassMinutes } from '../shared/rules/cron/overdue-pass.js';
 import type { CronRule } from '../shared/rules/cron/rule.js';
@@ -106,8 +107,8 @@ export class CronRuleScheduler extends Construct {
       environment: {
         CRON_RULE: JSON.stringify(rule),
         EVENT_BUS_NAME: props.eventBus.eventBusName,
-        POWERTOOLS_SERVICE_NAME: 'ecs-schedulers',
-        POWERTOOLS_METRICS_NAMESPACE: 'EcsSchedulers',
+        POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
       },
     });
     // One message per invocation: in a batch, a slot would wait out the capacity retries of the one

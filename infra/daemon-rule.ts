@@ -6,6 +6,7 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { instanceEventsPattern, copyLifecyclePattern } from '../shared/events/patterns.js';
+import { METRICS_NAMESPACE, SERVICE_NAME } from '../shared/report/vocabulary.js';
 import { daemonKey, type DaemonRule } from '../shared/rules/daemon/rule.js';
 import { clusterArn, grantEcsAccess } from './ecs-permissions.js';
 import { RuleQueues } from './rule-queues.js';
@@ -84,8 +85,8 @@ export class DaemonRuleScheduler extends Construct {
       environment: {
         DAEMON_RULE: JSON.stringify(rule),
         EVENT_BUS_NAME: props.eventBus.eventBusName,
-        POWERTOOLS_SERVICE_NAME: 'ecs-schedulers',
-        POWERTOOLS_METRICS_NAMESPACE: 'EcsSchedulers',
+        POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
       },
     });
     this.function.addEventSource(new SqsEventSource(this.queue, { batchSize: 10 }));

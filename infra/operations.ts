@@ -5,14 +5,11 @@ import { Alias } from 'aws-cdk-lib/aws-kms';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-
-/** Where the handlers' embedded metrics land (POWERTOOLS_METRICS_NAMESPACE and SERVICE_NAME). */
-export const METRICS_NAMESPACE = 'EcsSchedulers';
-export const SERVICE_NAME = 'ecs-schedulers';
+import { DetailType, METRICS_NAMESPACE, MetricName, ruleDimensions, SERVICE_NAME, type RuleKind } from '../shared/report/vocabulary.js';
 
 export interface WatchedRule {
   name: string;
-  kind: 'daemon' | 'cron';
+  kind: RuleKind;
   /** Queues whose messages mean lost work: each gets an alarm. */
   deadLetterQueues: ReadonlyArray<{ label: string; queue: IQueue }>;
 }
@@ -56,19 +53,19 @@ export class Operations extends Construct {
           evaluationPeriods: 1,
         }, notify);
       }
-      const failures = rule.kind === 'daemon' ? ruleMetric(rule, 'FailedToPlace', 'Maximum') : ruleMetric(rule, 'SlotsFailed', 'Sum');
+      const failures = rule.kind === 'daemon' ? ruleMetric(rule, MetricName.FailedToPlace, 'Maximum') : ruleMetric(rule, MetricName.SlotsFailed, 'Sum');
       this.alarm(`${rule.kind}-${rule.name}-placement`, {
         metric: failures,
         description:
           rule.kind === 'daemon'
-            ? `daemon rule ${rule.name}: eligible instances without a copy for 15 minutes; the "Daemon Placement Failed" events name them and the reason.`
-            : `cron rule ${rule.name}: a slot failed to start by its deadline; the "Cron Run Failed" event says why.`,
+            ? `daemon rule ${rule.name}: eligible instances without a copy for 15 minutes; the "${DetailType.DaemonPlacementFailed}" events name them and the reason.`
+            : `cron rule ${rule.name}: a slot failed to start by its deadline; the "${DetailType.CronRunFailed}" event says why.`,
         evaluationPeriods: rule.kind === 'daemon' ? 3 : 1,
       }, notify);
       if (rule.kind === 'cron') {
         this.alarm(`${rule.kind}-${rule.name}-rejected`, {
-          metric: ruleMetric(rule, 'MessagesRejected', 'Sum'),
-          description: `cron rule ${rule.name}: a message on its queue could never be handled and was rejected; the "Cron Message Rejected" event and the error log hold its body and the reason.`,
+          metric: ruleMetric(rule, MetricName.MessagesRejected, 'Sum'),
+          description: `cron rule ${rule.name}: a message on its queue could never be handled and was rejected; the "${DetailType.CronMessageRejected}" event and the error log hold its body and the reason.`,
           evaluationPeriods: 1,
         }, notify);
       }
@@ -82,12 +79,12 @@ export class Operations extends Construct {
       this.dashboard.addWidgets(
         new GraphWidget({
           title: `daemon ${rule.name}: coverage`,
-          left: ['Desired', 'Available', 'UpToDate', 'Unavailable', 'Misscheduled'].map((name) => ruleMetric(rule, name, 'Maximum')),
+          left: [MetricName.Desired, MetricName.Available, MetricName.UpToDate, MetricName.Unavailable, MetricName.Misscheduled].map((name) => ruleMetric(rule, name, 'Maximum')),
           width: 12,
         }),
         new GraphWidget({
           title: `daemon ${rule.name}: actions`,
-          left: ['Started', 'Stopped', 'FailedToPlace', 'Conflicts', 'EcsThrottles'].map((name) => ruleMetric(rule, name, 'Sum')),
+          left: [MetricName.Started, MetricName.Stopped, MetricName.FailedToPlace, MetricName.Conflicts, MetricName.EcsThrottles].map((name) => ruleMetric(rule, name, 'Sum')),
           width: 12,
         }),
       );
@@ -96,12 +93,12 @@ export class Operations extends Construct {
       this.dashboard.addWidgets(
         new GraphWidget({
           title: `cron ${rule.name}: runs`,
-          left: ['RunsStarted', 'SlotsSkipped', 'SlotsFailed', 'OverdueStopped', 'MessagesRejected'].map((name) => ruleMetric(rule, name, 'Sum')),
+          left: [MetricName.RunsStarted, MetricName.SlotsSkipped, MetricName.SlotsFailed, MetricName.OverdueStopped, MetricName.MessagesRejected].map((name) => ruleMetric(rule, name, 'Sum')),
           width: 12,
         }),
         new GraphWidget({
           title: `cron ${rule.name}: contention`,
-          left: ['Conflicts', 'EcsThrottles'].map((name) => ruleMetric(rule, name, 'Sum')),
+          left: [MetricName.Conflicts, MetricName.EcsThrottles].map((name) => ruleMetric(rule, name, 'Sum')),
           width: 12,
         }),
       );
@@ -126,11 +123,11 @@ export class Operations extends Construct {
 }
 
 /** A metric the handlers publish for one rule (Powertools adds the service dimension). */
-function ruleMetric(rule: WatchedRule, metricName: string, statistic: string): Metric {
+function ruleMetric(rule: WatchedRule, metricName: MetricName, statistic: string): Metric {
   return new Metric({
     namespace: METRICS_NAMESPACE,
     metricName,
-    dimensionsMap: { service: SERVICE_NAME, Rule: rule.name, Kind: rule.kind },
+    dimensionsMap: { service: SERVICE_NAME, ...ruleDimensions(rule.name, rule.kind) },
     statistic,
     period: PERIOD,
   });

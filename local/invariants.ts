@@ -1,8 +1,11 @@
 import type { Emulator, InstanceView } from '../emulator/index.js';
 import { compileConstraints } from '../shared/placement/constraints.js';
-import type { ResultEvent } from '../shared/report/publisher.js';
+import { isResultEvent, type ResultEvent } from '../shared/report/result-events.js';
+import { DetailType } from '../shared/report/vocabulary.js';
+import type { SkipReason } from '../shared/rules/cron/plan-slot.js';
 import { cronSlotKey, type CronRule } from '../shared/rules/cron/rule.js';
 import { daemonKey, type DaemonRule } from '../shared/rules/daemon/rule.js';
+import { TaskStatus } from '../shared/state/types.js';
 
 /**
  * What must hold after a local run, checked against the emulator's own state (not through the
@@ -12,7 +15,7 @@ import { daemonKey, type DaemonRule } from '../shared/rules/daemon/rule.js';
 /** Instances that hold more than one live copy of the daemon right now. */
 export function duplicateCopies(emulator: Emulator, cluster: string, rule: DaemonRule): string[] {
   const perInstance = new Map<string, number>();
-  for (const task of emulator.admin.listTasks(cluster, { startedBy: daemonKey(rule), desiredStatus: 'RUNNING' })) {
+  for (const task of emulator.admin.listTasks(cluster, { startedBy: daemonKey(rule), desiredStatus: TaskStatus.Running })) {
     perInstance.set(task.containerInstanceArn, (perInstance.get(task.containerInstanceArn) ?? 0) + 1);
   }
   return [...perInstance].filter(([, copies]) => copies > 1).map(([instance]) => instance);
@@ -21,7 +24,7 @@ export function duplicateCopies(emulator: Emulator, cluster: string, rule: Daemo
 /** Eligible instances (ACTIVE, agent connected, matching the constraint) without exactly one running copy. */
 export function uncovered(emulator: Emulator, cluster: string, rule: DaemonRule): string[] {
   const { memberOf } = compileConstraints(rule.constraint ? [{ type: 'memberOf', expression: rule.constraint }] : []);
-  const running = emulator.admin.listTasks(cluster, { startedBy: daemonKey(rule), desiredStatus: 'RUNNING', lastStatus: 'RUNNING' });
+  const running = emulator.admin.listTasks(cluster, { startedBy: daemonKey(rule), desiredStatus: TaskStatus.Running, lastStatus: TaskStatus.Running });
   return emulator.admin
     .listInstances(cluster)
     .filter((instance) => instance.status === 'ACTIVE' && instance.agentConnected && (!memberOf || memberOf(facts(instance))))
@@ -30,7 +33,7 @@ export function uncovered(emulator: Emulator, cluster: string, rule: DaemonRule)
 }
 
 /** Overlap and once-per-slot are the only good reasons for a slot to start nothing here. */
-const FINE_SKIPS = new Set(['overlap-forbidden', 'suspended', 'slot-complete']);
+const FINE_SKIPS = new Set<SkipReason>(['overlap-forbidden', 'suspended', 'slot-complete']);
 
 /** Slots that started more copies than `count`, or that neither started nor were skipped for a good reason. */
 export function slotProblems(emulator: Emulator, cluster: string, rule: CronRule, slots: readonly Date[], events: readonly ResultEvent[]): string[] {
@@ -40,9 +43,9 @@ export function slotProblems(emulator: Emulator, cluster: string, rule: CronRule
     const at = slot.toISOString();
     const copies = emulator.admin.listTasks(cluster, { startedBy: cronSlotKey(rule, slot) }).length;
     if (copies > count) problems.push(`cron ${rule.name}: slot ${at} started ${copies} copies, not ${count}`);
-    const outcomes = events.filter((e) => (e.detail as { rule?: string; slot?: string }).rule === rule.name && (e.detail as { slot?: string }).slot === at);
-    const started = outcomes.some((e) => e.detailType === 'Cron Run Started') && copies === count;
-    const skippedWell = outcomes.some((e) => e.detailType === 'Cron Slot Skipped' && FINE_SKIPS.has((e.detail as { reason: string }).reason));
+    const outcomes = events.filter((e) => e.detail.rule === rule.name && 'slot' in e.detail && e.detail.slot === at);
+    const started = outcomes.some(isResultEvent(DetailType.CronRunStarted)) && copies === count;
+    const skippedWell = outcomes.filter(isResultEvent(DetailType.CronSlotSkipped)).some((e) => FINE_SKIPS.has(e.detail.reason));
     if (!started && !skippedWell) problems.push(`cron ${rule.name}: slot ${at} was missed (${outcomes.map((e) => e.detailType).join(', ') || 'no outcome'})`);
   }
   return problems;

@@ -1,4 +1,5 @@
-import { MemoryPublisher, type ResultEvent } from '../shared/report/publisher.js';
+import { MemoryPublisher } from '../shared/report/publisher.js';
+import type { ResultEvent } from '../shared/report/result-events.js';
 
 /** Keeps every result event, and hands each to a listener as it is published (the live view). */
 export class LivePublisher extends MemoryPublisher {

@@ -1,4 +1,5 @@
 import type { Emulator } from '../emulator/index.js';
+import { TaskStatus } from '../shared/state/types.js';
 import { addExampleInstance } from './example-cluster.js';
 
 /** Something that happens to the cluster at a minute of the simulation. */
@@ -29,7 +30,7 @@ export function exampleScenario(instances: readonly string[], startAt: Date): Ha
       minute: 101,
       says: `the node-exporter copy on ${short(pick(2))} dies`,
       act: (emulator, cluster) => {
-        const copy = emulator.admin.listTasks(cluster, { startedBy: 'daemon/node-exporter', containerInstance: pick(2), desiredStatus: 'RUNNING' })[0];
+        const copy = emulator.admin.listTasks(cluster, { startedBy: 'daemon/node-exporter', containerInstance: pick(2), desiredStatus: TaskStatus.Running })[0];
         if (copy) emulator.admin.stopTask(copy.arn, 'Essential container in task exited');
       },
     },

@@ -8,10 +8,11 @@ import { instanceEventsPattern, copyLifecyclePattern } from '../shared/events/pa
 import { handleCronBatch, type CronContext } from '../shared/handlers/cron/handle.js';
 import { handleDaemonBatch } from '../shared/handlers/daemon/handle.js';
 import { DaemonMemory } from '../shared/handlers/daemon/memory.js';
-import type { ResultEvent } from '../shared/report/publisher.js';
+import type { ResultEvent } from '../shared/report/result-events.js';
 import { overduePassMinutes } from '../shared/rules/cron/overdue-pass.js';
 import { daemonKey, type DaemonRule } from '../shared/rules/daemon/rule.js';
 import { parseSchedule, slotsBetween, type Schedule } from '../shared/schedule/index.js';
+import { TaskStatus } from '../shared/state/types.js';
 import { addExampleInstance, registerExampleTaskDefinitions } from './example-cluster.js';
 import { LivePublisher } from './live-publisher.js';
 import { EventPipeline } from './pipeline/event-pipeline.js';
@@ -164,7 +165,7 @@ export class Simulation {
 
   /** A cron job's container exits once its time is up. */
   private endFinishedJobs(): void {
-    for (const task of this.emulator.admin.listTasks(this.cluster, { desiredStatus: 'RUNNING' })) {
+    for (const task of this.emulator.admin.listTasks(this.cluster, { desiredStatus: TaskStatus.Running })) {
       const rule = task.startedBy?.startsWith('cron/') ? task.startedBy.split('/')[1]! : undefined;
       if (!rule || !task.startedAt) continue;
       const minutes = JOB_MINUTES[rule] ?? 5;

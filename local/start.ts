@@ -6,7 +6,10 @@
 import { parseArgs } from 'node:util';
 import config from '../scheduler.config.js';
 import { loadConfig } from '../shared/config/index.js';
+import { isResultEvent } from '../shared/report/result-events.js';
+import { DetailType } from '../shared/report/vocabulary.js';
 import { daemonKey } from '../shared/rules/daemon/rule.js';
+import { TaskStatus } from '../shared/state/types.js';
 import { duplicateCopies, slotProblems, uncovered } from './invariants.js';
 import { Simulation } from './simulation.js';
 import { clock, describeEvent } from './view.js';
@@ -63,22 +66,21 @@ function summarize(): void {
     const missing = uncovered(simulation.ecs, simulation.cluster, daemon);
     violations.push(...missing.map((arn) => `daemon ${daemon.name}: eligible instance ${arn} does not have exactly one running copy`));
     const copies = simulation.ecs.admin.listTasks(simulation.cluster, { startedBy: daemonKey(daemon) });
-    const running = copies.filter((t) => t.desiredStatus === 'RUNNING').length;
-    const reconciles = events.filter((e) => e.detailType === 'Daemon Reconciled' && (e.detail as { rule: string }).rule === daemon.name).length;
+    const running = copies.filter((t) => t.desiredStatus === TaskStatus.Running).length;
+    const reconciles = events.filter(isResultEvent(DetailType.DaemonReconciled)).filter((e) => e.detail.rule === daemon.name).length;
     console.log(`  daemon ${daemon.name}: ${running} copies running, ${missing.length} eligible instances uncovered, ${copies.length} started in all, ${reconciles} reconciles that changed something`);
   }
   for (const cron of rules.crons ?? []) {
     const slots = simulation.slotsFired.get(cron.name) ?? [];
     violations.push(...slotProblems(simulation.ecs, simulation.cluster, cron, slots, events));
-    const mine = events.filter((e) => (e.detail as { rule: string }).rule === cron.name);
-    const count = (type: string) => mine.filter((e) => e.detailType === type).length;
+    const mine = events.filter((e) => e.detail.rule === cron.name);
+    const count = (type: DetailType) => mine.filter(isResultEvent(type)).length;
     const skips = new Map<string, number>();
-    for (const e of mine.filter((e) => e.detailType === 'Cron Slot Skipped')) {
-      const reason = (e.detail as { reason: string }).reason;
-      skips.set(reason, (skips.get(reason) ?? 0) + 1);
+    for (const { detail } of mine.filter(isResultEvent(DetailType.CronSlotSkipped))) {
+      skips.set(detail.reason, (skips.get(detail.reason) ?? 0) + 1);
     }
     const skipped = [...skips].map(([reason, n]) => `${n} ${reason}`).join(', ') || 'none';
-    console.log(`  cron ${cron.name} (${cron.overlapPolicy ?? 'Forbid'}): ${slots.length} slots, ${count('Cron Run Started')} runs started, skipped: ${skipped}, ${count('Cron Run Failed')} failed, ${count('Cron Run Stopped')} stopped for run time`);
+    console.log(`  cron ${cron.name} (${cron.overlapPolicy ?? 'Forbid'}): ${slots.length} slots, ${count(DetailType.CronRunStarted)} runs started, skipped: ${skipped}, ${count(DetailType.CronRunFailed)} failed, ${count(DetailType.CronRunStopped)} stopped for run time`);
   }
   if (violations.length === 0) console.log('All invariants held: one copy per eligible instance, no duplicate copy, every slot run once or skipped for its policy.');
   else {

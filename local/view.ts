@@ -1,4 +1,5 @@
-import type { ResultEvent } from '../shared/report/publisher.js';
+import type { ResultEvent } from '../shared/report/result-events.js';
+import { DetailType } from '../shared/report/vocabulary.js';
 
 /** One readable line per result event, as the live view prints them (ARNs shortened to their id). */
 export function describeEvent(event: ResultEvent): string {
@@ -6,30 +7,28 @@ export function describeEvent(event: ResultEvent): string {
 }
 
 function line(event: ResultEvent): string {
-  const d = event.detail as Record<string, unknown>;
-  const rule = String(d.rule);
   switch (event.detailType) {
-    case 'Daemon Reconciled': {
-      const started = (d.started as unknown[]).length;
-      const stopped = d.stopped as Array<{ reason: string }>;
-      const coverage = d.coverage as { desired: number; available: number };
-      const parts = [started > 0 ? `started ${started}` : '', ...stopped.map((s) => `stopped one: ${s.reason.replace(/^daemon [^:]+: /, '')}`)].filter(Boolean);
-      return `daemon ${rule}: ${parts.join('; ') || 'no change'} (${d.reason}; ${coverage.available}/${coverage.desired} instances running a copy before this)`;
+    case DetailType.DaemonReconciled: {
+      const d = event.detail;
+      const parts = [d.started.length > 0 ? `started ${d.started.length}` : '', ...d.stopped.map((s) => `stopped one: ${s.reason.replace(/^daemon [^:]+: /, '')}`)].filter(Boolean);
+      return `daemon ${d.rule}: ${parts.join('; ') || 'no change'} (${d.reason}; ${d.coverage.available}/${d.coverage.desired} instances running a copy before this)`;
     }
-    case 'Daemon Placement Failed':
-      return `daemon ${rule}: cannot place on ${(d.instances as Array<{ ec2InstanceId?: string; containerInstanceArn: string; reason: string }>).map((i) => `${i.ec2InstanceId ?? i.containerInstanceArn} (${i.reason})`).join(', ')}`;
-    case 'Cron Run Started': {
-      const placements = d.placements as Array<{ ec2InstanceId?: string }>;
-      return `cron ${rule}: slot ${clock(String(d.slot))} started ${d.startedNow} of ${d.count} on ${placements.map((p) => p.ec2InstanceId).join(', ')}`;
+    case DetailType.DaemonPlacementFailed:
+      return `daemon ${event.detail.rule}: cannot place on ${event.detail.instances.map((i) => `${i.ec2InstanceId ?? i.containerInstanceArn} (${i.reason})`).join(', ')}`;
+    case DetailType.CronRunStarted: {
+      const d = event.detail;
+      return `cron ${d.rule}: slot ${clock(d.slot)} started ${d.startedNow} of ${d.count} on ${d.placements.map((p) => p.ec2InstanceId).join(', ')}`;
     }
-    case 'Cron Slot Skipped':
-      return `cron ${rule}: slot ${clock(String(d.slot))} skipped, ${d.reason}: ${d.detail}`;
-    case 'Cron Run Failed':
-      return `cron ${rule}: slot ${clock(String(d.slot))} FAILED: ${JSON.stringify(d.reasons ?? d)}`;
-    case 'Cron Run Stopped':
-      return `cron ${rule}: stopped a run past maxRunSeconds ${d.maxRunSeconds}`;
-    default:
-      return `${event.detailType}: ${JSON.stringify(d)}`;
+    case DetailType.CronSlotSkipped: {
+      const d = event.detail;
+      return `cron ${d.rule}: slot ${clock(d.slot)} skipped, ${d.reason}: ${d.detail}`;
+    }
+    case DetailType.CronRunFailed:
+      return `cron ${event.detail.rule}: slot ${clock(event.detail.slot)} FAILED: ${JSON.stringify(event.detail.reasons)}`;
+    case DetailType.CronRunStopped:
+      return `cron ${event.detail.rule}: stopped a run past maxRunSeconds ${event.detail.maxRunSeconds}`;
+    case DetailType.CronMessageRejected:
+      return `${event.detailType}: ${JSON.stringify(event.detail)}`;
   }
 }
 

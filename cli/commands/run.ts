@@ -5,6 +5,7 @@ import { handleCronMessage } from '../../shared/handlers/cron/handle.js';
 import { reconcileRule } from '../../shared/handlers/daemon/handle.js';
 import { DaemonMemory } from '../../shared/handlers/daemon/memory.js';
 import { MemoryPublisher } from '../../shared/report/publisher.js';
+import { DetailType } from '../../shared/report/vocabulary.js';
 import type { CronSlotOutcome } from '../../shared/report/cron-report.js';
 import type { CronRule } from '../../shared/rules/cron/rule.js';
 import { daemonKey, type DaemonRule } from '../../shared/rules/daemon/rule.js';
@@ -81,7 +82,7 @@ async function confirmAndRun(entry: ConfiguredRule, ecs: ECSClient, out: Output,
     const queued = await queueRunNow(queue, entry.rule, ecs);
     out.result({ applied: false, queued, preview });
     out.line();
-    out.line(`queued run-now of cron ${entry.rule.name} for slot ${queued.requestedAt} (message ${queued.messageId}); the deployed function runs it in order with the rule's slots and publishes its outcome ("Cron Run Started" or "Cron Slot Skipped").`);
+    out.line(`queued run-now of cron ${entry.rule.name} for slot ${queued.requestedAt} (message ${queued.messageId}); the deployed function runs it in order with the rule's slots and publishes its outcome ("${DetailType.CronRunStarted}" or "${DetailType.CronSlotSkipped}").`);
     return EXIT_OK;
   }
 

@@ -1,3 +1,5 @@
+import { TaskStatus } from '../state/types.js';
+
 /**
  * The EventBridge rule patterns that feed a daemon rule, shared by the CDK construct (which
  * deploys them) and the local event pipeline (which applies them), so both deliver the same
@@ -28,7 +30,7 @@ export function copyLifecyclePattern(clusterArn: string, startedBy: string): Eve
   return {
     source: ['aws.ecs'],
     'detail-type': ['ECS Task State Change'],
-    detail: { clusterArn: [clusterArn], startedBy: [startedBy], lastStatus: ['RUNNING', 'STOPPED'] },
+    detail: { clusterArn: [clusterArn], startedBy: [startedBy], lastStatus: [TaskStatus.Running, TaskStatus.Stopped] },
   };
 }
 

@@ -3,15 +3,9 @@ import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import type { FailedAction, StoppedTask } from '../ecs/apply.js';
 import type { RejectionReason } from '../placement/types.js';
 import type { SkipReason } from '../rules/cron/plan-slot.js';
-import type { EventPublisher, ResultEvent } from './publisher.js';
-
-/** Where one copy of a run is: what a person looks for the morning after. */
-export interface Placement {
-  taskArn: string;
-  containerInstanceArn: string | undefined;
-  ec2InstanceId: string | undefined;
-  lastStatus: string;
-}
+import type { EventPublisher } from './publisher.js';
+import type { OverdueStop, Placement, ResultEventOf, SlotFields } from './result-events.js';
+import { DetailType, MetricName, ruleDimensions } from './vocabulary.js';
 
 interface SlotBase {
   rule: string;
@@ -55,15 +49,6 @@ export type CronSlotOutcome =
       /** ECS's refusals and errors on the last attempt. */
       failures: FailedAction[];
     });
-
-export interface OverdueStop {
-  taskArn: string;
-  slot: string;
-  containerInstanceArn: string | undefined;
-  ec2InstanceId: string | undefined;
-  runningSeconds: number | undefined;
-  reason: string;
-}
 
 export interface CronOverdueOutcome {
   rule: string;
@@ -128,21 +113,21 @@ export async function reportSlot(outcome: CronSlotOutcome, sinks: Sinks): Promis
   }
 
   const { metrics } = sinks;
-  metrics.addDimensions({ Rule: outcome.rule, Kind: 'cron' });
+  metrics.addDimensions(ruleDimensions(outcome.rule, 'cron'));
   const startedNow = outcome.status === 'skipped' ? 0 : outcome.startedNow;
-  metrics.addMetric('RunsStarted', MetricUnit.Count, startedNow > 0 ? 1 : 0);
-  metrics.addMetric('CopiesStarted', MetricUnit.Count, startedNow);
-  metrics.addMetric('SlotsSkipped', MetricUnit.Count, outcome.status === 'skipped' ? 1 : 0);
-  metrics.addMetric('SlotsFailed', MetricUnit.Count, outcome.status === 'failed' ? 1 : 0);
-  metrics.addMetric('Conflicts', MetricUnit.Count, outcome.conflicts);
-  metrics.addMetric('EcsThrottles', MetricUnit.Count, outcome.throttles);
+  metrics.addMetric(MetricName.RunsStarted, MetricUnit.Count, startedNow > 0 ? 1 : 0);
+  metrics.addMetric(MetricName.CopiesStarted, MetricUnit.Count, startedNow);
+  metrics.addMetric(MetricName.SlotsSkipped, MetricUnit.Count, outcome.status === 'skipped' ? 1 : 0);
+  metrics.addMetric(MetricName.SlotsFailed, MetricUnit.Count, outcome.status === 'failed' ? 1 : 0);
+  metrics.addMetric(MetricName.Conflicts, MetricUnit.Count, outcome.conflicts);
+  metrics.addMetric(MetricName.EcsThrottles, MetricUnit.Count, outcome.throttles);
   metrics.publishStoredMetrics();
 
   await sinks.publisher.publish(slotEvents(outcome));
 }
 
 /** What names a slot in its log line and in each of its events. */
-function slotFields(outcome: CronSlotOutcome) {
+function slotFields(outcome: CronSlotOutcome): SlotFields {
   return {
     rule: outcome.rule,
     cluster: outcome.clusterArn,
@@ -153,14 +138,16 @@ function slotFields(outcome: CronSlotOutcome) {
   };
 }
 
-export function slotEvents(outcome: CronSlotOutcome): ResultEvent[] {
+type SlotEvent = ResultEventOf<typeof DetailType.CronSlotSkipped> | ResultEventOf<typeof DetailType.CronRunStarted> | ResultEventOf<typeof DetailType.CronRunFailed>;
+
+export function slotEvents(outcome: CronSlotOutcome): SlotEvent[] {
   const base = slotFields(outcome);
   const resources = [outcome.clusterArn, ...outcome.copies.map((c) => c.taskArn)];
   const replaced = outcome.replaced.map((r) => ({ taskArn: r.taskArn, reason: r.reason }));
-  const events: ResultEvent[] = [];
+  const events: SlotEvent[] = [];
   if (outcome.status === 'skipped') {
     events.push({
-      detailType: 'Cron Slot Skipped',
+      detailType: DetailType.CronSlotSkipped,
       detail: { ...base, reason: outcome.reason, detail: outcome.detail, copies: outcome.copies, replaced },
       resources,
     });
@@ -168,14 +155,14 @@ export function slotEvents(outcome: CronSlotOutcome): ResultEvent[] {
   }
   if (outcome.startedNow > 0) {
     events.push({
-      detailType: 'Cron Run Started',
+      detailType: DetailType.CronRunStarted,
       detail: { ...base, placements: outcome.copies, startedNow: outcome.startedNow, attempts: outcome.attempts, replaced, conflicts: outcome.conflicts },
       resources,
     });
   }
   if (outcome.status === 'failed') {
     events.push({
-      detailType: 'Cron Run Failed',
+      detailType: DetailType.CronRunFailed,
       detail: {
         ...base,
         missing: outcome.missing,
@@ -209,17 +196,17 @@ export async function reportOverdue(outcome: CronOverdueOutcome, sinks: Sinks): 
   else sinks.logger.debug('cron overdue pass found nothing to stop', fields);
 
   const { metrics } = sinks;
-  metrics.addDimensions({ Rule: outcome.rule, Kind: 'cron' });
-  metrics.addMetric('OverdueStopped', MetricUnit.Count, outcome.stopped.length);
-  metrics.addMetric('EcsThrottles', MetricUnit.Count, outcome.throttles);
+  metrics.addDimensions(ruleDimensions(outcome.rule, 'cron'));
+  metrics.addMetric(MetricName.OverdueStopped, MetricUnit.Count, outcome.stopped.length);
+  metrics.addMetric(MetricName.EcsThrottles, MetricUnit.Count, outcome.throttles);
   metrics.publishStoredMetrics();
 
   await sinks.publisher.publish(overdueEvents(outcome));
 }
 
-export function overdueEvents(outcome: CronOverdueOutcome): ResultEvent[] {
+export function overdueEvents(outcome: CronOverdueOutcome): Array<ResultEventOf<typeof DetailType.CronRunStopped>> {
   return outcome.stopped.map((stop) => ({
-    detailType: 'Cron Run Stopped',
+    detailType: DetailType.CronRunStopped,
     detail: { rule: outcome.rule, cluster: outcome.clusterArn, maxRunSeconds: outcome.maxRunSeconds, ...stop },
     resources: [outcome.clusterArn, stop.taskArn],
   }));
@@ -232,15 +219,15 @@ export function overdueEvents(outcome: CronOverdueOutcome): ResultEvent[] {
  * even if publishing fails; that error propagates, and the message is then retried.
  */
 export async function reportRejected(rejection: CronRejection, sinks: Sinks): Promise<void> {
-  sinks.logger.error('rejected a cron message that can never succeed: it is deleted, not retried (its body is in this line and in the Cron Message Rejected event)', {
+  sinks.logger.error(`rejected a cron message that can never succeed: it is deleted, not retried (its body is in this line and in the ${DetailType.CronMessageRejected} event)`, {
     rule: rejection.rule,
     messageId: rejection.messageId,
     problem: rejection.problem,
     body: rejection.body,
   });
   const { metrics } = sinks;
-  metrics.addDimensions({ Rule: rejection.rule ?? 'unknown', Kind: 'cron' });
-  metrics.addMetric('MessagesRejected', MetricUnit.Count, 1);
+  metrics.addDimensions(ruleDimensions(rejection.rule ?? 'unknown', 'cron'));
+  metrics.addMetric(MetricName.MessagesRejected, MetricUnit.Count, 1);
   metrics.publishStoredMetrics();
 
   await sinks.publisher.publish(rejectedEvents(rejection));
@@ -251,12 +238,12 @@ const MAX_EVENT_BODY_BYTES = 200_000;
 /** At most 3 bytes of UTF-8 per UTF-16 unit: this many units always fit in MAX_EVENT_BODY_BYTES. */
 const CUT_BODY_UNITS = 60_000;
 
-export function rejectedEvents(rejection: CronRejection): ResultEvent[] {
+export function rejectedEvents(rejection: CronRejection): Array<ResultEventOf<typeof DetailType.CronMessageRejected>> {
   const bytes = Buffer.byteLength(rejection.body, 'utf8');
   const body = bytes > MAX_EVENT_BODY_BYTES ? { body: rejection.body.slice(0, CUT_BODY_UNITS), bodyTruncated: true, bodyBytes: bytes } : { body: rejection.body };
   return [
     {
-      detailType: 'Cron Message Rejected',
+      detailType: DetailType.CronMessageRejected,
       detail: { ...(rejection.rule !== undefined && { rule: rejection.rule }), messageId: rejection.messageId, problem: rejection.problem, ...body },
     },
   ];

@@ -2,7 +2,9 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import type { ApplyResult } from '../ecs/apply.js';
 import type { Coverage } from '../rules/daemon/reconcile.js';
-import type { EventPublisher, ResultEvent } from './publisher.js';
+import type { EventPublisher } from './publisher.js';
+import type { ResultEventOf, UnplacedInstance } from './result-events.js';
+import { DetailType, MetricName, ruleDimensions } from './vocabulary.js';
 
 export interface DaemonOutcome {
   rule: string;
@@ -36,18 +38,18 @@ export async function reportDaemon(outcome: DaemonOutcome, sinks: { logger: Logg
   });
 
   const { metrics } = sinks;
-  metrics.addDimensions({ Rule: outcome.rule, Kind: 'daemon' });
-  metrics.addMetric('Desired', MetricUnit.Count, coverage.desired);
-  metrics.addMetric('Current', MetricUnit.Count, coverage.current);
-  metrics.addMetric('UpToDate', MetricUnit.Count, coverage.upToDate);
-  metrics.addMetric('Available', MetricUnit.Count, coverage.available);
-  metrics.addMetric('Unavailable', MetricUnit.Count, coverage.unavailable);
-  metrics.addMetric('Misscheduled', MetricUnit.Count, coverage.misscheduled);
-  metrics.addMetric('FailedToPlace', MetricUnit.Count, coverage.failedToPlace.length + startFailures(result));
-  metrics.addMetric('Started', MetricUnit.Count, result.started.length);
-  metrics.addMetric('Stopped', MetricUnit.Count, result.stopped.length);
-  metrics.addMetric('Conflicts', MetricUnit.Count, result.conflicts);
-  metrics.addMetric('EcsThrottles', MetricUnit.Count, outcome.throttles);
+  metrics.addDimensions(ruleDimensions(outcome.rule, 'daemon'));
+  metrics.addMetric(MetricName.Desired, MetricUnit.Count, coverage.desired);
+  metrics.addMetric(MetricName.Current, MetricUnit.Count, coverage.current);
+  metrics.addMetric(MetricName.UpToDate, MetricUnit.Count, coverage.upToDate);
+  metrics.addMetric(MetricName.Available, MetricUnit.Count, coverage.available);
+  metrics.addMetric(MetricName.Unavailable, MetricUnit.Count, coverage.unavailable);
+  metrics.addMetric(MetricName.Misscheduled, MetricUnit.Count, coverage.misscheduled);
+  metrics.addMetric(MetricName.FailedToPlace, MetricUnit.Count, coverage.failedToPlace.length + startFailures(result));
+  metrics.addMetric(MetricName.Started, MetricUnit.Count, result.started.length);
+  metrics.addMetric(MetricName.Stopped, MetricUnit.Count, result.stopped.length);
+  metrics.addMetric(MetricName.Conflicts, MetricUnit.Count, result.conflicts);
+  metrics.addMetric(MetricName.EcsThrottles, MetricUnit.Count, outcome.throttles);
   metrics.publishStoredMetrics();
 
   await sinks.publisher.publish(daemonEvents(outcome));
@@ -57,24 +59,26 @@ function startFailures(result: ApplyResult): number {
   return result.failed.filter((f) => f.action === 'start').length;
 }
 
-export function daemonEvents(outcome: DaemonOutcome): ResultEvent[] {
+type DaemonEvent = ResultEventOf<typeof DetailType.DaemonReconciled> | ResultEventOf<typeof DetailType.DaemonPlacementFailed>;
+
+export function daemonEvents(outcome: DaemonOutcome): DaemonEvent[] {
   const { coverage, result } = outcome;
-  const events: ResultEvent[] = [];
+  const events: DaemonEvent[] = [];
   const base = { rule: outcome.rule, cluster: outcome.clusterArn };
   if (result.started.length + result.stopped.length + result.failed.length > 0) {
     events.push({
-      detailType: 'Daemon Reconciled',
+      detailType: DetailType.DaemonReconciled,
       detail: { ...base, reason: outcome.reason, coverage: { ...coverage, failedToPlace: coverage.failedToPlace.length }, started: result.started, stopped: result.stopped, failed: result.failed, conflicts: result.conflicts },
       resources: [outcome.clusterArn],
     });
   }
-  const unplaced = [
+  const unplaced: UnplacedInstance[] = [
     ...coverage.failedToPlace.map((f) => ({ containerInstanceArn: f.containerInstanceArn, ec2InstanceId: f.ec2InstanceId, reason: f.reason })),
     ...result.failed.filter((f) => f.action === 'start').map((f) => ({ containerInstanceArn: f.target, reason: f.reason, detail: f.detail })),
   ];
   if (unplaced.length > 0) {
     events.push({
-      detailType: 'Daemon Placement Failed',
+      detailType: DetailType.DaemonPlacementFailed,
       detail: { ...base, instances: unplaced },
       resources: [outcome.clusterArn, ...unplaced.map((u) => u.containerInstanceArn)],
     });

@@ -1,14 +1,6 @@
 import { PutEventsCommand, type EventBridgeClient, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
-
-/** The `source` of every event the schedulers publish; alarm and route on it. */
-export const EVENT_SOURCE = 'ecs-schedulers';
-
-export interface ResultEvent {
-  detailType: string;
-  detail: object;
-  /** ARNs the event is about (cluster, instances, tasks). */
-  resources?: string[];
-}
+import type { ResultEvent } from './result-events.js';
+import { EVENT_SOURCE } from './vocabulary.js';
 
 /** Where results go: EventBridge in AWS, a list in tests and local mode. */
 export interface EventPublisher {

@@ -5,7 +5,7 @@ import type {
   TaskDefinition as EcsTaskDefinition,
 } from '@aws-sdk/client-ecs';
 import { networkModeOf, parseCpu, parseMemory, taskRequirements } from './requirements.js';
-import type { ContainerInstance, InstanceStatus, Task, TaskDefinitionInfo } from './types.js';
+import { TaskStatus, type ContainerInstance, type InstanceStatus, type Task, type TaskDefinitionInfo } from './types.js';
 
 /** Converts ECS Describe answers into the snapshot's plain values. */
 
@@ -53,8 +53,8 @@ export function taskFromEcs(task: EcsTask, definition: TaskDefinitionInfo | unde
     group: task.group,
     // The last status ECS observed, not the one it is heading for: a task that is being stopped
     // is still RUNNING and still holds its resources.
-    lastStatus: task.lastStatus ?? 'PROVISIONING',
-    desiredStatus: task.desiredStatus ?? 'RUNNING',
+    lastStatus: (task.lastStatus ?? TaskStatus.Provisioning) as TaskStatus,
+    desiredStatus: (task.desiredStatus ?? TaskStatus.Running) as TaskStatus,
     createdAt: task.createdAt,
     startedAt: task.startedAt,
     cpu: parseCpu(task.cpu) ?? definition?.requirements.cpu ?? 0,

@@ -15,7 +15,7 @@ import { ReadPacer } from './read-pacer.js';
 import { Snapshot } from './snapshot.js';
 import { sqlite } from './sqlite.js';
 import { describeTaskDefinition } from './task-definitions.js';
-import type { ClusterInfo, ContainerInstance, TaskDefinitionInfo, TaskScope } from './types.js';
+import { TaskStatus, type ClusterInfo, type ContainerInstance, type TaskDefinitionInfo, type TaskScope } from './types.js';
 
 export interface LoadOptions {
   /**
@@ -168,7 +168,7 @@ class ClusterReader {
       scope.kind === 'startedBy' ? { startedBy: scope.startedBy } : scope.kind === 'family' ? { family: scope.family } : {};
     const lists = [this.listTasks(filter, '')];
     const stoppedFamily = scope.kind === 'family' && scope.includeStopped ? scope.family : scope.kind === 'all' ? scope.stoppedFamily : undefined;
-    if (stoppedFamily) lists.push(this.listTasks({ family: stoppedFamily, desiredStatus: 'STOPPED' }, ' (STOPPED)'));
+    if (stoppedFamily) lists.push(this.listTasks({ family: stoppedFamily, desiredStatus: TaskStatus.Stopped }, ` (${TaskStatus.Stopped})`));
     return (await Promise.all(lists)).flat();
   }
 

@@ -45,6 +45,23 @@ export interface ContainerInstance {
   version: number;
 }
 
+/**
+ * An ECS task's status: lastStatus moves through these in order (a task may skip some);
+ * desiredStatus is RUNNING, or STOPPED once the task is asked to stop.
+ */
+export const TaskStatus = {
+  Provisioning: 'PROVISIONING',
+  Pending: 'PENDING',
+  Activating: 'ACTIVATING',
+  Running: 'RUNNING',
+  Deactivating: 'DEACTIVATING',
+  Stopping: 'STOPPING',
+  Deprovisioning: 'DEPROVISIONING',
+  Stopped: 'STOPPED',
+  Deleted: 'DELETED',
+} as const;
+export type TaskStatus = (typeof TaskStatus)[keyof typeof TaskStatus];
+
 export interface Task {
   arn: string;
   containerInstanceArn: string | undefined;
@@ -53,8 +70,8 @@ export interface Task {
   revision: number;
   startedBy: string | undefined;
   group: string | undefined;
-  lastStatus: string;
-  desiredStatus: string;
+  lastStatus: TaskStatus;
+  desiredStatus: TaskStatus;
   createdAt: Date | undefined;
   startedAt: Date | undefined;
   cpu: number;

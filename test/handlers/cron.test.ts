@@ -5,7 +5,9 @@ import { EventPipeline } from '../../local/pipeline/event-pipeline.js';
 import { settle } from '../../local/pipeline/settle.js';
 import { handleCronBatch, type CronContext } from '../../shared/handlers/cron/handle.js';
 import { FIRST_RETRY_MS } from '../../shared/handlers/cron/run-slot.js';
-import { MemoryPublisher, type ResultEvent } from '../../shared/report/publisher.js';
+import { MemoryPublisher } from '../../shared/report/publisher.js';
+import { isResultEvent, type ResultDetails, type ResultEvent } from '../../shared/report/result-events.js';
+import type { DetailType } from '../../shared/report/vocabulary.js';
 import { cronRulePrefix, cronSlotKey, SCHEDULED_TIME_VARIABLE, type CronRule } from '../../shared/rules/cron/index.js';
 import { ReadPacer } from '../../shared/state/read-pacer.js';
 import { schedulerClient } from '../support/emulator.js';
@@ -148,12 +150,12 @@ const overdue = (rule: CronRule) => JSON.stringify({ kind: 'overdue', rule: rule
 const copies = (name: string, rule: CronRule, slot: Date) => emulator.admin.listTasks(name, { startedBy: cronSlotKey(rule, slot) });
 const running = (name: string, rule: CronRule) =>
   emulator.admin.listTasks(name).filter((t) => t.startedBy?.startsWith(cronRulePrefix(rule)) && t.desiredStatus === 'RUNNING');
-const ofType = (events: readonly ResultEvent[], type: string) => events.filter((e) => e.detailType === type).map((e) => e.detail as Record<string, unknown>);
+const ofType = <T extends DetailType>(events: readonly ResultEvent[], type: T): Array<ResultDetails[T]> => events.filter(isResultEvent(type)).map((e) => e.detail);
 
 /** Keeps events, but refuses (as EventBridge may) every publish that holds one of `refused`'s type, `times` times. */
 class RefusingPublisher extends MemoryPublisher {
   constructor(
-    private readonly refused: string,
+    private readonly refused: DetailType,
     private times = Infinity,
   ) {
     super();

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../../emulator/index.js';
-import type { ResultEvent } from '../../shared/report/publisher.js';
+import { slotEvents } from '../../shared/report/cron-report.js';
 import { cronSlotKey, type CronRule } from '../../shared/rules/cron/rule.js';
 import type { DaemonRule } from '../../shared/rules/daemon/rule.js';
 import { duplicateCopies, slotProblems, uncovered } from '../../local/invariants.js';
+import { skippedSlot, startedSlot } from '../support/outcomes.js';
 
 let emulator: Emulator;
 beforeAll(async () => {
@@ -31,10 +32,7 @@ describe('the local invariants catch what they are for', () => {
     const [doubled, missed, forbidden] = [1, 2, 3].map((h) => new Date(Date.UTC(2026, 0, 1, h)));
     const instance = emulator.admin.registerInstance({ cluster: 'c', cpu: 1024, memory: 1024 });
     for (let i = 0; i < 2; i += 1) emulator.admin.occupy(instance, { cpu: 10, memory: 10, family: 'd', startedBy: cronSlotKey(rule, doubled!) });
-    const events: ResultEvent[] = [
-      { detailType: 'Cron Run Started', detail: { rule: 'job', slot: doubled!.toISOString() } },
-      { detailType: 'Cron Slot Skipped', detail: { rule: 'job', slot: forbidden!.toISOString(), reason: 'overlap-forbidden' } },
-    ];
+    const events = [...slotEvents({ ...startedSlot('job', doubled!), count: 1 }), ...slotEvents(skippedSlot('job', forbidden!))];
     expect(slotProblems(emulator, 'c', rule, [doubled!, missed!, forbidden!], events)).toEqual([
       `cron job: slot ${doubled!.toISOString()} started 2 copies, not 1`,
       `cron job: slot ${doubled!.toISOString()} was missed (Cron Run Started)`,

@@ -16,6 +16,16 @@ export class CapturingMetrics extends Metrics {
     return this;
   }
 
+  /** The metric names of the last published document, in the order they were added. */
+  lastNames(): string[] {
+    return this.published.at(-1)?._aws.CloudWatchMetrics.flatMap((group) => group.Metrics.map((metric) => metric.Name)) ?? [];
+  }
+
+  /** The dimension names of the last published document. */
+  lastDimensions(): string[] {
+    return this.published.at(-1)?._aws.CloudWatchMetrics.flatMap((group) => group.Dimensions.flat()) ?? [];
+  }
+
   /** The value of a metric in the last published document. */
   last(name: string): unknown {
     return (this.published.at(-1) as Record<string, unknown> | undefined)?.[name];

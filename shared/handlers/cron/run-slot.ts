@@ -1,7 +1,8 @@
 import { applyPlan, type FailedAction, type StoppedTask } from '../../ecs/apply.js';
 import { CallCounter } from '../../ecs/call-counter.js';
 import type { RejectionReason } from '../../placement/types.js';
-import { type CronSlotOutcome, type Placement } from '../../report/cron-report.js';
+import type { CronSlotOutcome } from '../../report/cron-report.js';
+import type { Placement } from '../../report/result-events.js';
 import { startingDeadline } from '../../rules/cron/deadline.js';
 import { planSlot } from '../../rules/cron/plan-slot.js';
 import { cronSlotKey, type CronRule } from '../../rules/cron/rule.js';

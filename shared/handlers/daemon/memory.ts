@@ -1,6 +1,7 @@
 import type { InstanceEvent, TaskEvent } from '../../events/ecs-events.js';
 import type { DaemonTrigger } from '../../events/triggers.js';
 import type { Snapshot } from '../../state/snapshot.js';
+import { TaskStatus } from '../../state/types.js';
 
 const MAX_REMEMBERED_STOPS = 10_000;
 
@@ -99,9 +100,9 @@ export class DaemonMemory {
     const { detail } = event;
     if (detail.startedBy !== this.startedBy) return undefined;
     const seen = this.copies.get(detail.taskArn);
-    if (detail.lastStatus === 'STOPPED') return this.stoppedByUs.has(detail.taskArn) ? undefined : `copy ${detail.taskArn} stopped`;
+    if (detail.lastStatus === TaskStatus.Stopped) return this.stoppedByUs.has(detail.taskArn) ? undefined : `copy ${detail.taskArn} stopped`;
     // Still running but on its way out: its resources free up only at STOPPED, which comes next.
-    if (detail.desiredStatus === 'STOPPED') return undefined;
+    if (detail.desiredStatus === TaskStatus.Stopped) return undefined;
     if (seen === undefined) return `copy ${detail.taskArn} was started by someone else`;
     return this.rollingOut ? `copy ${detail.taskArn} is running: the rollout can go on` : undefined;
   }

@@ -4,7 +4,7 @@ import { capacityOf, capacityRejection } from '../../placement/feasibility.js';
 import type { RejectionReason } from '../../placement/types.js';
 import { isLive } from '../../state/liveness.js';
 import type { ClusterView } from '../../state/view.js';
-import type { ContainerInstance, Task, TaskDefinitionInfo } from '../../state/types.js';
+import { TaskStatus, type ContainerInstance, type Task, type TaskDefinitionInfo } from '../../state/types.js';
 import type { Launch, Plan, PlannedStart, PlannedStop } from '../plan.js';
 import { daemonKey, unavailableBudget, type DaemonRule } from './rule.js';
 
@@ -80,7 +80,7 @@ export function reconcileDaemon(snapshot: ClusterView, rule: DaemonRule, target:
       continue;
     }
     coverage.current += 1;
-    if (kept.lastStatus === 'RUNNING') coverage.available += 1;
+    if (kept.lastStatus === TaskStatus.Running) coverage.available += 1;
     if (kept.taskDefinitionArn === target.arn) coverage.upToDate += 1;
     else outdated.push(kept);
   }
@@ -107,7 +107,7 @@ function groupCopies(copies: readonly Task[]): Map<string, Task[]> {
     byInstance.set(copy.containerInstanceArn, [...(byInstance.get(copy.containerInstanceArn) ?? []), copy]);
   }
   for (const list of byInstance.values()) {
-    list.sort((a, b) => Number(b.lastStatus === 'RUNNING') - Number(a.lastStatus === 'RUNNING') || byAge(a, b));
+    list.sort((a, b) => Number(b.lastStatus === TaskStatus.Running) - Number(a.lastStatus === TaskStatus.Running) || byAge(a, b));
   }
   return byInstance;
 }

@@ -1,0 +1,59 @@
+/**
+ * The names under which results leave the schedulers: EventBridge detail types, CloudWatch metric
+ * names, their namespace and dimensions. Users alarm and route on them, and the stack's alarms and
+ * dashboard read them, so each is written here once. Plain constants only: the Lambdas, the stack,
+ * the CLI and local mode all import this file.
+ */
+
+/** The `source` of every event the schedulers publish; alarm and route on it. */
+export const EVENT_SOURCE = 'ecs-schedulers';
+
+/** The `detail-type` of each result event. */
+export const DetailType = {
+  DaemonReconciled: 'Daemon Reconciled',
+  DaemonPlacementFailed: 'Daemon Placement Failed',
+  CronRunStarted: 'Cron Run Started',
+  CronSlotSkipped: 'Cron Slot Skipped',
+  CronRunFailed: 'Cron Run Failed',
+  CronRunStopped: 'Cron Run Stopped',
+  CronMessageRejected: 'Cron Message Rejected',
+} as const;
+export type DetailType = (typeof DetailType)[keyof typeof DetailType];
+
+/** Where the handlers' embedded metrics land (POWERTOOLS_METRICS_NAMESPACE). */
+export const METRICS_NAMESPACE = 'EcsSchedulers';
+/** The handlers' POWERTOOLS_SERVICE_NAME, which Powertools adds to every metric as the `service` dimension. */
+export const SERVICE_NAME = 'ecs-schedulers';
+
+/** The metrics the handlers publish, per rule (see ruleDimensions). */
+export const MetricName = {
+  // Daemon coverage, as Kubernetes counts a DaemonSet's.
+  Desired: 'Desired',
+  Current: 'Current',
+  UpToDate: 'UpToDate',
+  Available: 'Available',
+  Unavailable: 'Unavailable',
+  Misscheduled: 'Misscheduled',
+  FailedToPlace: 'FailedToPlace',
+  // Daemon actions.
+  Started: 'Started',
+  Stopped: 'Stopped',
+  // Cron slots and runs.
+  RunsStarted: 'RunsStarted',
+  CopiesStarted: 'CopiesStarted',
+  SlotsSkipped: 'SlotsSkipped',
+  SlotsFailed: 'SlotsFailed',
+  OverdueStopped: 'OverdueStopped',
+  MessagesRejected: 'MessagesRejected',
+  // Both kinds.
+  Conflicts: 'Conflicts',
+  EcsThrottles: 'EcsThrottles',
+} as const;
+export type MetricName = (typeof MetricName)[keyof typeof MetricName];
+
+export type RuleKind = 'daemon' | 'cron';
+
+/** The dimensions of every metric of one rule (besides Powertools' `service`). */
+export function ruleDimensions(rule: string, kind: RuleKind): { Rule: string; Kind: RuleKind } {
+  return { Rule: rule, Kind: kind };
+}

@@ -3,6 +3,7 @@ import { EventBus, type IEventBus } from 'aws-cdk-lib/aws-events';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { SchedulerConfig } from '../shared/config/index.js';
+import { familyOf } from '../shared/ecs/task-definition-reference.js';
 import { CronRuleScheduler } from './cron-rule.js';
 import { DaemonRuleScheduler } from './daemon-rule.js';
 import { Operations, type WatchedRule } from './operations.js';
@@ -76,10 +77,4 @@ export class SchedulersStack extends Stack {
 
 function resultsBus(scope: Construct, nameOrArn: string): IEventBus {
   return nameOrArn.startsWith('arn:') ? EventBus.fromEventBusArn(scope, 'ResultsBus', nameOrArn) : EventBus.fromEventBusName(scope, 'ResultsBus', nameOrArn);
-}
-
-/** The family of a task definition reference: family, family:revision, or a revisioned ARN. */
-export function familyOf(reference: string): string {
-  const name = reference.includes('task-definition/') ? reference.split('task-definition/')[1]! : reference;
-  return name.split(':')[0]!;
 }

@@ -1,5 +1,3 @@
-import type { SchedulerConfig } from './types.js';
-
 /** ECS cluster names: up to 255 letters, digits, hyphens and underscores. */
 export const CLUSTER_NAME = /^[A-Za-z0-9_-]{1,255}$/;
 /** arn:PARTITION:ecs:REGION:ACCOUNT:cluster/NAME; the groups are the Region, the account and the name. */
@@ -24,7 +22,8 @@ export interface ClusterTarget {
  * `account` against its own and then hands its functions the `name`, from which it also scopes
  * their permissions (formatted in the stack's account and Region, which the check makes the same).
  */
-export function clusterTarget(config: Pick<SchedulerConfig, 'clusters'>, key: string): ClusterTarget {
+// The clusters are read as a shape, not as SchedulerConfig: the schema checks ARNs with the grammar above.
+export function clusterTarget(config: { clusters: Readonly<Record<string, { arn?: string }>> }, key: string): ClusterTarget {
   const arn = config.clusters[key]?.arn;
   if (arn === undefined) return { name: key, reference: key };
   const match = CLUSTER_ARN.exec(arn);

@@ -4,7 +4,11 @@ import { matching } from './fields.js';
 import { mustBe } from './messages.js';
 
 
-const clusterSchema = z.strictObject({
+export const clusterSchema = z.strictObject({
+  /**
+   * The cluster's ARN, when its ECS name differs from its key here.
+   * Default: the cluster named like the key, in the deploy account and Region.
+   */
   arn: matching(CLUSTER_ARN, 'a cluster ARN such as arn:aws:ecs:us-east-1:123456789012:cluster/NAME').optional(),
 });
 

@@ -1,6 +1,7 @@
 import { access, readFile } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { clusterTarget } from '../shared/config/cluster-target.js';
 import { validateConfig, type ConfigError, type SchedulerConfig } from '../shared/config/index.js';
 import type { CronRule } from '../shared/rules/cron/rule.js';
 import type { DaemonRule } from '../shared/rules/daemon/rule.js';
@@ -63,12 +64,9 @@ export async function loadConfigFile(file: string): Promise<SchedulerConfig> {
   return result.config;
 }
 
-/**
- * The cluster to send to ECS for a rule: the ARN configured for its cluster when there is one
- * (an ECS name that differs from the key), else the key itself, which is the cluster's name.
- */
-export function clusterOf(config: SchedulerConfig, rule: { cluster: string }): string {
-  return config.clusters[rule.cluster]?.arn ?? rule.cluster;
+/** The cluster to send to ECS for a rule: see clusterTarget. */
+function clusterOf(config: SchedulerConfig, rule: { cluster: string }): string {
+  return clusterTarget(config, rule.cluster).reference;
 }
 
 export type ConfiguredRule = { kind: 'daemon'; rule: DaemonRule } | { kind: 'cron'; rule: CronRule };

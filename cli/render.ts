@@ -1,4 +1,5 @@
 import type { FailedAction, StartedTask, StoppedTask } from '../shared/ecs/apply.js';
+import { parseTaskDefinitionArn } from '../shared/ecs/task-definition-reference.js';
 import type { CronSlotOutcome } from '../shared/report/cron-report.js';
 import type { Coverage } from '../shared/rules/daemon/reconcile.js';
 import type { CronPlanView, DaemonPlanView, SlotView, StartView, StopView } from './plans.js';
@@ -150,5 +151,6 @@ export function shortId(arn: string): string {
 
 /** `family:revision` from a task definition ARN. */
 export function definitionName(arn: string): string {
-  return arn.slice(arn.lastIndexOf('/') + 1);
+  const { family, revision } = parseTaskDefinitionArn(arn);
+  return `${family}:${revision}`;
 }

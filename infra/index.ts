@@ -7,7 +7,8 @@ export { CronRuleScheduler, overduePassInterval, type CronRuleSchedulerProps } f
 export { DaemonRuleScheduler, type DaemonRuleSchedulerProps } from './daemon-rule.js';
 export { Operations, type OperationsProps, type WatchedRule } from './operations.js';
 export { RuleQueues, type RuleQueuesProps } from './rule-queues.js';
-export { SchedulersStack, familyOf, type SchedulersStackProps } from './stack.js';
+export { SchedulersStack, type SchedulersStackProps } from './stack.js';
+export { familyOf } from '../shared/ecs/task-definition-reference.js';
 export { defineConfig, loadConfig, validateConfig, type SchedulerConfig } from '../shared/config/index.js';
 export type { CronRule } from '../shared/rules/cron/rule.js';
 export type { DaemonRule } from '../shared/rules/daemon/rule.js';

@@ -1,8 +1,10 @@
-import { Arn, ArnFormat, CfnOutput, Stack, Token, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Stack, Token, type StackProps } from 'aws-cdk-lib';
 import { EventBus, type IEventBus } from 'aws-cdk-lib/aws-events';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { clusterTarget } from '../shared/config/cluster-target.js';
 import type { SchedulerConfig } from '../shared/config/index.js';
+import { familyOf } from '../shared/ecs/task-definition-reference.js';
 import { CronRuleScheduler } from './cron-rule.js';
 import { DaemonRuleScheduler } from './daemon-rule.js';
 import { Operations, type WatchedRule } from './operations.js';
@@ -56,30 +58,21 @@ export class SchedulersStack extends Stack {
   }
 
   /**
-   * What the function passes to ECS as `cluster`: the name, or the ARN the config gives. A cluster
-   * must live in the stack's own account and Region: the functions run there.
+   * What the function passes to ECS as `cluster`: the cluster's name. A cluster must live in the
+   * stack's own account and Region: the functions run there.
    */
   private clusterReference(config: SchedulerConfig, key: string): string {
-    const arn = config.clusters[key]?.arn;
-    if (!arn) return key;
-    const parts = Arn.split(arn, ArnFormat.SLASH_RESOURCE_NAME);
-    for (const [part, expected] of [['Region', this.region], ['account', this.account]] as const) {
-      const actual = part === 'Region' ? parts.region : parts.account;
-      if (!Token.isUnresolved(expected) && actual !== expected) {
-        throw new Error(`Cluster "${key}" (${arn}) is in ${part} ${actual}, but this stack deploys to ${expected}: deploy the schedulers where the cluster is`);
+    const cluster = clusterTarget(config, key);
+    for (const [part, actual, expected] of [['Region', cluster.region, this.region], ['account', cluster.account, this.account]] as const) {
+      if (actual !== undefined && !Token.isUnresolved(expected) && actual !== expected) {
+        throw new Error(`Cluster "${key}" (${cluster.reference}) is in ${part} ${actual}, but this stack deploys to ${expected}: deploy the schedulers where the cluster is`);
       }
     }
-    return parts.resourceName ?? key;
+    return cluster.name;
   }
 
 }
 
 function resultsBus(scope: Construct, nameOrArn: string): IEventBus {
   return nameOrArn.startsWith('arn:') ? EventBus.fromEventBusArn(scope, 'ResultsBus', nameOrArn) : EventBus.fromEventBusName(scope, 'ResultsBus', nameOrArn);
-}
-
-/** The family of a task definition reference: family, family:revision, or a revisioned ARN. */
-export function familyOf(reference: string): string {
-  const name = reference.includes('task-definition/') ? reference.split('task-definition/')[1]! : reference;
-  return name.split(':')[0]!;
 }

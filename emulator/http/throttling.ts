@@ -1,3 +1,5 @@
+import { TokenBucket } from '../../shared/state/token-bucket.js';
+
 /**
  * ECS's request throttling: token buckets per account and Region. Reads of cluster resources and
  * task writes each have their own bucket; other calls are not throttled here.
@@ -19,29 +21,6 @@ const BUCKET_OF_OPERATION: Readonly<Record<string, BucketName>> = {
   StopTask: 'taskWrites',
   RunTask: 'taskWrites',
 };
-
-class TokenBucket {
-  private tokens: number;
-  private refilledAt: number;
-
-  constructor(
-    private readonly capacity: number,
-    private readonly refillPerSecond: number,
-    private readonly now: () => number,
-  ) {
-    this.tokens = capacity;
-    this.refilledAt = now();
-  }
-
-  take(): boolean {
-    const now = this.now();
-    this.tokens = Math.min(this.capacity, this.tokens + ((now - this.refilledAt) / 1000) * this.refillPerSecond);
-    this.refilledAt = now;
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
-    return true;
-  }
-}
 
 export class Throttling {
   private buckets: Map<BucketName, TokenBucket> | undefined;

@@ -40,7 +40,8 @@ export function registerTaskDefinition(store: Store, request: RegisterTaskDefini
 
 /**
  * A task definition by family (its latest ACTIVE revision), family:revision, or full ARN, as
- * ECS resolves the `taskDefinition` parameter.
+ * ECS resolves the `taskDefinition` parameter. ECS's side of the wire reads references on its
+ * own, not with the schedulers' parser, so a mistake there shows up against it in tests.
  */
 export function findTaskDefinition(store: Store, reference: string): TaskDefinitionRecord | undefined {
   const marker = ':task-definition/';

@@ -1,12 +1,14 @@
 import { z } from 'zod';
+import { CLUSTER_ARN, CLUSTER_NAME } from './cluster-target.js';
 import { matching } from './fields.js';
 import { mustBe } from './messages.js';
 
-/** ECS cluster names: up to 255 letters, digits, hyphens and underscores. */
-const CLUSTER_NAME = /^[A-Za-z0-9_-]{1,255}$/;
-const CLUSTER_ARN = /^arn:aws[a-z-]*:ecs:[a-z0-9-]+:[0-9]{12}:cluster\/[A-Za-z0-9_-]{1,255}$/;
 
-const clusterSchema = z.strictObject({
+export const clusterSchema = z.strictObject({
+  /**
+   * The cluster's ARN, when its ECS name differs from its key here.
+   * Default: the cluster named like the key, in the deploy account and Region.
+   */
   arn: matching(CLUSTER_ARN, 'a cluster ARN such as arn:aws:ecs:us-east-1:123456789012:cluster/NAME').optional(),
 });
 

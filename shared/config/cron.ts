@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_STARTING_DEADLINE_SECONDS, secondsToDeadline } from '../rules/cron/deadline.js';
 import { MAX_RETRIES, MAX_RETRY_DELAY_SECONDS, MAX_RETRIED_NAME_LENGTH } from '../rules/cron/retry.js';
-import { CRON_NAME_PATTERN, type CronRule } from '../rules/cron/rule.js';
 import { parseSchedule, ScheduleError } from '../schedule/index.js';
 import { CLUSTER_REFERENCE } from './clusters.js';
 import { matching, text, wholeNumber } from './fields.js';
@@ -9,7 +8,6 @@ import { overridesSchema } from './overrides.js';
 import { placementSchema } from './placement.js';
 import { passRolesSchema } from './roles.js';
 import { isRecord } from './records.js';
-import type { Assert, SameKeys } from './same-keys.js';
 import { tagsSchema } from './tags.js';
 import { taskDefinitionSchema } from './task-definition.js';
 
@@ -19,6 +17,9 @@ import { taskDefinitionSchema } from './task-definition.js';
  * belongs in an ECS service or AWS Batch.
  */
 const MAX_COUNT = 100;
+
+/** At most 23 characters: the name becomes part of each run's startedBy, which ECS limits to 36. */
+const CRON_NAME_PATTERN = /^[A-Za-z0-9_-]{1,23}$/;
 
 /**
  * Under an hour: a slot that already ran is recognized by its STOPPED task, which ECS lists for
@@ -31,27 +32,61 @@ const startingDeadlineSchema = wholeNumber(
   ' (under an hour: ECS lists a STOPPED task for only about an hour, and that is how a slot that already ran is recognized)',
 );
 
+/** What happens when a slot comes while an earlier run of the rule is still going. */
+export const overlapPolicySchema = z.enum(['Allow', 'Forbid', 'Replace']);
+
+/**
+ * One scheduled task: `count` copies of a task definition per slot of an EventBridge Scheduler
+ * expression. Its output is the CronRule type the rules read; defaults are documented here and
+ * applied by the code that uses each field.
+ */
 export const cronRuleSchema = z
   .strictObject({
+    /** Letters, digits, `-` and `_`, at most 23 characters: it becomes part of each run's startedBy. */
     name: matching(
       CRON_NAME_PATTERN,
       "1-23 letters, digits, - or _ (it becomes part of each run's startedBy, which ECS limits to 36 characters)",
     ),
     cluster: text(CLUSTER_REFERENCE),
+    /** Family (latest ACTIVE revision), family:revision, or a full task definition ARN. */
     taskDefinition: taskDefinitionSchema,
+    /** EventBridge Scheduler syntax: cron(...), rate(...) or at(...). */
     schedule: text('a schedule expression: cron(...), rate(...) or at(...)'),
+    /** IANA time zone the schedule's times are in. Default UTC. */
     timeZone: text('an IANA time zone name such as America/New_York').optional(),
+    /** EventBridge Scheduler's flexible time window, 1-1440 minutes; absent means off. */
     flexibleWindowMinutes: wholeNumber(1, 1440).optional(),
+    /** Copies per run. Default 1. */
     count: wholeNumber(1, MAX_COUNT).optional(),
     placement: placementSchema.optional(),
-    overlapPolicy: z.enum(['Allow', 'Forbid', 'Replace']).optional(),
+    /** Default Forbid: a second concurrent run of a batch job is usually harm done. */
+    overlapPolicy: overlapPolicySchema.optional(),
+    /**
+     * A slot invoked later than this after its scheduled time is skipped and reported. Default 300.
+     * It also bounds capacity retries, and must stay under an hour: ECS lists a STOPPED task for
+     * about an hour, and that is how a slot that already ran is recognized.
+     */
     startingDeadlineSeconds: startingDeadlineSchema.optional(),
+    /** A run still going after this long is stopped with a reason. Absent: no limit. */
     maxRunSeconds: wholeNumber(1).optional(),
+    /** When nothing fits, retry with backoff until the starting deadline. Default true. */
     retryOnCapacity: z.boolean().optional(),
+    /**
+     * How many times a failed run (an essential container exited non-zero, or the task failed to
+     * start) is started again, as the same slot's next attempt. Runs the scheduler stopped itself
+     * (maxRunSeconds, Replace) are never retried. 0-10, default 0.
+     */
     retries: wholeNumber(0, MAX_RETRIES).optional(),
+    /** The wait before the first retry, doubled for each next one, at most 15 minutes. Default 60. */
     retryDelaySeconds: wholeNumber(1, MAX_RETRY_DELAY_SECONDS).optional(),
+    /** Whether the stack alarms when a slot ends failed (after its retries). Default true. */
     alarmOnFailure: z.boolean().optional(),
+    /** A suspended rule skips every slot (and reports it). Default false. */
     suspend: z.boolean().optional(),
+    /**
+     * IAM role ARNs the task definition names (task role, execution role): the function may pass
+     * only these to ECS. Default none, for task definitions without roles.
+     */
     passRoles: passRolesSchema.optional(),
     overrides: overridesSchema.optional(),
     tags: tagsSchema.optional(),
@@ -61,8 +96,6 @@ export const cronRuleSchema = z
   .superRefine(scheduleProblem, { when: (payload) => hasSchedule(payload.value) })
   .superRefine(deadlineProblem)
   .superRefine(retryKeyProblem);
-
-type _CronFields = Assert<SameKeys<z.output<typeof cronRuleSchema>, CronRule>>;
 
 function hasSchedule(rule: unknown): rule is Record<string, unknown> & { schedule: string } {
   return isRecord(rule) && typeof rule.schedule === 'string';

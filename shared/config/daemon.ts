@@ -1,15 +1,15 @@
 import { z } from 'zod';
-import { DAEMON_NAME_PATTERN, type DaemonRule } from '../rules/daemon/rule.js';
 import { CLUSTER_REFERENCE } from './clusters.js';
 import { matching, text, wholeNumber } from './fields.js';
 import { mustBe } from './messages.js';
 import { overridesSchema } from './overrides.js';
 import { expressionSchema } from './placement.js';
 import { passRolesSchema } from './roles.js';
-import type { Assert, SameKeys } from './same-keys.js';
 import { tagsSchema } from './tags.js';
 import { taskDefinitionSchema } from './task-definition.js';
 
+/** At most 29 characters: the name becomes part of each copy's startedBy, which ECS limits to 36. */
+const DAEMON_NAME_PATTERN = /^[A-Za-z0-9_-]{1,29}$/;
 const PERCENT = /^([1-9][0-9]?|100)%$/;
 const BUDGET = 'a whole number of 1 or more, or a percentage from 1% to 100% such as "25%"';
 const budgetError = (issue: { input?: unknown }) => mustBe(BUDGET, issue.input);
@@ -21,19 +21,31 @@ const maxUnavailableSchema = z
     error: budgetError,
   });
 
+/**
+ * One daemon: a copy of a task definition on every eligible container instance of a cluster. Its
+ * output is the DaemonRule type the rules read; defaults are documented here and applied by the
+ * code that uses each field.
+ */
 export const daemonRuleSchema = z.strictObject({
+  /** Letters, digits, `-` and `_`, at most 29 characters: it becomes part of the task's startedBy. */
   name: matching(
     DAEMON_NAME_PATTERN,
     "1-29 letters, digits, - or _ (it becomes part of each copy's startedBy, which ECS limits to 36 characters)",
   ),
   cluster: text(CLUSTER_REFERENCE),
+  /** Family (latest ACTIVE revision), family:revision, or a full task definition ARN. */
   taskDefinition: taskDefinitionSchema,
+  /** Cluster query language expression selecting the eligible instances; all ACTIVE instances when absent. */
   constraint: expressionSchema.optional(),
+  /**
+   * IAM role ARNs the task definition names (task role, execution role): the function may pass
+   * only these to ECS. Default none, for task definitions without roles.
+   */
   passRoles: passRolesSchema.optional(),
   overrides: overridesSchema.optional(),
   tags: tagsSchema.optional(),
+  /** During a rollout, at most this many eligible instances without a running copy: a count, or a percentage of the eligible instances (rounded up). Default 1. */
   maxUnavailable: maxUnavailableSchema.optional(),
+  /** Minutes between full sweeps, which catch anything an event missed. Default 5. */
   sweepIntervalMinutes: wholeNumber(1, 1440).optional(),
 });
-
-type _DaemonFields = Assert<SameKeys<z.output<typeof daemonRuleSchema>, DaemonRule>>;

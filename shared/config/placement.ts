@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ExpressionSyntaxError, parseExpression } from '../placement/expression/index.js';
-import { strategyProblems } from '../placement/strategies/index.js';
+import { strategyProblems } from '../placement/strategies/chain.js';
 import { text } from './fields.js';
 
 /**
@@ -16,12 +16,18 @@ export const expressionSchema = z.string().superRefine((expression, context) => 
   }
 });
 
-const constraintSchema = z.discriminatedUnion('type', [
+/** Constraints as ECS spells them for RunTask and services, evaluated by us because StartTask takes none. */
+export const constraintSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('memberOf'), expression: expressionSchema }),
   z.strictObject({ type: z.literal('distinctInstance') }),
 ]);
 
-const strategySchema = z.discriminatedUnion('type', [
+/**
+ * Strategies as ECS spells them; a list is a chain, applied in order, each breaking the ties of
+ * the one before. A new strategy is an entry here (its shape, and so its type) and a ranker in
+ * placement/strategies, which the engine's exhaustive switch asks for.
+ */
+export const strategySchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('random') }),
   z.strictObject({ type: z.literal('binpack'), field: z.enum(['cpu', 'memory']) }),
   z.strictObject({ type: z.literal('spread'), field: text('"instanceId", "host" or "attribute:NAME"') }),

@@ -4,8 +4,6 @@ import { cronRuleSchema } from './cron.js';
 import { daemonRuleSchema } from './daemon.js';
 import { matching } from './fields.js';
 import { referenceProblems } from './references.js';
-import type { Assert, SameKeys } from './same-keys.js';
-import type { SchedulerConfig } from './types.js';
 
 /** Region codes as AWS writes them: us-east-1, us-gov-west-1, ap-southeast-7. */
 const REGION = /^[a-z]+(-[a-z]+)+-[0-9]+$/;
@@ -18,10 +16,15 @@ const EVENT_BUS = /^(arn:aws[a-z-]*:events:[a-z0-9-]+:[0-9]{12}:event-bus\/)?[A-
  */
 export const schedulerConfigSchema = z
   .strictObject({
+    /** Region of the clusters and the schedulers. Default: the deploy environment's (`cdk deploy`'s). */
     region: matching(REGION, 'an AWS Region code such as us-east-1').optional(),
+    /** Event bus (name or ARN) that receives each run's result. Default `default`, the account's default bus. */
     eventBusName: matching(EVENT_BUS, 'an event bus name (1-256 letters, digits, . - _ or /) or an event bus ARN').optional(),
+    /** The clusters rules run on, keyed by the name rules give in `cluster`. */
     clusters: clustersSchema,
+    /** One task on every eligible instance of a cluster. Names unique among daemon rules. Default: none. */
     daemons: z.array(daemonRuleSchema).optional(),
+    /** Tasks run on a schedule. Names unique among cron rules. Default: none. */
     crons: z.array(cronRuleSchema).optional(),
   })
   // Runs despite errors elsewhere (`when`), so cross-rule problems are reported with the rest.
@@ -31,5 +34,3 @@ export const schedulerConfigSchema = z
     },
     { when: () => true },
   );
-
-type _ConfigFields = Assert<SameKeys<z.output<typeof schedulerConfigSchema>, SchedulerConfig>>;

@@ -19,3 +19,8 @@ function describe(value: unknown): string {
   if (value === undefined) return 'nothing';
   return typeof value === 'string' ? JSON.stringify(value) : typeof value;
 }
+
+/** The start of a message body, for a log line about a message that could not be read. */
+export function preview(text: string): string {
+  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
+}

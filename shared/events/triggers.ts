@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { ecsEventSchema, type EcsEvent } from './ecs-events.js';
-import { describeIssues } from './issues.js';
+import { describeIssues, preview } from './issues.js';
 
 /** The periodic full sweep, sent by a schedule into the same queue as the ECS events. */
 export const sweepSchema = z.strictObject({ kind: z.literal('sweep'), rule: z.string(), at: z.optional(z.string()) });
@@ -35,8 +35,4 @@ export function parseTrigger(body: string): ParsedTrigger {
       ? `malformed "${String(kind['detail-type'])}" event: ${describeIssues(event.error.issues, json)}`
       : `neither an ECS task or container instance event nor a sweep: ${preview(body)}`,
   };
-}
-
-function preview(text: string): string {
-  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
 }

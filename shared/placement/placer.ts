@@ -23,7 +23,8 @@ export interface PlacementRequest {
   random?: () => number;
 }
 
-const DEFAULT_STRATEGY: readonly PlacementStrategy[] = [{ type: 'random' }];
+/** ECS's RunTask places at random unless told otherwise; so does a request that names no strategy. */
+export const DEFAULT_STRATEGY: readonly PlacementStrategy[] = [{ type: 'random' }];
 
 /**
  * Chooses an instance for each of `count` copies over the snapshot, one copy at a time: filter

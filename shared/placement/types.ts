@@ -1,15 +1,10 @@
+import type { z } from 'zod';
+import type { constraintSchema, strategySchema } from '../config/placement.js';
 import type { ContainerInstance } from '../state/types.js';
 
-/** Constraints as ECS spells them for RunTask and services, evaluated by us because StartTask takes none. */
-export type PlacementConstraint =
-  | { type: 'memberOf'; expression: string }
-  | { type: 'distinctInstance' };
-
-/** Strategies as ECS spells them; a list is a chain, applied in order, each breaking the ties of the one before. */
-export type PlacementStrategy =
-  | { type: 'random' }
-  | { type: 'binpack'; field: 'cpu' | 'memory' }
-  | { type: 'spread'; field: string };
+// The shapes are the config schema's (type-only imports: zod stays out of the Lambda bundles).
+export type PlacementConstraint = z.output<typeof constraintSchema>;
+export type PlacementStrategy = z.output<typeof strategySchema>;
 
 /**
  * Why an instance could not take a copy. The RESOURCE:* and AGENT codes are ECS's own StartTask

@@ -4,6 +4,7 @@ import type {
   Task as EcsTask,
   TaskDefinition as EcsTaskDefinition,
 } from '@aws-sdk/client-ecs';
+import { parseTaskDefinitionArn } from '../ecs/task-definition-reference.js';
 import { networkModeOf, parseCpu, parseMemory, taskRequirements } from './requirements.js';
 import { TaskStatus, type ContainerInstance, type InstanceStatus, type Task, type TaskDefinitionInfo } from './types.js';
 
@@ -76,13 +77,6 @@ export function taskDefinitionFromEcs(definition: EcsTaskDefinition): TaskDefini
     taskRoleArn: definition.taskRoleArn,
     executionRoleArn: definition.executionRoleArn,
   };
-}
-
-/** `arn:aws:ecs:REGION:ACCOUNT:task-definition/FAMILY:REVISION` -> family and revision. */
-export function parseTaskDefinitionArn(arn: string): { family: string; revision: number } {
-  const match = /task-definition\/([^:/]+):(\d+)$/.exec(arn);
-  if (!match) throw new Error(`Not a task definition ARN with a revision: "${arn}"`);
-  return { family: match[1]!, revision: Number(match[2]) };
 }
 
 function integerResource(resources: Resource[] | undefined, name: string): number {

@@ -1,3 +1,5 @@
+import { TokenBucket } from './token-bucket.js';
+
 /**
  * Client-side pacing for ECS cluster-resource reads (List/Describe of tasks and instances).
  *
@@ -18,23 +20,39 @@ export interface ReadPacerOptions {
   perSecond?: number;
   /** Calls in flight at once. Default 10. */
   concurrency?: number;
+  /** What the pacer reads the time from and waits with. Default the process's own. */
+  clock?: PacerClock;
 }
 
+/** Time for the pacer: injected so that its pace can be checked under a simulated clock. */
+export interface PacerClock {
+  /** Milliseconds from any fixed origin. */
+  now(): number;
+  /** Calls `wake` after `ms` milliseconds; the function returned cancels that. */
+  after(ms: number, wake: () => void): () => void;
+}
+
+const processClock: PacerClock = {
+  now: () => performance.now(),
+  after: (ms, wake) => {
+    const timer = setTimeout(wake, ms);
+    return () => clearTimeout(timer);
+  },
+};
+
 export class ReadPacer {
-  private tokens: number;
-  private refilledAt = performance.now();
+  private readonly bucket: TokenBucket;
+  private readonly clock: PacerClock;
   private inFlight = 0;
   private readonly waiting: Array<() => void> = [];
-  private timer: NodeJS.Timeout | undefined;
-  private readonly burst: number;
-  private readonly perSecond: number;
+  /** Cancels the pending wake-up, while one is pending. */
+  private cancelWake: (() => void) | undefined;
   private readonly concurrency: number;
 
   constructor(options: ReadPacerOptions = {}) {
-    this.burst = options.burst ?? 100;
-    this.perSecond = options.perSecond ?? 19;
+    this.clock = options.clock ?? processClock;
+    this.bucket = new TokenBucket(options.burst ?? 100, options.perSecond ?? 19, () => this.clock.now());
     this.concurrency = options.concurrency ?? 10;
-    this.tokens = this.burst;
   }
 
   /**
@@ -51,10 +69,10 @@ export class ReadPacer {
       const abandon = () => {
         const at = this.waiting.indexOf(admitted);
         if (at >= 0) this.waiting.splice(at, 1);
-        if (this.waiting.length === 0 && this.timer !== undefined) {
+        if (this.waiting.length === 0 && this.cancelWake !== undefined) {
           // Nobody waits any more: a timer left running would keep a failed CLI run from exiting.
-          clearTimeout(this.timer);
-          this.timer = undefined;
+          this.cancelWake();
+          this.cancelWake = undefined;
         }
         reject(signal!.reason);
       };
@@ -72,25 +90,16 @@ export class ReadPacer {
   }
 
   private admit(): void {
-    this.refill();
-    while (this.waiting.length > 0 && this.inFlight < this.concurrency && this.tokens >= 1) {
-      this.tokens -= 1;
+    while (this.waiting.length > 0 && this.inFlight < this.concurrency && this.bucket.take()) {
       this.inFlight += 1;
       this.waiting.shift()!();
     }
-    if (this.waiting.length > 0 && this.inFlight < this.concurrency && this.timer === undefined) {
+    if (this.waiting.length > 0 && this.inFlight < this.concurrency && this.cancelWake === undefined) {
       // Out of tokens: wake up when the next one has dripped in.
-      const waitMs = Math.ceil(((1 - this.tokens) / this.perSecond) * 1000);
-      this.timer = setTimeout(() => {
-        this.timer = undefined;
+      this.cancelWake = this.clock.after(Math.ceil(this.bucket.msUntilToken()), () => {
+        this.cancelWake = undefined;
         this.admit();
-      }, waitMs);
+      });
     }
-  }
-
-  private refill(): void {
-    const now = performance.now();
-    this.tokens = Math.min(this.burst, this.tokens + ((now - this.refilledAt) / 1000) * this.perSecond);
-    this.refilledAt = now;
   }
 }

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../../emulator/index.js';
 import { parseCommandLine, onlyOptions } from '../../cli/args.js';
 import { isLoopback } from '../../cli/aws.js';
+import { findRule } from '../../cli/config.js';
 import { confirm } from '../../cli/confirm.js';
 import { explain } from '../../cli/errors.js';
 import { ProgressBar, renderProgress } from '../../cli/progress.js';
@@ -124,6 +125,18 @@ describe('command line', () => {
     expect(isLoopback(new URL('http://[::1]:4566'))).toBe(true);
     expect(isLoopback(new URL('https://ecs.us-east-1.amazonaws.com'))).toBe(false);
     expect(isLoopback(new URL('http://127.example.com'))).toBe(false);
+  });
+});
+
+describe('rules from the config', () => {
+  it('send ECS the configured cluster ARN, which pins the account and Region, else the name', () => {
+    const config = {
+      clusters: { prod: {}, legacy: { arn: 'arn:aws:ecs:eu-west-1:210987654321:cluster/legacy-prod' } },
+      daemons: [{ name: 'agent', cluster: 'prod', taskDefinition: 'agent' }],
+      crons: [{ name: 'report', cluster: 'legacy', taskDefinition: 'report', schedule: 'rate(1 hour)' }],
+    };
+    expect(findRule(config, 'agent').rule.cluster).toBe('prod');
+    expect(findRule(config, 'report').rule.cluster).toBe('arn:aws:ecs:eu-west-1:210987654321:cluster/legacy-prod');
   });
 });
 

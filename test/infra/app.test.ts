@@ -71,4 +71,23 @@ describe('the app (example config)', () => {
       'Cluster "prod" (arn:aws:ecs:eu-west-1:123456789012:cluster/prod-eu) is in Region eu-west-1, but this stack deploys to us-east-1: deploy the schedulers where the cluster is',
     );
   });
+
+  it('names a cluster configured in another account', () => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const elsewhere = loadConfig({ ...config, clusters: { prod: { arn: 'arn:aws:ecs:us-east-1:210987654321:cluster/prod' } } });
+    expect(() => new SchedulersStack(app, 'Wrong', { config: elsewhere, env: ENV })).toThrow(
+      'Cluster "prod" (arn:aws:ecs:us-east-1:210987654321:cluster/prod) is in account 210987654321, but this stack deploys to 123456789012: deploy the schedulers where the cluster is',
+    );
+  });
+
+  it('gives the functions the ECS name of a cluster configured by ARN', () => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const renamed = loadConfig({ ...config, clusters: { prod: { arn: 'arn:aws:ecs:us-east-1:123456789012:cluster/prod-real' } } });
+    const template = Template.fromStack(new SchedulersStack(app, 'Renamed', { config: renamed, env: ENV }));
+    const rules = Object.values(template.findResources('AWS::Lambda::Function')).map((fn) => {
+      const variables = (fn as { Properties: { Environment: { Variables: Record<string, string> } } }).Properties.Environment.Variables;
+      return JSON.parse(variables.DAEMON_RULE ?? variables.CRON_RULE!) as { cluster: string };
+    });
+    expect(rules.map((rule) => rule.cluster)).toEqual(['prod-real', 'prod-real', 'prod-real']);
+  });
 });

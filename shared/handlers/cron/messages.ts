@@ -1,6 +1,6 @@
 // zod/mini: the classic API would add about 450 KB to the Lambda bundle.
 import * as z from 'zod/mini';
-import { describeIssues } from '../../events/issues.js';
+import { describeIssues, preview } from '../../events/issues.js';
 import type { CronRule } from '../../rules/cron/rule.js';
 import { parseSchedule, previousSlot } from '../../schedule/index.js';
 
@@ -113,8 +113,4 @@ function checkOnSchedule(rule: CronRule, slot: Date): void {
 function servedRuleOf(json: unknown, rules: ReadonlyMap<string, CronRule>): string | undefined {
   const name = typeof json === 'object' && json !== null ? (json as { rule?: unknown }).rule : undefined;
   return typeof name === 'string' && rules.has(name) ? name : undefined;
-}
-
-function preview(text: string): string {
-  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
 }

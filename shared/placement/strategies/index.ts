@@ -3,12 +3,9 @@ import type { PlacementStrategy } from '../types.js';
 import { binpack } from './binpack.js';
 import { random } from './random.js';
 import type { Candidate, Ranker } from './ranker.js';
-import { isSpreadField, spread } from './spread.js';
+import { spread } from './spread.js';
 
 export type { Candidate, Ranker } from './ranker.js';
-
-/** ECS accepts at most five strategies in a chain. */
-export const MAX_STRATEGIES = 5;
 
 export interface RankingContext {
   random: () => number;
@@ -63,22 +60,4 @@ function rankerFor(strategy: PlacementStrategy, context: RankingContext): Ranker
     case 'spread':
       return spread(strategy.field, context.peers, context.instanceByArn);
   }
-}
-
-/** Problems with a strategy chain, each naming its position, for validation at synth and in the CLI. */
-export function strategyProblems(strategies: readonly PlacementStrategy[]): string[] {
-  const problems: string[] = [];
-  if (strategies.length > MAX_STRATEGIES) {
-    problems.push(`at most ${MAX_STRATEGIES} placement strategies may be chained, found ${strategies.length}`);
-  }
-  strategies.forEach((strategy, index) => {
-    const where = `placement strategy ${index + 1}`;
-    if (strategy.type === 'binpack' && strategy.field !== 'cpu' && strategy.field !== 'memory') {
-      problems.push(`${where}: binpack field must be "cpu" or "memory", found "${String(strategy.field)}"`);
-    }
-    if (strategy.type === 'spread' && !isSpreadField(strategy.field)) {
-      problems.push(`${where}: spread field must be "instanceId", "host" or "attribute:NAME", found "${strategy.field}"`);
-    }
-  });
-  return problems;
 }

@@ -1,6 +1,13 @@
-import type { CronRule } from './rule.js';
-
 export const DEFAULT_STARTING_DEADLINE_SECONDS = 300;
+
+/**
+ * The fields of a cron rule the deadline reads. Named here rather than picked from CronRule: the
+ * config schema, which defines CronRule, checks deadlines with these functions.
+ */
+export interface DeadlineFields {
+  flexibleWindowMinutes?: number;
+  startingDeadlineSeconds?: number;
+}
 
 /**
  * The last instant a slot may still start; a start at exactly this instant is in time. Capacity
@@ -10,11 +17,11 @@ export const DEFAULT_STARTING_DEADLINE_SECONDS = 300;
  * scheduled time and still reports the scheduled time, so the deadline counts from the window's
  * end: otherwise a 15-minute window and the default 5-minute deadline would skip most slots.
  */
-export function startingDeadline(rule: CronRule, slot: Date): Date {
+export function startingDeadline(rule: DeadlineFields, slot: Date): Date {
   return new Date(slot.getTime() + secondsToDeadline(rule) * 1000);
 }
 
 /** How long after its scheduled time a slot may still start: the flexible window plus the starting deadline. */
-export function secondsToDeadline(rule: Pick<CronRule, 'flexibleWindowMinutes' | 'startingDeadlineSeconds'>): number {
+export function secondsToDeadline(rule: DeadlineFields): number {
   return (rule.flexibleWindowMinutes ?? 0) * 60 + (rule.startingDeadlineSeconds ?? DEFAULT_STARTING_DEADLINE_SECONDS);
 }

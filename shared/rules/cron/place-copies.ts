@@ -1,14 +1,11 @@
-import { place } from '../../placement/placer.js';
+import { DEFAULT_STRATEGY, place } from '../../placement/placer.js';
 import { seededRandom, seedFrom } from '../../placement/random.js';
-import type { PlacementResult, PlacementStrategy } from '../../placement/types.js';
+import type { PlacementResult } from '../../placement/types.js';
 import type { ClusterView } from '../../state/view.js';
 import type { Task, TaskDefinitionInfo } from '../../state/types.js';
 import type { Launch, PlannedStart, Replacement } from '../plan.js';
 import { scheduledOverrides } from './overrides.js';
 import { cronRulePrefix, cronSlotKey, type CronRule } from './rule.js';
-
-/** ECS's RunTask places at random unless told otherwise; a cron rule does the same. */
-const DEFAULT_STRATEGY: readonly PlacementStrategy[] = [{ type: 'random' }];
 
 export interface PlacedCopies {
   starts: PlannedStart[];

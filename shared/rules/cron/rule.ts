@@ -1,59 +1,15 @@
-import type { TaskOverride } from '@aws-sdk/client-ecs';
-import type { PlacementConstraint, PlacementStrategy } from '../../placement/types.js';
+import type { z } from 'zod';
+import type { cronRuleSchema, overlapPolicySchema } from '../../config/cron.js';
 
 /** What happens when a slot comes while an earlier run of the rule is still going. */
-export type OverlapPolicy = 'Allow' | 'Forbid' | 'Replace';
+export type OverlapPolicy = z.output<typeof overlapPolicySchema>;
 
-/** One scheduled task: `count` copies of a task definition per slot of an EventBridge Scheduler expression. */
-export interface CronRule {
-  /** Letters, digits, `-` and `_`, at most 23 characters: it becomes part of each run's startedBy. */
-  name: string;
-  cluster: string;
-  /** Family (latest ACTIVE revision), family:revision, or a full task definition ARN. */
-  taskDefinition: string;
-  /** EventBridge Scheduler syntax: cron(...), rate(...) or at(...). */
-  schedule: string;
-  /** IANA time zone the schedule's times are in. Default UTC. */
-  timeZone?: string;
-  /** EventBridge Scheduler's flexible time window, 1-1440 minutes; absent means off. */
-  flexibleWindowMinutes?: number;
-  /** Copies per run. Default 1. */
-  count?: number;
-  placement?: { constraints?: PlacementConstraint[]; strategy?: PlacementStrategy[] };
-  /** Default Forbid: a second concurrent run of a batch job is usually harm done. */
-  overlapPolicy?: OverlapPolicy;
-  /**
-   * A slot invoked later than this after its scheduled time is skipped and reported. Default 300.
-   * It also bounds capacity retries, and must stay under an hour: ECS lists a STOPPED task for
-   * about an hour, and that is how a slot that already ran is recognized.
-   */
-  startingDeadlineSeconds?: number;
-  /** A run still going after this long is stopped with a reason. Absent: no limit. */
-  maxRunSeconds?: number;
-  /** When nothing fits, retry with backoff until the starting deadline. Default true. */
-  retryOnCapacity?: boolean;
-  /**
-   * How many times a failed run (an essential container exited non-zero, or the task failed to
-   * start) is started again, as the same slot's next attempt. Runs the scheduler stopped itself
-   * (maxRunSeconds, Replace) are never retried. 0-10, default 0.
-   */
-  retries?: number;
-  /** The wait before the first retry, doubled for each next one, at most 15 minutes. Default 60. */
-  retryDelaySeconds?: number;
-  /** Whether the stack alarms when a slot ends failed (after its retries). Default true. */
-  alarmOnFailure?: boolean;
-  /** A suspended rule skips every slot (and reports it). Default false. */
-  suspend?: boolean;
-  /**
-   * IAM role ARNs the task definition names (task role, execution role): the function may pass
-   * only these to ECS. Default none, for task definitions without roles.
-   */
-  passRoles?: readonly string[];
-  overrides?: TaskOverride;
-  tags?: Readonly<Record<string, string>>;
-}
-
-export const CRON_NAME_PATTERN = /^[A-Za-z0-9_-]{1,23}$/;
+/**
+ * One scheduled task: `count` copies of a task definition per slot of an EventBridge Scheduler
+ * expression. Its fields, their documentation and defaults are the config schema's (a type-only
+ * import: zod stays out of the Lambda bundles).
+ */
+export type CronRule = z.output<typeof cronRuleSchema>;
 
 /** The environment variable each container of a run receives: the slot's scheduled time, ISO-8601 UTC. */
 export const SCHEDULED_TIME_VARIABLE = 'SCHEDULED_TIME';

@@ -1,26 +1,12 @@
-import type { TaskOverride } from '@aws-sdk/client-ecs';
+import type { z } from 'zod';
+import type { daemonRuleSchema } from '../../config/daemon.js';
 
-/** One daemon: a copy of a task definition on every eligible container instance of a cluster. */
-export interface DaemonRule {
-  /** Letters, digits, `-` and `_`, at most 29 characters: it becomes part of the task's startedBy. */
-  name: string;
-  cluster: string;
-  /** Family (latest ACTIVE revision), family:revision, or a full task definition ARN. */
-  taskDefinition: string;
-  /** Cluster query language expression selecting the eligible instances; all ACTIVE instances when absent. */
-  constraint?: string;
-  /**
-   * IAM role ARNs the task definition names (task role, execution role): the function may pass
-   * only these to ECS. Default none, for task definitions without roles.
-   */
-  passRoles?: readonly string[];
-  overrides?: TaskOverride;
-  tags?: Readonly<Record<string, string>>;
-  /** During a rollout, at most this many eligible instances without a running copy: a count, or a percentage of the eligible instances (rounded up). Default 1. */
-  maxUnavailable?: number | `${number}%`;
-  /** Minutes between full sweeps, which catch anything an event missed. Default 5. */
-  sweepIntervalMinutes?: number;
-}
+/**
+ * One daemon: a copy of a task definition on every eligible container instance of a cluster. Its
+ * fields, their documentation and defaults are the config schema's (a type-only import: zod
+ * stays out of the Lambda bundles).
+ */
+export type DaemonRule = z.output<typeof daemonRuleSchema>;
 
 const STARTED_BY_PREFIX = 'daemon/';
 
@@ -31,8 +17,6 @@ const STARTED_BY_PREFIX = 'daemon/';
 export function daemonKey(rule: Pick<DaemonRule, 'name'>): string {
   return `${STARTED_BY_PREFIX}${rule.name}`;
 }
-
-export const DAEMON_NAME_PATTERN = /^[A-Za-z0-9_-]{1,29}$/;
 
 /** The rollout budget: how many eligible instances may be without a running copy at once. */
 export function unavailableBudget(maxUnavailable: DaemonRule['maxUnavailable'], eligible: number): number {

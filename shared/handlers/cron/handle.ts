@@ -1,10 +1,11 @@
 import { reportOverdue, reportRejected, reportSlot, type CronOverdueOutcome, type CronSlotOutcome } from '../../report/cron-report.js';
-import type { BatchResponse, CronContext, QueueMessage } from './context.js';
+import type { QueueMessage } from '../context.js';
+import type { BatchResponse, CronContext } from './context.js';
 import { CronMessageError, parseCronMessage } from './messages.js';
 import { stopOverdueRuns } from './overdue.js';
 import { RESERVED_MS, runSlot } from './run-slot.js';
 
-export type { BatchResponse, CronContext, QueueMessage } from './context.js';
+export type { BatchResponse, CronContext } from './context.js';
 
 export type CronMessageOutcome = { kind: 'slot'; outcome: CronSlotOutcome } | { kind: 'overdue'; outcome: CronOverdueOutcome | undefined };
 

@@ -3,7 +3,8 @@ import type { QueueMessage } from '../context.js';
 import type { BatchResponse, CronContext } from './context.js';
 import { CronMessageError, parseCronMessage } from './messages.js';
 import { stopOverdueRuns } from './overdue.js';
-import { RESERVED_MS, runSlot } from './run-slot.js';
+import { RESERVED_MS } from './attempt.js';
+import { runSlot } from './run-slot.js';
 
 export type { BatchResponse, CronContext } from './context.js';
 

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { seedCluster, startEmulator } from '../emulator/index.js';
 import { createEcsClient } from '../shared/ecs/client.js';
 import { instanceEventsPattern, copyLifecyclePattern } from '../shared/events/patterns.js';
+import { systemClock } from '../shared/handlers/context.js';
 import { handleDaemonBatch } from '../shared/handlers/daemon/handle.js';
 import { DaemonMemory } from '../shared/handlers/daemon/memory.js';
 import { MemoryPublisher } from '../shared/report/publisher.js';
@@ -31,7 +32,7 @@ export async function daemonBench(argv: string[]): Promise<object> {
   try {
     const { clusterArn } = seedCluster(emulator, { cluster: 'bench', instances, daemon: { family: 'bench-daemon', startedBy: key } });
     const ecs = createEcsClient({ endpoint: emulator.endpoint, region: emulator.region, credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } });
-    const context = { rule, ecs, memory: new DaemonMemory(key), publisher: new MemoryPublisher(), ...quietTelemetry() };
+    const context = { rule, ecs, memory: new DaemonMemory(key), publisher: new MemoryPublisher(), ...quietTelemetry(), ...systemClock, remainingTimeMs: () => 900_000 };
     let reconciles = 0;
     const pipeline = new EventPipeline({
       patterns: [instanceEventsPattern(clusterArn), copyLifecyclePattern(clusterArn, key)],

@@ -1,7 +1,9 @@
 import type { ECSClient } from '@aws-sdk/client-ecs';
 import { daemonScope } from '../shared/rules/daemon/scope.js';
 import type { RejectionReason } from '../shared/placement/types.js';
-import { planOverdueStops, planSlot, slotOfKey, startingDeadline, cronScope, type CronRule, type SlotOutcome } from '../shared/rules/cron/index.js';
+import { overdueStopView } from '../shared/handlers/cron/overdue.js';
+import type { OverdueStop } from '../shared/report/result-events.js';
+import { planOverdueStops, planSlot, runNowSlot, startingDeadline, cronScope, type CronRule, type SlotOutcome } from '../shared/rules/cron/index.js';
 import { reconcileDaemon, type Coverage } from '../shared/rules/daemon/reconcile.js';
 import type { DaemonRule } from '../shared/rules/daemon/rule.js';
 import type { PlannedStart, PlannedStop } from '../shared/rules/plan.js';
@@ -58,11 +60,6 @@ export type SlotView =
     }
   | { slot: string; decision: 'skip'; reason: string; detail: string; stops: StopView[] };
 
-export interface OverdueView extends StopView {
-  slot: string;
-  runningSeconds: number | undefined;
-}
-
 export interface CronPlanView {
   kind: 'cron';
   rule: string;
@@ -82,7 +79,7 @@ export interface CronPlanView {
   runNow: SlotView;
   maxRunSeconds: number | undefined;
   /** Runs past maxRunSeconds, which the overdue pass would stop. */
-  overdue: OverdueView[];
+  overdue: OverdueStop[];
 }
 
 export type RulePlanView = DaemonPlanView | CronPlanView;
@@ -132,18 +129,9 @@ export async function planCronRule(ecs: ECSClient, rule: CronRule, now: Date): P
       lastSlot: last?.toISOString() ?? null,
       nextSlot: next?.toISOString() ?? null,
       currentSlot: last && now <= startingDeadline(rule, last) ? decide(last, 'schedule') : null,
-      // A run-now's slot is the request time in whole seconds, as the cron handler reads a run-now message.
-      runNow: decide(new Date(Math.floor(now.getTime() / 1000) * 1000), 'manual'),
+      runNow: decide(runNowSlot(now), 'manual'),
       maxRunSeconds: rule.maxRunSeconds,
-      overdue: planOverdueStops({ snapshot, rule, now }).map((stop) => {
-        const task = snapshot.task(stop.taskArn);
-        const since = task?.startedAt ?? task?.createdAt;
-        return {
-          ...stopView(snapshot, stop),
-          slot: slotOfKey(rule, task?.startedBy)?.toISOString() ?? String(task?.startedBy),
-          runningSeconds: since && Math.round((now.getTime() - since.getTime()) / 1000),
-        };
-      }),
+      overdue: planOverdueStops({ snapshot, rule, now }).map((stop) => overdueStopView(snapshot, rule, stop, now)),
     };
   } finally {
     snapshot.close();

@@ -1,6 +1,7 @@
 import type { ECSClient } from '@aws-sdk/client-ecs';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { CronRule } from '../shared/rules/cron/rule.js';
+import { runNowSlot } from '../shared/rules/cron/run-now.js';
 
 export interface QueuedRunNow {
   messageId: string;
@@ -15,7 +16,7 @@ export interface QueuedRunNow {
  * and the standard credential chain (AWS_ENDPOINT_URL_SQS points it elsewhere).
  */
 export async function queueRunNow(queueUrl: string, rule: CronRule, ecs: ECSClient): Promise<QueuedRunNow> {
-  const requestedAt = new Date(Math.floor(Date.now() / 1000) * 1000).toISOString();
+  const requestedAt = runNowSlot(new Date()).toISOString();
   const sqs = new SQSClient({ region: await ecs.config.region(), credentials: ecs.config.credentials });
   try {
     const sent = await sqs.send(

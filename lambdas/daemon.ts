@@ -1,26 +1,15 @@
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
-import type { SQSEvent } from 'aws-lambda';
-import { createEcsClient } from '../shared/ecs/client.js';
+import type { Context, SQSEvent } from 'aws-lambda';
 import { handleDaemonBatch, type DaemonContext } from '../shared/handlers/daemon/handle.js';
 import { DaemonMemory } from '../shared/handlers/daemon/memory.js';
-import { EventBridgePublisher } from '../shared/report/publisher.js';
 import { daemonKey, type DaemonRule } from '../shared/rules/daemon/rule.js';
 import { sqlite } from '../shared/state/sqlite.js';
-import { requiredEnv, ruleFromEnv } from './environment.js';
+import { functionContext, invocationTime } from './context.js';
+import { ruleFromEnv } from './environment.js';
 
 // Module scope lives as long as the warm function: clients, and the memory of the last
 // reconcile that lets covered events cost nothing.
 const rule = ruleFromEnv<DaemonRule>('DAEMON_RULE');
-const context: DaemonContext = {
-  rule,
-  ecs: createEcsClient(),
-  memory: new DaemonMemory(daemonKey(rule)),
-  publisher: new EventBridgePublisher(new EventBridgeClient({}), requiredEnv('EVENT_BUS_NAME')),
-  logger: new Logger(),
-  metrics: new Metrics(),
-};
+const shared = { ...functionContext(), rule, memory: new DaemonMemory(daemonKey(rule)) };
 
 /**
  * Compiles SQLite during the function's init phase rather than in the first invocation. Resolves
@@ -32,7 +21,8 @@ export const warmedUp: Promise<boolean> = sqlite().then(
 );
 
 /** One batch of the daemon rule's FIFO queue. Throws when the reconcile fails, so SQS retries the batch. */
-export async function handler(event: SQSEvent): Promise<void> {
+export async function handler(event: SQSEvent, lambda: Context): Promise<void> {
+  const context: DaemonContext = { ...shared, ...invocationTime(lambda) };
   await handleDaemonBatch(
     event.Records.map((record) => ({ messageId: record.messageId, body: record.body })),
     context,

@@ -5,8 +5,9 @@ import { startEmulator, type Emulator } from '../emulator/index.js';
 import type { SchedulerConfig } from '../shared/config/index.js';
 import { createEcsClient } from '../shared/ecs/client.js';
 import { instanceEventsPattern, copyLifecyclePattern } from '../shared/events/patterns.js';
+import type { HandlerClock, HandlerContext } from '../shared/handlers/context.js';
 import { handleCronBatch, type CronContext } from '../shared/handlers/cron/handle.js';
-import { handleDaemonBatch } from '../shared/handlers/daemon/handle.js';
+import { handleDaemonBatch, type DaemonContext } from '../shared/handlers/daemon/handle.js';
 import { DaemonMemory } from '../shared/handlers/daemon/memory.js';
 import type { ResultEvent } from '../shared/report/result-events.js';
 import { overduePassMinutes } from '../shared/rules/cron/overdue-pass.js';
@@ -120,33 +121,23 @@ export class Simulation {
     // Logs and metrics are for CloudWatch; here the result events are the output.
     process.env.POWERTOOLS_METRICS_DISABLED = 'true';
     const telemetry = { logger: new Logger({ serviceName: 'local', logLevel: 'SILENT' }), metrics: new Metrics({ namespace: 'EcsSchedulersLocal' }) };
+    const shared = { ...telemetry, ...this.clock(), publisher: this.publisher };
 
-    for (const daemon of config.daemons ?? []) this.addDaemon(daemon, clusterArn, telemetry);
+    for (const daemon of config.daemons ?? []) this.addDaemon(daemon, clusterArn, shared);
     const crons = config.crons ?? [];
     for (const cron of crons) {
       this.schedules.set(cron.name, parseSchedule(cron.schedule, cron.timeZone, { anchor: this.options.startAt }));
       this.slotsFired.set(cron.name, []);
     }
-    const context: CronContext = {
-      rules: new Map(crons.map((cron) => [cron.name, cron] as const)),
-      ecs: this.client(),
-      publisher: this.publisher,
-      ...telemetry,
-      now: () => this.now(),
-      // A capacity retry waits on the simulated clock.
-      sleep: async (ms) => {
-        this.nowMs += ms;
-      },
-      remainingTimeMs: () => 900_000,
-    };
+    const context: CronContext = { ...shared, rules: new Map(crons.map((cron) => [cron.name, cron] as const)), ecs: this.client() };
     // One queue for the cron rules, a message group per rule, as the deployed schedules send.
     this.cronQueue = new EventPipeline({ patterns: [], handler: (messages) => handleCronBatch(messages, context), now: () => this.nowMs });
     this.pipelines.push(this.cronQueue);
     await this.settle();
   }
 
-  private addDaemon(rule: DaemonRule, clusterArn: string, telemetry: { logger: Logger; metrics: Metrics }): void {
-    const context = { rule, ecs: this.client(), memory: new DaemonMemory(daemonKey(rule)), publisher: this.publisher, ...telemetry };
+  private addDaemon(rule: DaemonRule, clusterArn: string, shared: Omit<HandlerContext, 'ecs'>): void {
+    const context: DaemonContext = { ...shared, rule, ecs: this.client(), memory: new DaemonMemory(daemonKey(rule)) };
     const queue = new EventPipeline({
       patterns: [instanceEventsPattern(clusterArn), copyLifecyclePattern(clusterArn, daemonKey(rule))],
       groupId: clusterArn,
@@ -155,6 +146,17 @@ export class Simulation {
     }).connect(this.emulator);
     this.daemonQueues.set(rule.name, queue);
     this.pipelines.push(queue);
+  }
+
+  /** The handlers' clock is the simulated one: a capacity retry's wait moves it. */
+  private clock(): HandlerClock {
+    return {
+      now: () => this.now(),
+      sleep: async (ms) => {
+        this.nowMs += ms;
+      },
+      remainingTimeMs: () => 900_000,
+    };
   }
 
   private client(): ECSClient {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { ECSClient } from '@aws-sdk/client-ecs';
+import { systemClock } from '../../shared/handlers/context.js';
 import { handleCronMessage } from '../../shared/handlers/cron/handle.js';
 import { reconcileRule } from '../../shared/handlers/daemon/handle.js';
 import { DaemonMemory } from '../../shared/handlers/daemon/memory.js';
@@ -111,7 +111,16 @@ function printPreview(out: Output, preview: RulePlanView, ask: boolean): void {
 /** One reconcile through reconcileRule, as the daemon Lambda runs it. */
 async function runDaemon(ecs: ECSClient, rule: DaemonRule, logger: CapturingLogger, names: ReadonlyMap<string, string>): Promise<DaemonRunView> {
   const { clusterArn, coverage, result } = await reconcileRule(
-    { rule, ecs, memory: new DaemonMemory(daemonKey(rule)), publisher: new MemoryPublisher(), logger, metrics: new QuietMetrics() },
+    {
+      rule,
+      ecs,
+      memory: new DaemonMemory(daemonKey(rule)),
+      publisher: new MemoryPublisher(),
+      logger,
+      metrics: new QuietMetrics(),
+      ...systemClock,
+      remainingTimeMs: () => Number.MAX_SAFE_INTEGER,
+    },
     MANUAL_REASON,
   );
   return {
@@ -146,10 +155,10 @@ async function runCron(ecs: ECSClient, rule: CronRule, logger: CapturingLogger, 
       publisher: new MemoryPublisher(),
       logger,
       metrics: new QuietMetrics(),
-      now: () => new Date(),
+      now: systemClock.now,
       sleep: async (ms) => {
         out.notice(`waiting ${Math.round(ms / 1000)} s for capacity before trying again (until the starting deadline; Ctrl-C to stop)`);
-        await sleep(ms);
+        await systemClock.sleep(ms);
       },
       // No function timeout here: only the starting deadline ends capacity retries.
       remainingTimeMs: () => Number.MAX_SAFE_INTEGER,

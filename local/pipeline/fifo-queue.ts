@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
+import type { QueueMessage } from '../../shared/handlers/context.js';
 
-export interface QueuedMessage {
-  messageId: string;
-  body: string;
+/** A message as the handlers receive it, and what the queue keeps about it. */
+export interface QueuedMessage extends QueueMessage {
   groupId: string;
   /** How many times it has been handed to a consumer. */
   receiveCount: number;

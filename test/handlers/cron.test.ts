@@ -4,7 +4,7 @@ import { startEmulator, type Emulator } from '../../emulator/index.js';
 import { EventPipeline } from '../../local/pipeline/event-pipeline.js';
 import { settle } from '../../local/pipeline/settle.js';
 import { handleCronBatch, type CronContext } from '../../shared/handlers/cron/handle.js';
-import { FIRST_RETRY_MS } from '../../shared/handlers/cron/run-slot.js';
+import { FIRST_RETRY_MS } from '../../shared/handlers/cron/backoff.js';
 import { MemoryPublisher } from '../../shared/report/publisher.js';
 import { isResultEvent, type ResultDetails, type ResultEvent } from '../../shared/report/result-events.js';
 import type { DetailType } from '../../shared/report/vocabulary.js';

@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../../emulator/index.js';
 import { instanceEventsPattern, copyLifecyclePattern } from '../../shared/events/patterns.js';
 import { seededRandom } from '../../shared/placement/random.js';
+import { systemClock } from '../../shared/handlers/context.js';
 import { handleDaemonBatch, type DaemonContext } from '../../shared/handlers/daemon/handle.js';
 import { DaemonMemory } from '../../shared/handlers/daemon/memory.js';
 import { MemoryPublisher } from '../../shared/report/publisher.js';
@@ -52,6 +53,9 @@ function context(rule: DaemonRule, maxAttempts?: number): DaemonContext & { publ
     publisher: new MemoryPublisher(),
     logger: silentLogger(),
     metrics: new CapturingMetrics(),
+    // The emulator here keeps real time, and the daemon never waits.
+    ...systemClock,
+    remainingTimeMs: () => 900_000,
   };
 }
 

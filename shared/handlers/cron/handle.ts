@@ -1,10 +1,13 @@
+import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambda-powertools/batch';
 import { reportOverdue, reportRejected, reportSlot, type CronOverdueOutcome, type CronSlotOutcome } from '../../report/cron-report.js';
-import type { BatchResponse, CronContext, QueueMessage } from './context.js';
+import type { QueueMessage } from '../context.js';
+import type { BatchResponse, CronContext } from './context.js';
 import { CronMessageError, parseCronMessage } from './messages.js';
 import { stopOverdueRuns } from './overdue.js';
-import { RESERVED_MS, runSlot } from './run-slot.js';
+import { RESERVED_MS } from './attempt.js';
+import { runSlot } from './run-slot.js';
 
-export type { BatchResponse, CronContext, QueueMessage } from './context.js';
+export type { BatchResponse, CronContext } from './context.js';
 
 export type CronMessageOutcome = { kind: 'slot'; outcome: CronSlotOutcome } | { kind: 'overdue'; outcome: CronOverdueOutcome | undefined };
 
@@ -24,32 +27,37 @@ export type CronMessageOutcome = { kind: 'slot'; outcome: CronSlotOutcome } | { 
  *
  * FIFO order: once a message fails, it and every later message of the batch are reported failed
  * (unhandled), and the earlier ones succeed. A message is also left unhandled, and reported
- * failed, when the function has too little time left to handle it.
+ * failed, when the function has too little time left to handle it. That order is Powertools'
+ * SqsFifoPartialProcessorAsync; a rejected message is one the record handler completes, so the
+ * processor deletes it. It costs the cron bundle about 2 KB zipped (`npm run bench -- coldstart`:
+ * 596,164 bytes without it, 598,316 with it, of the 600 KB budget).
  */
 export async function handleCronBatch(messages: readonly QueueMessage[], context: CronContext): Promise<BatchResponse> {
-  const failed: string[] = [];
-  for (const message of messages) {
-    if (failed.length > 0) {
-      failed.push(message.messageId);
-      continue;
-    }
-    if (context.remainingTimeMs() < RESERVED_MS) {
-      context.logger.warn('cron message left for a later invocation: too little function time left', {
-        messageId: message.messageId,
-        remainingMs: context.remainingTimeMs(),
-      });
-      failed.push(message.messageId);
-      continue;
-    }
-    try {
-      await handleCronMessage(message, context);
-    } catch (error) {
-      if (error instanceof CronMessageError && (await reject(message, error, context))) continue;
-      failed.push(message.messageId);
-    }
+  // A processor per batch: it keeps the batch's state, and one function may run batches at once.
+  const processor = new SqsFifoPartialProcessorAsync();
+  const records = messages.map(({ messageId, body }) => ({ messageId, body }));
+  const response = await processPartialResponse({ Records: records }, (message: QueueMessage) => handleInBatch(message, context), processor, {
+    // Every message failed is an answer like any other, not an error of the invocation.
+    throwOnFullBatchFailure: false,
+  });
+  const later = response.batchItemFailures.slice(1).map((failure) => failure.itemIdentifier);
+  if (later.length > 0) context.logger.warn('later messages of the batch return to the queue behind the failed one', { messageIds: later });
+  return response;
+}
+
+/** One message of a batch: completes when it is handled or rejected, and throws for it to fail. */
+async function handleInBatch(message: QueueMessage, context: CronContext): Promise<void> {
+  const remainingMs = context.remainingTimeMs();
+  if (remainingMs < RESERVED_MS) {
+    context.logger.warn('cron message left for a later invocation: too little function time left', { messageId: message.messageId, remainingMs });
+    throw new Error(`too little function time left for message ${message.messageId}: ${remainingMs} ms`);
   }
-  if (failed.length > 1) context.logger.warn('later messages of the batch return to the queue behind the failed one', { messageIds: failed.slice(1) });
-  return { batchItemFailures: failed.map((itemIdentifier) => ({ itemIdentifier })) };
+  try {
+    await handleCronMessage(message, context);
+  } catch (error) {
+    if (error instanceof CronMessageError && (await reject(message, error, context))) return;
+    throw error;
+  }
 }
 
 /**

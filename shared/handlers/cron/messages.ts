@@ -2,6 +2,7 @@
 import * as z from 'zod/mini';
 import { describeIssues, preview } from '../../events/issues.js';
 import type { CronRule } from '../../rules/cron/rule.js';
+import { runNowSlot } from '../../rules/cron/run-now.js';
 import { parseSchedule, previousSlot } from '../../schedule/index.js';
 
 /**
@@ -84,9 +85,8 @@ export function parseCronMessage(body: string, rules: ReadonlyMap<string, CronRu
       return { kind: 'slot', rule, slot, trigger: 'schedule' };
     }
     case 'run-now': {
-      // Whole seconds: the run's startedBy names its slot to the second, and SCHEDULED_TIME should match it.
       const requested = notTooFarAhead(rule, 'requestedAt', new Date(message.requestedAt), now);
-      return { kind: 'slot', rule, slot: new Date(Math.floor(requested.getTime() / 1000) * 1000), trigger: 'manual' };
+      return { kind: 'slot', rule, slot: runNowSlot(requested), trigger: 'manual' };
     }
   }
 }

@@ -1,10 +1,13 @@
 import { applyPlan } from '../../ecs/apply.js';
 import { CallCounter } from '../../ecs/call-counter.js';
 import type { CronOverdueOutcome } from '../../report/cron-report.js';
+import type { OverdueStop } from '../../report/result-events.js';
 import { planOverdueStops } from '../../rules/cron/overdue.js';
 import { slotOfKey, type CronRule } from '../../rules/cron/rule.js';
 import { cronScope } from '../../rules/cron/scope.js';
+import type { PlannedStop } from '../../rules/plan.js';
 import { loadSnapshot } from '../../state/load.js';
+import type { Snapshot } from '../../state/snapshot.js';
 import { describeTaskDefinition } from '../../state/task-definitions.js';
 import type { CronContext } from './context.js';
 
@@ -34,19 +37,7 @@ export async function stopOverdueRuns(rule: CronRule, context: CronContext): Pro
       rule: rule.name,
       clusterArn: snapshot.cluster.arn,
       maxRunSeconds: rule.maxRunSeconds,
-      stopped: result.stopped.map((stop) => {
-        const task = snapshot.task(stop.taskArn);
-        const since = task?.startedAt ?? task?.createdAt;
-        const instance = task?.containerInstanceArn;
-        return {
-          taskArn: stop.taskArn,
-          slot: slotOfKey(rule, task?.startedBy)?.toISOString() ?? String(task?.startedBy),
-          containerInstanceArn: instance,
-          ec2InstanceId: instance === undefined ? undefined : snapshot.instance(instance)?.ec2InstanceId,
-          runningSeconds: since && Math.round((now.getTime() - since.getTime()) / 1000),
-          reason: stop.reason,
-        };
-      }),
+      stopped: result.stopped.map((stop) => overdueStopView(snapshot, rule, stop, now)),
       failed: result.failed,
       apiCalls: calls.total(),
       throttles: calls.throttles(),
@@ -54,4 +45,23 @@ export async function stopOverdueRuns(rule: CronRule, context: CronContext): Pro
   } finally {
     snapshot.close();
   }
+}
+
+/**
+ * An overdue run as a person looks at it: its slot, where it runs, how long it has run, and the
+ * reason it is (or would be) stopped. The pass reports the runs it stopped so, and
+ * `ecs-sched plan` the runs it would stop.
+ */
+export function overdueStopView(snapshot: Snapshot, rule: CronRule, stop: PlannedStop, now: Date): OverdueStop {
+  const task = snapshot.task(stop.taskArn);
+  const since = task?.startedAt ?? task?.createdAt;
+  const instance = task?.containerInstanceArn;
+  return {
+    taskArn: stop.taskArn,
+    slot: slotOfKey(rule, task?.startedBy)?.toISOString() ?? String(task?.startedBy),
+    containerInstanceArn: instance,
+    ec2InstanceId: instance === undefined ? undefined : snapshot.instance(instance)?.ec2InstanceId,
+    runningSeconds: since && Math.round((now.getTime() - since.getTime()) / 1000),
+    reason: stop.reason,
+  };
 }

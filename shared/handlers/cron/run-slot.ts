@@ -1,33 +1,46 @@
-import { applyPlan, type FailedAction, type StoppedTask } from '../../ecs/apply.js';
+import { applyPlan, type ApplyResult, type FailedAction, type StoppedTask } from '../../ecs/apply.js';
 import { CallCounter } from '../../ecs/call-counter.js';
-import type { RejectionReason } from '../../placement/types.js';
 import type { CronSlotOutcome } from '../../report/cron-report.js';
 import type { Placement } from '../../report/result-events.js';
 import { startingDeadline } from '../../rules/cron/deadline.js';
-import { planSlot } from '../../rules/cron/plan-slot.js';
+import { planSlot, type SlotOutcome } from '../../rules/cron/plan-slot.js';
 import { cronSlotKey, type CronRule } from '../../rules/cron/rule.js';
 import { cronScope } from '../../rules/cron/scope.js';
 import { loadSnapshot } from '../../state/load.js';
 import type { Snapshot } from '../../state/snapshot.js';
 import { describeTaskDefinition } from '../../state/task-definitions.js';
+import type { TaskDefinitionInfo } from '../../state/types.js';
+import { failureAfterError, nextStep, type SlotStep } from './attempt.js';
 import type { CronContext } from './context.js';
 
-/** Capacity retries wait 5 s, then twice as long each time, at most 60 s, never past the deadline. */
-export const FIRST_RETRY_MS = 5_000;
-export const MAX_RETRY_MS = 60_000;
-/**
- * Function time kept for one more load, apply and report (under throttling, tens of seconds):
- * no retry begins with less left, and no message is started with less.
- */
-export const RESERVED_MS = 30_000;
+/** What stays fixed across the attempts at one slot. */
+interface SlotRun {
+  rule: CronRule;
+  slot: Date;
+  trigger: 'schedule' | 'manual';
+  /** Resolved once: every attempt starts the same revision, even if a new one is registered meanwhile. */
+  target: TaskDefinitionInfo;
+  /** The startedBy of the slot's copies. */
+  key: string;
+  count: number;
+  deadline: Date;
+}
 
-/** Start failures that the same request would meet again: retrying them until the deadline only spends calls. */
-const PERMANENT = /^(ClientException|InvalidParameterException|AccessDeniedException|UnsupportedFeatureException|PlatformUnknownException)$/;
+/** The slot's copies as an attempt left them. */
+interface Sight {
+  clusterArn: string;
+  copies: Placement[];
+}
+
+/** One attempt: wait, load, plan, apply. It never throws: an error comes back with what the snapshot showed then. */
+type Tried =
+  | (Sight & { ok: true; copiesBefore: number; decision: SlotOutcome; result: ApplyResult | undefined })
+  | { ok: false; copiesBefore: number | undefined; error: unknown; sight: Sight | undefined };
 
 /**
  * Gives one slot its `count` copies, once: load the cluster, plan the slot, apply the plan, and
  * while copies are missing for lack of capacity, wait and do it all again until the starting
- * deadline.
+ * deadline. What follows each attempt is decided by nextStep (attempt.ts); this is the I/O.
  *
  * Why a loop here and not EventBridge Scheduler's retries: a Scheduler retry re-delivers the slot
  * later, with a backoff we do not control, and looks exactly like a duplicate delivery; a FIFO
@@ -48,166 +61,140 @@ const PERMANENT = /^(ClientException|InvalidParameterException|AccessDeniedExcep
  * so those copies are never hidden behind a retry.
  */
 export async function runSlot(rule: CronRule, slot: Date, trigger: 'schedule' | 'manual', context: CronContext): Promise<CronSlotOutcome> {
-  const { ecs } = context;
-  const calls = new CallCounter().attach(ecs);
-  // Resolved once: every attempt for the slot starts the same revision, even if a new one is registered meanwhile.
-  const target = await describeTaskDefinition(ecs, rule.taskDefinition);
-  const scope = cronScope(rule, target);
-  const key = cronSlotKey(rule, slot);
-  const count = rule.count ?? 1;
-  // A manual run has no starting deadline of its own; its capacity retries get the rule's, from
-  // the request (the flexible window is the Scheduler's, so it does not apply).
-  const deadline = startingDeadline(trigger === 'manual' ? { ...rule, flexibleWindowMinutes: undefined } : rule, slot);
-  const replaced: StoppedTask[] = [];
-  let conflicts = 0;
-  let attempts = 0;
-  let copiesAtFirstLook: number | undefined;
-  let delay = FIRST_RETRY_MS;
-  /** The slot's copies as last seen (after each apply), for an error that comes after some started. */
-  let seen: { clusterArn: string; copies: Placement[]; startedNow: number; failures: FailedAction[] } | undefined;
-  const baseOf = (clusterArn: string) => ({
-    rule: rule.name,
-    clusterArn,
+  const calls = new CallCounter().attach(context.ecs);
+  const target = await describeTaskDefinition(context.ecs, rule.taskDefinition);
+  const run: SlotRun = {
+    rule,
     slot,
     trigger,
-    startedBy: key,
-    count,
-    deadline,
+    target,
+    key: cronSlotKey(rule, slot),
+    count: rule.count ?? 1,
+    // A manual run has no starting deadline of its own; its capacity retries get the rule's, from
+    // the request (the flexible window is the Scheduler's, so it does not apply).
+    deadline: startingDeadline(trigger === 'manual' ? { ...rule, flexibleWindowMinutes: undefined } : rule, slot),
+  };
+  const replaced: StoppedTask[] = [];
+  let conflicts = 0;
+  /** The slot's copies when first seen: those above it started in this invocation. */
+  let copiesAtFirstLook: number | undefined;
+  /** The copies after the last applied start, and what failed in it: what an error after it reports. */
+  let lastStart: (Sight & { failures: FailedAction[] }) | undefined;
+  let waitMs = 0;
+
+  for (let attempts = 1; ; attempts += 1) {
+    const tried = await attemptOnce(run, context, waitMs);
+
+    if (!tried.ok) {
+      const firstLook = copiesAtFirstLook ?? tried.copiesBefore;
+      const sight = tried.sight ?? lastStart;
+      if (sight === undefined || firstLook === undefined) throw tried.error;
+      const startedNow = Math.max(0, sight.copies.length - firstLook);
+      const failure = failureAfterError(tried.error, startedNow, lastStart?.failures ?? []);
+      if (failure === undefined) throw tried.error;
+      // Rethrown, the message would come back and the copies that started would vanish from the outcome.
+      context.logger.error('cron slot: an error after copies started; reported as a failed run with them', { rule: rule.name, slot: slot.toISOString(), error: tried.error as Error });
+      return outcome(slotBase(run, sight.clusterArn, attempts, replaced, conflicts, calls), failure, sight.copies, startedNow);
+    }
+
+    const firstLook = (copiesAtFirstLook ??= tried.copiesBefore);
+    const { clusterArn, decision, result, copies } = tried;
+    replaced.push(...(result?.stopped ?? []));
+    conflicts += result?.conflicts ?? 0;
+    if (decision.kind === 'start') lastStart = { clusterArn, copies, failures: result!.failed };
+    const step = nextStep({
+      number: attempts,
+      decision,
+      failures: result?.failed ?? [],
+      copies: copies.length,
+      count: run.count,
+      retryOnCapacity: rule.retryOnCapacity !== false,
+      now: context.now(),
+      deadline: run.deadline,
+      remainingTimeMs: context.remainingTimeMs(),
+    });
+    if (step.kind !== 'retry') return outcome(slotBase(run, clusterArn, attempts, replaced, conflicts, calls), step, copies, Math.max(0, copies.length - firstLook));
+
+    // Only a start is ever retried: a skip ends the slot.
+    const rejections = decision.kind === 'start' ? decision.rejections : {};
+    context.logger.info(step.why === 'outcome-unknown' ? 'a start may or may not have happened; re-reading the cluster before trying again' : 'cron slot waits for capacity', {
+      rule: rule.name,
+      slot: slot.toISOString(),
+      attempt: attempts,
+      missing: run.count - copies.length,
+      waitMs: step.waitMs,
+      rejections,
+    });
+    waitMs = step.waitMs;
+  }
+}
+
+/**
+ * Waits `waitMs` (none on the first attempt), loads the cluster, plans the slot and applies the
+ * plan; a skip applies only the stops it still carries (Replace ends the old run even when the
+ * new one cannot start). An error comes back as a value, with the slot's copies as far as the
+ * snapshot showed them: an apply cut short may still have started some, and the snapshot has them.
+ */
+async function attemptOnce(run: SlotRun, context: CronContext, waitMs: number): Promise<Tried> {
+  const { ecs } = context;
+  let snapshot: Snapshot | undefined;
+  let copiesBefore: number | undefined;
+  try {
+    if (waitMs > 0) await context.sleep(waitMs);
+    const now = context.now();
+    snapshot = await loadSnapshot(ecs, run.rule.cluster, cronScope(run.rule, run.target), {
+      taskDefinitions: [run.target.arn],
+      now,
+      ...(context.readPacer && { pacer: context.readPacer }),
+    });
+    copiesBefore = copiesOf(snapshot, run.key).length;
+    const decision = planSlot({ snapshot, rule: run.rule, target: run.target, slot: run.slot, now, trigger: run.trigger });
+    const result = decision.plan && (await applyPlan(ecs, snapshot, decision.plan));
+    return { ok: true, clusterArn: snapshot.cluster.arn, copiesBefore, decision, result, copies: copiesOf(snapshot, run.key) };
+  } catch (error) {
+    return { ok: false, error, copiesBefore, sight: snapshot && sightOf(snapshot, run.key) };
+  } finally {
+    snapshot?.close();
+  }
+}
+
+/** What a snapshot still shows after an error, if it can show anything. */
+function sightOf(snapshot: Snapshot, key: string): Sight | undefined {
+  try {
+    return { clusterArn: snapshot.cluster.arn, copies: copiesOf(snapshot, key) };
+  } catch {
+    return undefined;
+  }
+}
+
+type SlotBase = Omit<Extract<CronSlotOutcome, { status: 'started' }>, 'status' | 'copies' | 'startedNow'>;
+
+function slotBase(run: SlotRun, clusterArn: string, attempts: number, replaced: StoppedTask[], conflicts: number, calls: CallCounter): SlotBase {
+  return {
+    rule: run.rule.name,
+    clusterArn,
+    slot: run.slot,
+    trigger: run.trigger,
+    startedBy: run.key,
+    count: run.count,
+    deadline: run.deadline,
     attempts,
     replaced,
     conflicts,
     apiCalls: calls.total(),
     throttles: calls.throttles(),
-  });
-
-  try {
-    for (;;) {
-      attempts += 1;
-      let wait: number;
-      const now = context.now();
-      const snapshot = await loadSnapshot(ecs, rule.cluster, scope, {
-        taskDefinitions: [target.arn],
-        now,
-        ...(context.readPacer && { pacer: context.readPacer }),
-      });
-      /** Notes the copies this snapshot shows (applyPlan adds each copy it started to it). */
-      const look = (failures: FailedAction[]) => {
-        if (copiesAtFirstLook === undefined) return;
-        const copies = copiesOf(snapshot, key);
-        seen = { clusterArn: snapshot.cluster.arn, copies, startedNow: Math.max(0, copies.length - copiesAtFirstLook), failures };
-      };
-      try {
-        const base = () => baseOf(snapshot.cluster.arn);
-        copiesAtFirstLook ??= copiesOf(snapshot, key).length;
-        const startedNow = () => Math.max(0, copiesOf(snapshot, key).length - copiesAtFirstLook!);
-        const decision = planSlot({ snapshot, rule, target, slot, now, trigger });
-
-        if (decision.kind === 'skip') {
-          // Replace still ends the old run when the new one cannot start (retryOnCapacity false).
-          if (decision.plan) {
-            const result = await applyPlan(ecs, snapshot, decision.plan);
-            replaced.push(...result.stopped);
-            conflicts += result.conflicts;
-          }
-          const copies = copiesOf(snapshot, key);
-          if (attempts === 1) return { ...base(), status: 'skipped', reason: decision.reason, detail: decision.detail, copies };
-          if (decision.reason === 'slot-complete') return { ...base(), status: 'started', copies, startedNow: startedNow() };
-          // A retry found the slot barred (another slot's run began meanwhile, or the deadline went by).
-          return failed(base(), copies, startedNow(), count, { unplaced: 0, rejections: {}, failures: [] }, [decision.detail]);
-        }
-
-        const result = await applyPlan(ecs, snapshot, decision.plan);
-        replaced.push(...result.stopped);
-        conflicts += result.conflicts;
-        look(result.failed);
-        const copies = copiesOf(snapshot, key);
-        if (copies.length >= count) return { ...base(), status: 'started', copies, startedNow: startedNow() };
-
-        const starts = result.failed.filter((f) => f.action === 'start');
-        const unknown = starts.some((f) => f.outcomeUnknown);
-        const last: LastAttempt = {
-          unplaced: decision.unplaced,
-          rejections: decision.rejections,
-          // A lost answer stays listed (outcomeUnknown): if retrying ends here, the copy may exist after all.
-          failures: result.failed,
-        };
-        const permanent = starts.filter((f) => PERMANENT.test(f.reason));
-        if (permanent.length > 0) {
-          return failed(base(), copies, startedNow(), count, last, ['ECS refuses the start itself; retrying would not help']);
-        }
-        if (rule.retryOnCapacity === false && !unknown) {
-          return failed(base(), copies, startedNow(), count, last, ['retryOnCapacity is false']);
-        }
-        wait = Math.min(delay, deadline.getTime() - context.now().getTime());
-        if (wait <= 0) {
-          return failed(base(), copies, startedNow(), count, last, [`the starting deadline ${deadline.toISOString()} has passed`]);
-        }
-        const remaining = context.remainingTimeMs();
-        if (remaining - wait < RESERVED_MS) {
-          return failed(base(), copies, startedNow(), count, last, [
-            `the function has ${Math.round(remaining / 1000)} s left, too little to retry before the starting deadline ${deadline.toISOString()} (raise its timeout)`,
-          ]);
-        }
-        context.logger.info(unknown ? 'a start may or may not have happened; re-reading the cluster before trying again' : 'cron slot waits for capacity', {
-          rule: rule.name,
-          slot: slot.toISOString(),
-          attempt: attempts,
-          missing: count - copies.length,
-          waitMs: wait,
-          rejections: decision.rejections,
-        });
-      } catch (error) {
-        // An apply cut short may still have started copies: the snapshot has them.
-        try {
-          look(seen?.failures ?? []);
-        } catch {
-          // Keep what the last look saw.
-        }
-        throw error;
-      } finally {
-        snapshot.close();
-      }
-      await context.sleep(wait);
-      delay = Math.min(delay * 2, MAX_RETRY_MS);
-    }
-  } catch (error) {
-    // Copies started, then something threw (a reload for a capacity retry, an apply cut short):
-    // rethrown, the message would come back and those copies would vanish from the outcome. They
-    // are the outcome: a failed run that lists them, reported, and the message is done.
-    if (seen === undefined || seen.startedNow === 0) throw error;
-    const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    context.logger.error('cron slot: an error after copies started; reported as a failed run with them', { rule: rule.name, slot: slot.toISOString(), error: error as Error });
-    return failed(baseOf(seen.clusterArn), seen.copies, seen.startedNow, count, { unplaced: 0, rejections: {}, failures: seen.failures }, [
-      `${detail}, after ${seen.startedNow} cop${seen.startedNow === 1 ? 'y' : 'ies'} of the slot started; the missing ones are not retried`,
-    ]);
-  }
+  };
 }
 
-interface LastAttempt {
-  unplaced: number;
-  rejections: Partial<Record<RejectionReason, number>>;
-  failures: FailedAction[];
-}
-
-function failed(
-  base: Omit<Extract<CronSlotOutcome, { status: 'failed' }>, 'status' | 'copies' | 'startedNow' | 'missing' | 'reasons' | 'rejections' | 'failures'>,
-  copies: Placement[],
-  startedNow: number,
-  count: number,
-  last: LastAttempt,
-  why: string[],
-): CronSlotOutcome {
-  const missing = count - copies.length;
-  const reasons: string[] = [];
-  if (last.unplaced > 0) {
-    const turnedDown = Object.entries(last.rejections).map(([reason, instances]) => `${reason} on ${instances}`);
-    reasons.push(`${last.unplaced} cop${last.unplaced === 1 ? 'y fits' : 'ies fit'} on no instance (${turnedDown.join(', ') || 'the cluster has no instances'})`);
+function outcome(base: SlotBase, step: Exclude<SlotStep, { kind: 'retry' }>, copies: Placement[], startedNow: number): CronSlotOutcome {
+  switch (step.kind) {
+    case 'skip':
+      return { ...base, status: 'skipped', reason: step.reason, detail: step.detail, copies };
+    case 'done':
+      return { ...base, status: 'started', copies, startedNow };
+    case 'fail':
+      return { ...base, status: 'failed', copies, startedNow, missing: base.count - copies.length, reasons: step.reasons, rejections: step.rejections, failures: step.failures };
   }
-  for (const failure of last.failures) {
-    reasons.push(`${failure.action === 'start' ? 'StartTask on' : 'StopTask of'} ${failure.target}: ${failure.reason}${failure.detail ? ` (${failure.detail})` : ''}`);
-  }
-  reasons.push(...why);
-  return { ...base, status: 'failed', copies, startedNow, missing, reasons, rejections: last.rejections, failures: last.failures };
 }
 
 /** The slot's copies in the snapshot, in any status, with where they run. */

@@ -1,30 +1,19 @@
-import type { ECSClient } from '@aws-sdk/client-ecs';
-import type { Logger } from '@aws-lambda-powertools/logger';
-import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { applyPlan } from '../../ecs/apply.js';
 import { CallCounter } from '../../ecs/call-counter.js';
 import { parseTrigger } from '../../events/triggers.js';
 import { reportDaemon, type DaemonOutcome } from '../../report/daemon-report.js';
-import type { EventPublisher } from '../../report/publisher.js';
 import { reconcileDaemon } from '../../rules/daemon/reconcile.js';
 import type { DaemonRule } from '../../rules/daemon/rule.js';
 import { daemonScope } from '../../rules/daemon/scope.js';
 import { loadSnapshot } from '../../state/load.js';
+import type { HandlerContext, QueueMessage } from '../context.js';
 import type { DaemonMemory } from './memory.js';
 
-export interface DaemonContext {
+/** What the daemon handler needs beyond every handler's context. */
+export interface DaemonContext extends HandlerContext {
   rule: DaemonRule;
-  ecs: ECSClient;
+  /** What the last reconcile saw, kept while the function is warm. */
   memory: DaemonMemory;
-  publisher: EventPublisher;
-  logger: Logger;
-  metrics: Metrics;
-}
-
-/** One queue message, as SQS hands it to Lambda. */
-export interface QueueMessage {
-  messageId: string;
-  body: string;
 }
 
 export interface BatchOutcome {
@@ -65,7 +54,11 @@ export async function handleDaemonBatch(messages: readonly QueueMessage[], conte
 export async function reconcileRule(context: DaemonContext, reason: string): Promise<DaemonOutcome> {
   const { rule, ecs } = context;
   const calls = new CallCounter().attach(ecs);
-  const snapshot = await loadSnapshot(ecs, rule.cluster, daemonScope(rule), { taskDefinitions: [rule.taskDefinition] });
+  const snapshot = await loadSnapshot(ecs, rule.cluster, daemonScope(rule), {
+    taskDefinitions: [rule.taskDefinition],
+    now: context.now(),
+    ...(context.readPacer && { pacer: context.readPacer }),
+  });
   try {
     const target = snapshot.taskDefinition(rule.taskDefinition)!;
     const plan = reconcileDaemon(snapshot, rule, target);

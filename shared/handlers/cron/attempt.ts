@@ -1,0 +1,118 @@
+import type { FailedAction } from '../../ecs/apply.js';
+import type { RejectionReason } from '../../placement/types.js';
+import type { SkipReason } from '../../rules/cron/plan-slot.js';
+import { retryWait } from './backoff.js';
+
+/**
+ * Function time kept for one more load, apply and report (under throttling, tens of seconds):
+ * no retry begins with less left, and no message is started with less.
+ */
+export const RESERVED_MS = 30_000;
+
+/** Start failures that the same request would meet again: retrying them until the deadline only spends calls. */
+const PERMANENT = /^(ClientException|InvalidParameterException|AccessDeniedException|UnsupportedFeatureException|PlatformUnknownException)$/;
+
+type Rejections = Partial<Record<RejectionReason, number>>;
+
+/** What one attempt at a slot saw: the plan's decision, then the cluster and the clock once the plan was applied. */
+export interface Attempt {
+  /** 1 for the first attempt, one more for each retry. */
+  number: number;
+  /** The planner's decision, as far as the next step depends on it. */
+  decision: { kind: 'skip'; reason: SkipReason; detail: string } | { kind: 'start'; unplaced: number; rejections: Rejections };
+  /** What ECS refused or could not do while the plan was applied. */
+  failures: FailedAction[];
+  /** The slot's copies, in any status, after the apply. */
+  copies: number;
+  /** The copies the slot needs (the rule's count). */
+  count: number;
+  /** The rule's retryOnCapacity (default true). */
+  retryOnCapacity: boolean;
+  now: Date;
+  /** The slot's starting deadline: where retries end. */
+  deadline: Date;
+  /** The function's time left (getRemainingTimeInMillis). */
+  remainingTimeMs: number;
+}
+
+/** Why a slot failed, in the terms its outcome reports. */
+export interface SlotFailure {
+  kind: 'fail';
+  /** In words: what did not fit, what ECS refused, and why retrying stopped. */
+  reasons: string[];
+  rejections: Rejections;
+  failures: FailedAction[];
+}
+
+/**
+ * What follows an attempt:
+ * - done: the slot has its copies;
+ * - skip: the first attempt found nothing to start (suspended, too late, overlap, complete...);
+ * - retry: copies are missing and may still start: wait `waitMs`, then load and plan again;
+ *   `why` says whether for capacity or to re-read after a start whose answer was lost;
+ * - fail: copies are missing and retrying is over.
+ */
+export type SlotStep = { kind: 'done' } | { kind: 'skip'; reason: SkipReason; detail: string } | { kind: 'retry'; waitMs: number; why: 'capacity' | 'outcome-unknown' } | SlotFailure;
+
+/**
+ * The next step of a slot after an attempt, as a pure function of what the attempt saw. In order:
+ * - a skip on the first attempt is the slot's outcome; on a retry, a complete slot is done (an
+ *   earlier attempt's start showed up), and anything else failed: the slot became barred while
+ *   it waited (another slot's run began meanwhile, or the deadline went by);
+ * - all copies there: done;
+ * - a start ECS refuses for what it is (a bad request, access denied): fail, retrying would not help;
+ * - retryOnCapacity false: fail, unless a start's outcome is unknown, which a re-read settles;
+ * - otherwise wait (see retryWait) and retry, unless the deadline has passed or the function
+ *   would have less than RESERVED_MS left after the wait.
+ */
+export function nextStep(attempt: Attempt): SlotStep {
+  const { decision } = attempt;
+  if (decision.kind === 'skip') {
+    if (attempt.number === 1) return { kind: 'skip', reason: decision.reason, detail: decision.detail };
+    if (decision.reason === 'slot-complete') return { kind: 'done' };
+    return slotFailure({ unplaced: 0, rejections: {}, failures: [] }, [decision.detail]);
+  }
+  if (attempt.copies >= attempt.count) return { kind: 'done' };
+
+  const starts = attempt.failures.filter((f) => f.action === 'start');
+  const unknown = starts.some((f) => f.outcomeUnknown);
+  // A lost answer stays listed (outcomeUnknown): if retrying ends here, the copy may exist after all.
+  const last = { unplaced: decision.unplaced, rejections: decision.rejections, failures: attempt.failures };
+  if (starts.some((f) => PERMANENT.test(f.reason))) return slotFailure(last, ['ECS refuses the start itself; retrying would not help']);
+  if (!attempt.retryOnCapacity && !unknown) return slotFailure(last, ['retryOnCapacity is false']);
+
+  const deadline = attempt.deadline.toISOString();
+  const waitMs = retryWait(attempt.number, attempt.now, attempt.deadline);
+  if (waitMs <= 0) return slotFailure(last, [`the starting deadline ${deadline} has passed`]);
+  if (attempt.remainingTimeMs - waitMs < RESERVED_MS) {
+    return slotFailure(last, [`the function has ${Math.round(attempt.remainingTimeMs / 1000)} s left, too little to retry before the starting deadline ${deadline} (raise its timeout)`]);
+  }
+  return { kind: 'retry', waitMs, why: unknown ? 'outcome-unknown' : 'capacity' };
+}
+
+/**
+ * A slot whose attempt threw. Before any copy of it started, undefined: the error stands, the
+ * message fails and comes back. Once copies have started, those copies are the outcome: a
+ * failure that lists them and the error, reported, so they never hide behind a retry; the
+ * missing copies are not retried.
+ */
+export function failureAfterError(error: unknown, startedNow: number, failures: FailedAction[]): SlotFailure | undefined {
+  if (startedNow === 0) return undefined;
+  const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return slotFailure({ unplaced: 0, rejections: {}, failures }, [
+    `${detail}, after ${startedNow} cop${startedNow === 1 ? 'y' : 'ies'} of the slot started; the missing ones are not retried`,
+  ]);
+}
+
+function slotFailure(last: { unplaced: number; rejections: Rejections; failures: FailedAction[] }, why: string[]): SlotFailure {
+  const reasons: string[] = [];
+  if (last.unplaced > 0) {
+    const turnedDown = Object.entries(last.rejections).map(([reason, instances]) => `${reason} on ${instances}`);
+    reasons.push(`${last.unplaced} cop${last.unplaced === 1 ? 'y fits' : 'ies fit'} on no instance (${turnedDown.join(', ') || 'the cluster has no instances'})`);
+  }
+  for (const failure of last.failures) {
+    reasons.push(`${failure.action === 'start' ? 'StartTask on' : 'StopTask of'} ${failure.target}: ${failure.reason}${failure.detail ? ` (${failure.detail})` : ''}`);
+  }
+  reasons.push(...why);
+  return { kind: 'fail', reasons, rejections: last.rejections, failures: last.failures };
+}

@@ -51,6 +51,9 @@ export default defineConfig({
       schedule: 'rate(15 minutes)',
       overlapPolicy: 'Replace',
       count: 2,
+      // A warm-up that fails (a copy exits non-zero) is tried again a minute later, then two.
+      retries: 2,
+      retryDelaySeconds: 60,
       placement: {
         constraints: [{ type: 'distinctInstance' }],
       },

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { ECSClient } from '@aws-sdk/client-ecs';
 import { seedCluster, startEmulator } from '../emulator/index.js';
+import { startLocalLedger } from '../local/ledger.js';
 import { EventPipeline } from '../local/pipeline/event-pipeline.js';
 import { settle } from '../local/pipeline/settle.js';
 import { createEcsClient } from '../shared/ecs/client.js';
@@ -45,6 +46,7 @@ export async function cronBench(argv: string[]): Promise<object> {
 
   const emulator = await startEmulator({ latencyMs, throttling: true, randomSeed: 1 });
   const clients: ECSClient[] = [];
+  const local = await startLocalLedger();
   try {
     seedCluster(emulator, { cluster: 'bench', instances, tasks: instances * 2 });
     const rules: CronRule[] = Array.from({ length: ruleCount }, (_, i) => {
@@ -85,6 +87,7 @@ export async function cronBench(argv: string[]): Promise<object> {
         now,
         sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
         remainingTimeMs: () => 900_000,
+        ledger: local.ledger,
       });
     }
     const pipeline = new EventPipeline({
@@ -170,6 +173,7 @@ export async function cronBench(argv: string[]): Promise<object> {
   } finally {
     for (const client of clients) client.destroy();
     await emulator.close();
+    await local.close();
   }
 }
 

@@ -12,6 +12,7 @@ const OPTIONS = {
   region: { type: 'string' },
   yes: { type: 'boolean', short: 'y' },
   queue: { type: 'string' },
+  table: { type: 'string' },
   json: { type: 'boolean' },
   debug: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -28,6 +29,7 @@ export interface Flags {
   region?: string;
   yes?: boolean;
   queue?: string;
+  table?: string;
   json?: boolean;
   debug?: boolean;
   help?: boolean;
@@ -137,7 +139,7 @@ instance_ports. An SQL error exits 2.
 ${AWS_HELP}
 ${COMMON_HELP}`,
 
-  run: `Usage: ecs-sched run RULE [--yes] [--queue URL] [--config FILE] [AWS options]
+  run: `Usage: ecs-sched run RULE [--yes] [--queue URL] [--table TABLE] [--config FILE] [AWS options]
 
 Shows what the rule would do, asks for confirmation, then runs it through the same code as its
 Lambda: a daemon rule gets one reconcile; a cron rule gets one run-now slot, which honors its
@@ -147,6 +149,9 @@ cron/NAME when a daemon and a cron rule share a name.
   -y, --yes           do not ask (required when stdin is not a terminal)
   --queue URL         cron rules: send the run-now to the rule's deployed FIFO queue (the stack's
                       CronQueue-RULE output), so it runs in order with the rule's slots
+  --table TABLE       cron rules: claim and record the run in the stack's run ledger (its
+                      RunLedgerTable output; AWS_ENDPOINT_URL_DYNAMODB for a local one);
+                      without it the claim lives in this process only
   --config FILE       default ./scheduler.config.ts
 ${AWS_HELP}
 ${COMMON_HELP}`,

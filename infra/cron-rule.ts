@@ -31,7 +31,7 @@ export interface CronRuleSchedulerProps {
 /**
  * Lambda's ceiling. Capacity retries that would need longer are cut short: when the function's
  * remaining time no longer covers the next wait and attempt, runSlot reports the slot failed
- * ('Cron Run Failed', saying the function had too little time left) and the message is deleted;
+ * ('Cron Slot Failed', saying the function had too little time left) and the message is deleted;
  * the slot is not tried again.
  */
 const MAX_TIMEOUT_SECONDS = 900;

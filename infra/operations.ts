@@ -59,7 +59,7 @@ export class Operations extends Construct {
         description:
           rule.kind === 'daemon'
             ? `daemon rule ${rule.name}: eligible instances without a copy for 15 minutes; the "${DetailType.DaemonPlacementFailed}" events name them and the reason.`
-            : `cron rule ${rule.name}: a slot failed to start by its deadline; the "${DetailType.CronRunFailed}" event says why.`,
+            : `cron rule ${rule.name}: a slot failed to start by its deadline; the "${DetailType.CronSlotFailed}" event says why.`,
         evaluationPeriods: rule.kind === 'daemon' ? 3 : 1,
       }, notify);
       if (rule.kind === 'cron') {

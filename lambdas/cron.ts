@@ -1,12 +1,18 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { RunLedger } from '../shared/ledger/run-ledger.js';
 import { handleCronBatch, type CronContext } from '../shared/handlers/cron/handle.js';
 import type { CronRule } from '../shared/rules/cron/rule.js';
 import { sqlite } from '../shared/state/sqlite.js';
 import { functionContext, invocationTime } from './context.js';
-import { ruleFromEnv } from './environment.js';
+import { requiredEnv, ruleFromEnv } from './environment.js';
 
 const rule = ruleFromEnv<CronRule>('CRON_RULE');
-const shared = { ...functionContext(), rules: new Map([[rule.name, rule]]) };
+const shared = {
+  ...functionContext(),
+  rules: new Map([[rule.name, rule]]),
+  ledger: new RunLedger(new DynamoDBClient({}), requiredEnv('LEDGER_TABLE_NAME')),
+};
 
 /**
  * Compiles SQLite during the function's init phase rather than in the first invocation. Resolves

@@ -4,17 +4,20 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { startEmulator, type Emulator } from '../emulator/index.js';
 import type { SchedulerConfig } from '../shared/config/index.js';
 import { createEcsClient } from '../shared/ecs/client.js';
-import { instanceEventsPattern, copyLifecyclePattern } from '../shared/events/patterns.js';
+import { copyLifecyclePattern, instanceEventsPattern, matchesPattern, runEndsPattern } from '../shared/events/patterns.js';
 import type { HandlerClock, HandlerContext } from '../shared/handlers/context.js';
 import { handleCronBatch, type CronContext } from '../shared/handlers/cron/handle.js';
 import { handleDaemonBatch, type DaemonContext } from '../shared/handlers/daemon/handle.js';
 import { DaemonMemory } from '../shared/handlers/daemon/memory.js';
 import type { ResultEvent } from '../shared/report/result-events.js';
 import { overduePassMinutes } from '../shared/rules/cron/overdue-pass.js';
+import { cronRulePrefix } from '../shared/rules/cron/rule.js';
+import { seedFrom } from '../shared/placement/random.js';
 import { daemonKey, type DaemonRule } from '../shared/rules/daemon/rule.js';
 import { parseSchedule, slotsBetween, type Schedule } from '../shared/schedule/index.js';
 import { TaskStatus } from '../shared/state/types.js';
 import { addExampleInstance, registerExampleTaskDefinitions } from './example-cluster.js';
+import { startLocalLedger, type LocalLedger } from './ledger.js';
 import { LivePublisher } from './live-publisher.js';
 import { EventPipeline } from './pipeline/event-pipeline.js';
 import { settle } from './pipeline/settle.js';
@@ -31,6 +34,8 @@ export interface SimulationOptions {
 
 /** How long each cron job "runs" in the simulation before its container exits. */
 const JOB_MINUTES: Readonly<Record<string, number>> = { 'nightly-report': 90, 'cache-warmer': 4 };
+/** Jobs whose container sometimes exits non-zero (one run in this many), so retries and failures show. */
+const FLAKY_JOBS: Readonly<Record<string, number>> = { 'cache-warmer': 4 };
 
 /**
  * The example config against an emulated cluster, on a simulated clock: the emulator and the
@@ -51,6 +56,7 @@ export class Simulation {
   private readonly daemonQueues = new Map<string, EventPipeline>();
   private cronQueue!: EventPipeline;
   private readonly schedules = new Map<string, Schedule>();
+  private local!: LocalLedger;
   private happenings: Happening[] = [];
   private minute = 0;
 
@@ -98,6 +104,7 @@ export class Simulation {
       if (cron.maxRunSeconds !== undefined && this.minute % overduePassMinutes(cron.maxRunSeconds) === 0) {
         this.cronQueue.send(JSON.stringify({ kind: 'overdue', rule: cron.name }), cron.name);
       }
+      if (cron.retries) this.cronQueue.send(JSON.stringify({ kind: 'retries', rule: cron.name, at: this.now().toISOString() }), cron.name);
     }
     await this.settle();
   }
@@ -106,6 +113,7 @@ export class Simulation {
     for (const pipeline of this.pipelines) pipeline.disconnect();
     for (const client of this.clients) client.destroy();
     await this.emulator.close();
+    await this.local.close();
   }
 
   private async setUp(): Promise<void> {
@@ -129,10 +137,16 @@ export class Simulation {
       this.schedules.set(cron.name, parseSchedule(cron.schedule, cron.timeZone, { anchor: this.options.startAt }));
       this.slotsFired.set(cron.name, []);
     }
-    const context: CronContext = { ...shared, rules: new Map(crons.map((cron) => [cron.name, cron] as const)), ecs: this.client() };
+    this.local = await startLocalLedger({ now: () => this.now() });
+    const context: CronContext = { ...shared, rules: new Map(crons.map((cron) => [cron.name, cron] as const)), ecs: this.client(), ledger: this.local.ledger };
     // One queue for the cron rules, a message group per rule, as the deployed schedules send.
     this.cronQueue = new EventPipeline({ patterns: [], handler: (messages) => handleCronBatch(messages, context), now: () => this.nowMs });
     this.pipelines.push(this.cronQueue);
+    // Each rule's EventBridge rule sends its copies' STOPPED events to the queue, in the rule's group.
+    const runEnds = crons.map((cron) => ({ name: cron.name, pattern: runEndsPattern(clusterArn, cronRulePrefix(cron)) }));
+    this.emulator.onEvent((event) => {
+      for (const { name, pattern } of runEnds) if (matchesPattern(pattern, event)) this.cronQueue.send(JSON.stringify(event), name);
+    });
     await this.settle();
   }
 
@@ -171,7 +185,10 @@ export class Simulation {
       const rule = task.startedBy?.startsWith('cron/') ? task.startedBy.split('/')[1]! : undefined;
       if (!rule || !task.startedAt) continue;
       const minutes = JOB_MINUTES[rule] ?? 5;
-      if (this.nowMs - task.startedAt.getTime() >= minutes * 60_000) this.emulator.admin.stopTask(task.arn, 'Essential container in task exited');
+      if (this.nowMs - task.startedAt.getTime() < minutes * 60_000) continue;
+      const flaky = FLAKY_JOBS[rule];
+      const exitCode = flaky !== undefined && seedFrom(task.arn) % flaky === 0 ? 1 : 0;
+      this.emulator.admin.stopTask(task.arn, 'Essential container in task exited', exitCode);
     }
   }
 

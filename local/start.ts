@@ -80,7 +80,13 @@ function summarize(): void {
       skips.set(detail.reason, (skips.get(detail.reason) ?? 0) + 1);
     }
     const skipped = [...skips].map(([reason, n]) => `${n} ${reason}`).join(', ') || 'none';
-    console.log(`  cron ${cron.name} (${cron.overlapPolicy ?? 'Forbid'}): ${slots.length} slots, ${count(DetailType.CronRunStarted)} runs started, skipped: ${skipped}, ${count(DetailType.CronRunFailed)} failed, ${count(DetailType.CronRunStopped)} stopped for run time`);
+    const failedRuns = mine.filter(isResultEvent(DetailType.CronRunFailed));
+    const retried = failedRuns.filter((e) => e.detail.retryAt !== undefined).length;
+    console.log(
+      `  cron ${cron.name} (${cron.overlapPolicy ?? 'Forbid'}): ${slots.length} slots, ${count(DetailType.CronRunStarted)} runs started, ` +
+        `${count(DetailType.CronRunSucceeded)} succeeded, ${failedRuns.length - retried} failed (${retried} more retried), ` +
+        `skipped: ${skipped}, ${count(DetailType.CronSlotFailed)} could not start, ${count(DetailType.CronRunStopped)} stopped for run time`,
+    );
   }
   if (violations.length === 0) console.log('All invariants held: one copy per eligible instance, no duplicate copy, every slot run once or skipped for its policy.');
   else {

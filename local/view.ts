@@ -23,8 +23,17 @@ function line(event: ResultEvent): string {
       const d = event.detail;
       return `cron ${d.rule}: slot ${clock(d.slot)} skipped, ${d.reason}: ${d.detail}`;
     }
-    case DetailType.CronRunFailed:
+    case DetailType.CronSlotFailed:
       return `cron ${event.detail.rule}: slot ${clock(event.detail.slot)} FAILED: ${JSON.stringify(event.detail.reasons)}`;
+    case DetailType.CronRunSucceeded: {
+      const d = event.detail;
+      return `cron ${d.rule}: slot ${clock(d.slot)} succeeded (attempt ${d.attempt} of ${d.maxAttempts}, ${d.durationSeconds ?? '?'} s)`;
+    }
+    case DetailType.CronRunFailed: {
+      const d = event.detail;
+      const next = d.retryAt ? `; retry at ${clock(d.retryAt)}` : '; no retries left';
+      return `cron ${d.rule}: slot ${clock(d.slot)} run FAILED (attempt ${d.attempt} of ${d.maxAttempts}): ${d.reasons.join('; ')}${next}`;
+    }
     case DetailType.CronRunStopped:
       return `cron ${event.detail.rule}: stopped a run past maxRunSeconds ${event.detail.maxRunSeconds}`;
     case DetailType.CronMessageRejected:

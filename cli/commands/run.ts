@@ -11,6 +11,8 @@ import type { CronRule } from '../../shared/rules/cron/rule.js';
 import { daemonKey, type DaemonRule } from '../../shared/rules/daemon/rule.js';
 import { AWS_OPTIONS, onlyOptions, type ParsedArgs } from '../args.js';
 import { ecsClientFor } from '../aws.js';
+import { ledgerFor, scratchLedger } from '../ledger.js';
+import type { RunLedger } from '../../shared/ledger/run-ledger.js';
 import { queueRunNow } from '../queue.js';
 import { DEFAULT_CONFIG, findRule, loadConfigFile, type ConfiguredRule } from '../config.js';
 import { confirm, type Terminal } from '../confirm.js';
@@ -43,7 +45,7 @@ const MANUAL_REASON = 'manual run (ecs-sched run)';
  * CloudWatch); --debug prints the log lines on stderr.
  */
 export async function run(args: ParsedArgs, out: Output, terminal: Terminal): Promise<ExitCode> {
-  onlyOptions('run', args.given, ['config', 'yes', 'queue', ...AWS_OPTIONS]);
+  onlyOptions('run', args.given, ['config', 'yes', 'queue', 'table', ...AWS_OPTIONS]);
   if (args.positionals.length !== 1) throw new UsageError(args.positionals.length === 0 ? 'run needs the name of a rule' : 'run takes one rule at a time');
   const config = await loadConfigFile(args.flags.config ?? DEFAULT_CONFIG);
   const entry = findRule(config, args.positionals[0]!);
@@ -58,14 +60,27 @@ export async function run(args: ParsedArgs, out: Output, terminal: Terminal): Pr
     );
   }
   const { ecs, target } = ecsClientFor(args.flags, config.region);
+  // A cron run is claimed in a ledger as the Lambda claims it: the stack's with --table, else one in this process only.
+  const scratch = entry.kind === 'cron' && args.flags.table === undefined && args.flags.queue === undefined ? await scratchLedger() : undefined;
+  const ledger = ledgerFor(args.flags, config.region) ?? scratch?.ledger;
   try {
-    return await confirmAndRun(entry, ecs, out, terminal, ask, args.flags.queue);
+    return await confirmAndRun(entry, ecs, out, terminal, ask, args.flags.queue, ledger);
   } catch (error) {
     throw explain(error, target);
+  } finally {
+    await scratch?.close();
   }
 }
 
-async function confirmAndRun(entry: ConfiguredRule, ecs: ECSClient, out: Output, terminal: Terminal, ask: boolean, queue: string | undefined): Promise<ExitCode> {
+async function confirmAndRun(
+  entry: ConfiguredRule,
+  ecs: ECSClient,
+  out: Output,
+  terminal: Terminal,
+  ask: boolean,
+  queue: string | undefined,
+  ledger: RunLedger | undefined,
+): Promise<ExitCode> {
   const preview = entry.kind === 'daemon' ? await planDaemonRule(ecs, entry.rule, new Date()) : await planCronRule(ecs, entry.rule, new Date());
   if (!out.json || ask) printPreview(out, preview, ask);
   if (ask) {
@@ -94,7 +109,7 @@ async function confirmAndRun(entry: ConfiguredRule, ecs: ECSClient, out: Output,
     for (const line of renderDaemonRun(result)) out.line(line);
     return result.failed.length > 0 ? EXIT_FAILED : EXIT_OK;
   }
-  const outcome = await runCron(ecs, entry.rule, logger, out);
+  const outcome = await runCron(ecs, entry.rule, ledger!, logger, out);
   out.result({ applied: true, preview, result: outcome });
   out.line();
   for (const line of renderCronRun(outcome)) out.line(line);
@@ -145,13 +160,14 @@ function instanceNames(preview: DaemonPlanView): Map<string, string> {
 }
 
 /** One run-now slot through handleCronMessage, as the cron Lambda handles the message the CLI would queue. */
-async function runCron(ecs: ECSClient, rule: CronRule, logger: CapturingLogger, out: Output): Promise<CronSlotOutcome> {
+async function runCron(ecs: ECSClient, rule: CronRule, ledger: RunLedger, logger: CapturingLogger, out: Output): Promise<CronSlotOutcome> {
   const outcome = await handleCronMessage(
     // requestedAt names the slot (to the second), as the cron handler's README asks of every sender.
     { messageId: `ecs-sched-${randomUUID()}`, body: JSON.stringify({ kind: 'run-now', rule: rule.name, requestedAt: new Date().toISOString() }) },
     {
       rules: new Map([[rule.name, rule]]),
       ecs,
+      ledger,
       publisher: new MemoryPublisher(),
       logger,
       metrics: new QuietMetrics(),

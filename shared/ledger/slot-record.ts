@@ -50,6 +50,8 @@ export interface AttemptRecord {
   number: number;
   /** The copies' startedBy: the slot's key, with the attempt after it from the second on. */
   startedBy: string;
+  /** A retry's time: its starting deadline counts from here (the first attempt's, from the slot). */
+  dueAt?: string;
   startedAt?: string;
   copies: CopyRecord[];
   endedAt?: string;
@@ -71,6 +73,8 @@ export interface SlotRecord {
   reason?: string;
   /** When the next attempt may begin (state Retrying). */
   retryAt?: string;
+  /** The cluster as ECS names it, once a snapshot was read. */
+  clusterArn?: string;
   claimedAt: string;
   updatedAt: string;
   finishedAt?: string;

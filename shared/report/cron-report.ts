@@ -76,7 +76,7 @@ type Sinks = { logger: Logger; metrics: Metrics; publisher: EventPublisher };
 /**
  * One slot's outcome three ways: a log line, EMF metrics (dimensions Rule and Kind=cron) and
  * EventBridge events, so that "did last night's job run, where, and why not" has an answer:
- * 'Cron Run Started' (with placements), 'Cron Slot Skipped' (reason and detail), 'Cron Run Failed'
+ * 'Cron Run Started' (with placements), 'Cron Slot Skipped' (reason and detail), 'Cron Slot Failed'
  * (reasons and rejections; a partial run also has its 'Cron Run Started'). Publishing errors
  * propagate: the message is then retried, and the retry reports what it finds.
  */
@@ -138,7 +138,7 @@ function slotFields(outcome: CronSlotOutcome): SlotFields {
   };
 }
 
-type SlotEvent = ResultEventOf<typeof DetailType.CronSlotSkipped> | ResultEventOf<typeof DetailType.CronRunStarted> | ResultEventOf<typeof DetailType.CronRunFailed>;
+type SlotEvent = ResultEventOf<typeof DetailType.CronSlotSkipped> | ResultEventOf<typeof DetailType.CronRunStarted> | ResultEventOf<typeof DetailType.CronSlotFailed>;
 
 export function slotEvents(outcome: CronSlotOutcome): SlotEvent[] {
   const base = slotFields(outcome);
@@ -162,7 +162,7 @@ export function slotEvents(outcome: CronSlotOutcome): SlotEvent[] {
   }
   if (outcome.status === 'failed') {
     events.push({
-      detailType: DetailType.CronRunFailed,
+      detailType: DetailType.CronSlotFailed,
       detail: {
         ...base,
         missing: outcome.missing,

@@ -11,7 +11,9 @@ export interface ResultDetails {
   [DetailType.DaemonPlacementFailed]: DaemonPlacementFailedDetail;
   [DetailType.CronRunStarted]: CronRunStartedDetail;
   [DetailType.CronSlotSkipped]: CronSlotSkippedDetail;
-  [DetailType.CronRunFailed]: CronRunFailedDetail;
+  [DetailType.CronSlotFailed]: CronSlotFailedDetail;
+  [DetailType.CronRunSucceeded]: CronRunEndedDetail;
+  [DetailType.CronRunFailed]: CronRunEndedDetail;
   [DetailType.CronRunStopped]: CronRunStoppedDetail;
   [DetailType.CronMessageRejected]: CronMessageRejectedDetail;
 }
@@ -84,7 +86,7 @@ export interface CronSlotSkippedDetail extends SlotFields {
   replaced: ReplacedRun[];
 }
 
-export interface CronRunFailedDetail extends SlotFields {
+export interface CronSlotFailedDetail extends SlotFields {
   missing: number;
   /** The last instant a copy could have started, ISO 8601. */
   deadline: string;
@@ -97,6 +99,33 @@ export interface CronRunFailedDetail extends SlotFields {
 }
 
 /** A run the max-run-time pass stopped. */
+/** How one copy of a run ended, as ECS reported it. */
+export interface CopyExit {
+  taskArn: string;
+  containerInstanceArn?: string;
+  ec2InstanceId?: string;
+  stopCode?: string;
+  stoppedReason?: string;
+  containers: Array<{ name: string; essential: boolean; exitCode?: number; reason?: string }>;
+}
+
+/** A run (one attempt of a slot) that ended: succeeded, or failed with reasons and, when another attempt follows, its time. */
+export interface CronRunEndedDetail extends RuleFields {
+  slot: string;
+  trigger: 'schedule' | 'manual';
+  startedBy: string;
+  attempt: number;
+  /** 1 + the rule's retries. */
+  maxAttempts: number;
+  startedAt?: string;
+  endedAt: string;
+  durationSeconds?: number;
+  copies: CopyExit[];
+  reasons: string[];
+  /** When the next attempt begins; absent when this was the slot's last. */
+  retryAt?: string;
+}
+
 export interface OverdueStop {
   taskArn: string;
   /** The run's slot, ISO 8601. */

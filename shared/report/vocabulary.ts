@@ -14,6 +14,11 @@ export const DetailType = {
   DaemonPlacementFailed: 'Daemon Placement Failed',
   CronRunStarted: 'Cron Run Started',
   CronSlotSkipped: 'Cron Slot Skipped',
+  /** A slot could not get its copies started (capacity, ECS refused, deadline). */
+  CronSlotFailed: 'Cron Slot Failed',
+  /** A run ended with every essential container exiting 0. */
+  CronRunSucceeded: 'Cron Run Succeeded',
+  /** A run ended otherwise; `retryAt` says when the next attempt follows, if one does. */
   CronRunFailed: 'Cron Run Failed',
   CronRunStopped: 'Cron Run Stopped',
   CronMessageRejected: 'Cron Message Rejected',
@@ -44,6 +49,12 @@ export const MetricName = {
   SlotsSkipped: 'SlotsSkipped',
   SlotsFailed: 'SlotsFailed',
   OverdueStopped: 'OverdueStopped',
+  RunsSucceeded: 'RunsSucceeded',
+  /** Slots whose last attempt failed: what alarmOnFailure watches. */
+  RunsFailed: 'RunsFailed',
+  /** Failed attempts that another attempt follows. */
+  RunsRetried: 'RunsRetried',
+  RunDurationSeconds: 'RunDurationSeconds',
   MessagesRejected: 'MessagesRejected',
   // Both kinds.
   Conflicts: 'Conflicts',

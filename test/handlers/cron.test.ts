@@ -10,6 +10,7 @@ import { isResultEvent, type ResultDetails, type ResultEvent } from '../../share
 import type { DetailType } from '../../shared/report/vocabulary.js';
 import { cronRulePrefix, cronSlotKey, SCHEDULED_TIME_VARIABLE, type CronRule } from '../../shared/rules/cron/index.js';
 import { ReadPacer } from '../../shared/state/read-pacer.js';
+import { startLocalLedger, type LocalLedger } from '../../local/ledger.js';
 import { schedulerClient } from '../support/emulator.js';
 import { CapturingMetrics } from '../support/telemetry.js';
 import { holdStartsUntilAllArrive } from '../support/race.js';
@@ -23,10 +24,15 @@ import { holdStartsUntilAllArrive } from '../support/race.js';
 
 let clock = Date.parse('2026-03-01T00:00:00Z');
 let emulator: Emulator;
+let ledger: LocalLedger;
 beforeAll(async () => {
   emulator = await startEmulator({ randomSeed: 23, clock: () => clock });
+  ledger = await startLocalLedger({ now: () => new Date(clock) });
 });
-afterAll(() => emulator.close());
+afterAll(async () => {
+  await emulator.close();
+  await ledger.close();
+});
 afterEach(() => emulator.calls.reset());
 
 const SLOT = new Date('2026-03-01T02:00:00Z');
@@ -93,6 +99,7 @@ function context(rules: CronRule[], options: Options = {}): TestContext {
   return {
     rules: new Map(rules.map((rule) => [rule.name, rule])),
     ecs: schedulerClient(emulator),
+    ledger: ledger.ledger,
     publisher: new MemoryPublisher(),
     logger: new RecordingLogger(),
     metrics: new CapturingMetrics(),
@@ -377,7 +384,7 @@ describe('cron handler: overlap policies', () => {
     expect(running(name, rule).map((t) => t.arn)).toEqual([old!.arn]);
     expect(copies(name, rule, NEXT)).toHaveLength(0);
     expect(emulator.calls.count('StartTask')).toBe(0);
-    const [failure] = ofType(ctxNext.publisher.events, 'Cron Run Failed');
+    const [failure] = ofType(ctxNext.publisher.events, 'Cron Slot Failed');
     expect(failure).toMatchObject({ slot: NEXT.toISOString(), missing: 1, placements: [], replaced: [] });
     expect(failure!.reasons).toEqual(expect.arrayContaining([expect.stringContaining(`StopTask of ${old!.arn}`), expect.stringContaining('REPLACE_STOP_FAILED')]));
     expect(next.queue.deadLetters).toEqual([]);
@@ -510,7 +517,7 @@ describe('cron handler: capacity retry', () => {
     expect(ctx.sleeps).toEqual([5_000, 10_000, 20_000, 40_000, 60_000, 60_000, 60_000, 44_000]);
     expect(clock).toBe(at(SLOT, 300));
     expect(copies(name, rule, SLOT)).toHaveLength(0);
-    const [failure] = ofType(ctx.publisher.events, 'Cron Run Failed');
+    const [failure] = ofType(ctx.publisher.events, 'Cron Slot Failed');
     expect(failure).toMatchObject({ slot: SLOT.toISOString(), missing: 2, attempts: 9, rejections: { 'RESOURCE:CPU': 2 }, deadline: new Date(at(SLOT, 300)).toISOString() });
     expect(failure!.reasons).toEqual([expect.stringContaining('2 copies fit on no instance (RESOURCE:CPU on 2)'), expect.stringContaining('starting deadline')]);
     expect(ctx.metrics.last('SlotsFailed')).toBe(1);
@@ -552,7 +559,7 @@ describe('cron handler: capacity retry', () => {
 
     // 60 s budget, 30 s kept in reserve: 5 + 10 s of waiting, and the next 20 s wait would not fit.
     expect(ctx.sleeps).toEqual([5_000, 10_000]);
-    const [failure] = ofType(ctx.publisher.events, 'Cron Run Failed');
+    const [failure] = ofType(ctx.publisher.events, 'Cron Slot Failed');
     expect(failure!.reasons).toContainEqual(expect.stringContaining('45 s left'));
   });
 
@@ -592,7 +599,7 @@ describe('cron handler: errors after copies started', () => {
     expect(events.queue.deadLetters).toEqual([]);
     expect(events.stats.failedMessages).toBe(0);
     expect(ofType(ctx.publisher.events, 'Cron Run Started')).toEqual([expect.objectContaining({ startedNow: 1, placements: [expect.objectContaining({ taskArn: copy!.arn })] })]);
-    const [failure] = ofType(ctx.publisher.events, 'Cron Run Failed');
+    const [failure] = ofType(ctx.publisher.events, 'Cron Slot Failed');
     expect(failure).toMatchObject({ missing: 1, attempts: 2, placements: [expect.objectContaining({ taskArn: copy!.arn })] });
     expect(failure!.reasons).toContainEqual(expect.stringMatching(/after 1 copy of the slot started/));
     expect(ctx.metrics.last('SlotsFailed')).toBe(1);
@@ -677,7 +684,7 @@ describe('cron handler: suspend and run-now', () => {
     events.send(runNow(rule, requested), rule.name);
     await quiesce(events);
     expect(ctx.sleeps).toEqual([5_000, 10_000, 20_000, 25_000]);
-    expect(ofType(ctx.publisher.events, 'Cron Run Failed')).toEqual([expect.objectContaining({ trigger: 'manual', deadline: new Date(at(requested, 60)).toISOString() })]);
+    expect(ofType(ctx.publisher.events, 'Cron Slot Failed')).toEqual([expect.objectContaining({ trigger: 'manual', deadline: new Date(at(requested, 60)).toISOString() })]);
   });
 
   it('run-now without requestedAt is rejected, never run: each redelivery would be a new slot, so another run', async () => {

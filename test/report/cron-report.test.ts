@@ -65,7 +65,7 @@ describe('Cron Slot Skipped', () => {
   });
 });
 
-describe('Cron Run Failed', () => {
+describe('Cron Slot Failed', () => {
   const FAILED_DETAIL = {
     ...SLOT_FIELDS,
     missing: 1,
@@ -86,13 +86,13 @@ describe('Cron Run Failed', () => {
         detail: { ...SLOT_FIELDS, placements: [PLACEMENT_A], startedNow: 1, attempts: 2, replaced: REPLACED, conflicts: 1 },
         resources: [CLUSTER_ARN, PLACEMENT_A.taskArn],
       },
-      { detailType: 'Cron Run Failed', detail: FAILED_DETAIL, resources: [CLUSTER_ARN, PLACEMENT_A.taskArn] },
+      { detailType: 'Cron Slot Failed', detail: FAILED_DETAIL, resources: [CLUSTER_ARN, PLACEMENT_A.taskArn] },
     ]);
   });
 
   it('nothing started: the failure alone', async () => {
     const { events } = await slotReport({ ...failedSlot(), copies: [], startedNow: 0, missing: 2 });
-    expect(events).toStrictEqual([{ detailType: 'Cron Run Failed', detail: { ...FAILED_DETAIL, missing: 2, placements: [] }, resources: [CLUSTER_ARN] }]);
+    expect(events).toStrictEqual([{ detailType: 'Cron Slot Failed', detail: { ...FAILED_DETAIL, missing: 2, placements: [] }, resources: [CLUSTER_ARN] }]);
   });
 });
 

@@ -63,7 +63,7 @@ describe('EventBridgePublisher', () => {
     expect(requests[0]!.entries).toStrictEqual(
       events.map((event) => ({ EventBusName: 'results', Source: 'ecs-schedulers', DetailType: event.detailType, Detail: JSON.stringify(event.detail), Resources: event.resources })),
     );
-    expect(requests[0]!.entries.map((e) => e.DetailType)).toStrictEqual(['Cron Run Started', 'Cron Run Failed']);
+    expect(requests[0]!.entries.map((e) => e.DetailType)).toStrictEqual(['Cron Run Started', 'Cron Slot Failed']);
   });
 
   it('sends at most 10 entries per call, in order', async () => {

@@ -1,3 +1,4 @@
+import type { RunLedger } from '../../ledger/run-ledger.js';
 import type { CronRule } from '../../rules/cron/rule.js';
 import type { HandlerContext } from '../context.js';
 
@@ -5,6 +6,8 @@ import type { HandlerContext } from '../context.js';
 export interface CronContext extends HandlerContext {
   /** The rules this function serves, by name; one function may serve several. */
   rules: ReadonlyMap<string, CronRule>;
+  /** The durable record of every slot: the once-per-slot claim, run outcomes, retries, history. */
+  ledger: RunLedger;
 }
 
 /** SQS partial batch response (the event source mapping needs ReportBatchItemFailures). */

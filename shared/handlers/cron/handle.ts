@@ -1,15 +1,22 @@
 import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambda-powertools/batch';
 import { reportOverdue, reportRejected, reportSlot, type CronOverdueOutcome, type CronSlotOutcome } from '../../report/cron-report.js';
+import { reportRunEnd } from '../../report/run-report.js';
 import type { QueueMessage } from '../context.js';
 import type { BatchResponse, CronContext } from './context.js';
 import { CronMessageError, parseCronMessage } from './messages.js';
 import { stopOverdueRuns } from './overdue.js';
 import { RESERVED_MS } from './attempt.js';
-import { runSlot } from './run-slot.js';
+import { beginDueRetries } from './retries.js';
+import { recordRunEnd, type RunEnd } from './run-ended.js';
+import { runLedgeredSlot } from './slot-ledger.js';
 
 export type { BatchResponse, CronContext } from './context.js';
 
-export type CronMessageOutcome = { kind: 'slot'; outcome: CronSlotOutcome } | { kind: 'overdue'; outcome: CronOverdueOutcome | undefined };
+export type CronMessageOutcome =
+  | { kind: 'slot'; outcome: CronSlotOutcome }
+  | { kind: 'overdue'; outcome: CronOverdueOutcome | undefined }
+  | { kind: 'retries'; outcomes: CronSlotOutcome[] }
+  | { kind: 'stopped'; end: RunEnd };
 
 /**
  * Handles one batch from a cron FIFO queue (message group: the rule), one message after another,
@@ -70,14 +77,29 @@ export async function handleCronMessage(message: QueueMessage, context: CronCont
   logger.appendKeys({ messageId: message.messageId });
   try {
     const command = parseCronMessage(message.body, context.rules, context.now());
-    if (command.kind === 'overdue') {
-      const outcome = await stopOverdueRuns(command.rule, context);
-      if (outcome) await reportOverdue(outcome, context);
-      return { kind: 'overdue', outcome };
+    switch (command.kind) {
+      case 'overdue': {
+        const outcome = await stopOverdueRuns(command.rule, context);
+        if (outcome) await reportOverdue(outcome, context);
+        return { kind: 'overdue', outcome };
+      }
+      case 'retries': {
+        const outcomes = await beginDueRetries(command.rule, context);
+        for (const outcome of outcomes) await reportSlot(outcome, context);
+        return { kind: 'retries', outcomes };
+      }
+      case 'stopped': {
+        const end = await recordRunEnd(command, context);
+        if (end.kind === 'ended') await reportRunEnd({ record: end.record, attempt: end.attempt, maxAttempts: 1 + (command.rule.retries ?? 0) }, context);
+        else logger.debug('cron copy stopped; nothing to record yet', { rule: command.rule.name, slot: command.slot.toISOString(), taskArn: command.taskArn, ...end });
+        return { kind: 'stopped', end };
+      }
+      case 'slot': {
+        const outcome = await runLedgeredSlot(command.rule, command.slot, command.trigger, context);
+        await reportSlot(outcome, context);
+        return { kind: 'slot', outcome };
+      }
     }
-    const outcome = await runSlot(command.rule, command.slot, command.trigger, context);
-    await reportSlot(outcome, context);
-    return { kind: 'slot', outcome };
   } catch (error) {
     if (!(error instanceof CronMessageError)) {
       logger.error('cron message failed: SQS retries it when its visibility timeout ends, then moves it to the dead-letter queue', {

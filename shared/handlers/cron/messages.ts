@@ -1,7 +1,8 @@
 // zod/mini: the classic API would add about 450 KB to the Lambda bundle.
 import * as z from 'zod/mini';
 import { describeIssues, preview } from '../../events/issues.js';
-import type { CronRule } from '../../rules/cron/rule.js';
+import { ecsEventSchema } from '../../events/ecs-events.js';
+import { attemptOfKey, slotOfKey, type CronRule } from '../../rules/cron/rule.js';
 import { runNowSlot } from '../../rules/cron/run-now.js';
 import { parseSchedule, previousSlot } from '../../schedule/index.js';
 
@@ -10,7 +11,10 @@ import { parseSchedule, previousSlot } from '../../schedule/index.js';
  * - slot: EventBridge Scheduler's, with <aws.scheduler.scheduled-time> as `slot`;
  * - run-now: a manual run (the CLI's), its slot being `requestedAt` (required: a slot taken from
  *   the time of handling would be a new slot, so a second run, on each redelivery);
- * - overdue: the periodic pass that stops runs past maxRunSeconds.
+ * - overdue: the periodic pass that stops runs past maxRunSeconds;
+ * - retries: the periodic pass that begins the retries whose time has come;
+ * - and ECS's own "ECS Task State Change" events for the rule's copies reaching STOPPED, from
+ *   which a run's outcome is learned.
  */
 const isoTime = z.iso.datetime({ offset: true, local: false });
 
@@ -20,14 +24,18 @@ export const slotMessageSchema = z.strictObject({ kind: z.literal('slot'), rule:
 export const runNowMessageSchema = z.strictObject({ kind: z.literal('run-now'), rule: ruleName, requestedAt: isoTime });
 /** `at` (the pass's scheduled time) only makes each pass's body unique for FIFO deduplication. */
 export const overdueMessageSchema = z.strictObject({ kind: z.literal('overdue'), rule: ruleName, at: z.optional(isoTime) });
-export const cronMessageSchema = z.discriminatedUnion('kind', [slotMessageSchema, runNowMessageSchema, overdueMessageSchema]);
+export const retriesMessageSchema = z.strictObject({ kind: z.literal('retries'), rule: ruleName, at: z.optional(isoTime) });
+export const cronMessageSchema = z.discriminatedUnion('kind', [slotMessageSchema, runNowMessageSchema, overdueMessageSchema, retriesMessageSchema]);
 
 export type CronMessage = z.infer<typeof cronMessageSchema>;
 
 /** A message, checked against the rules the function serves, with its times read. */
 export type CronCommand =
   | { kind: 'slot'; rule: CronRule; slot: Date; trigger: 'schedule' | 'manual' }
-  | { kind: 'overdue'; rule: CronRule };
+  | { kind: 'overdue'; rule: CronRule }
+  | { kind: 'retries'; rule: CronRule }
+  /** A copy of attempt `attempt` of the slot reached STOPPED. */
+  | { kind: 'stopped'; rule: CronRule; slot: Date; attempt: number; taskArn: string };
 
 /** How far ahead of the clock a slot or requestedAt may be: clock skew, nothing more. */
 export const FUTURE_TOLERANCE_MS = 5 * 60_000;
@@ -63,10 +71,11 @@ export function parseCronMessage(body: string, rules: ReadonlyMap<string, CronRu
   } catch {
     throw new CronMessageError(`not JSON: ${preview(body)}`);
   }
+  if (isEcsEvent(json)) return copyStopped(json, body, rules);
   const parsed = cronMessageSchema.safeParse(json);
   if (!parsed.success) {
     throw new CronMessageError(
-      `not a cron message (slot, run-now or overdue): ${describeIssues(parsed.error.issues, json)}; body: ${preview(body)}`,
+      `not a cron message (slot, run-now, overdue, retries or a task's STOPPED event): ${describeIssues(parsed.error.issues, json)}; body: ${preview(body)}`,
       servedRuleOf(json, rules),
     );
   }
@@ -79,6 +88,8 @@ export function parseCronMessage(body: string, rules: ReadonlyMap<string, CronRu
   switch (message.kind) {
     case 'overdue':
       return { kind: 'overdue', rule };
+    case 'retries':
+      return { kind: 'retries', rule };
     case 'slot': {
       const slot = notTooFarAhead(rule, 'slot', new Date(message.slot), now);
       checkOnSchedule(rule, slot);
@@ -89,6 +100,29 @@ export function parseCronMessage(body: string, rules: ReadonlyMap<string, CronRu
       return { kind: 'slot', rule, slot: runNowSlot(requested), trigger: 'manual' };
     }
   }
+}
+
+function isEcsEvent(json: unknown): boolean {
+  return typeof json === 'object' && json !== null && (json as { source?: unknown }).source === 'aws.ecs';
+}
+
+/** An ECS event on a cron queue: only a served rule's copy reaching STOPPED belongs here. */
+function copyStopped(json: unknown, body: string, rules: ReadonlyMap<string, CronRule>): CronCommand {
+  const parsed = ecsEventSchema.safeParse(json);
+  if (!parsed.success) throw new CronMessageError(`malformed ECS event: ${describeIssues(parsed.error.issues, json)}; body: ${preview(body)}`);
+  const event = parsed.data;
+  if (event['detail-type'] !== 'ECS Task State Change' || event.detail.lastStatus !== 'STOPPED') {
+    throw new CronMessageError(`an ECS event that is not a task reaching STOPPED (${event['detail-type']}): ${preview(body)}`);
+  }
+  const { startedBy, taskArn } = event.detail;
+  for (const rule of rules.values()) {
+    const slot = slotOfKey(rule, startedBy);
+    const attempt = attemptOfKey(rule, startedBy);
+    if (slot !== undefined && attempt !== undefined && Number.isSafeInteger(attempt) && attempt >= 1) {
+      return { kind: 'stopped', rule, slot, attempt, taskArn };
+    }
+  }
+  throw new CronMessageError(`task ${taskArn} stopped with startedBy "${startedBy ?? ''}", which names a slot of no rule this function serves (${[...rules.keys()].join(', ') || 'none'})`);
 }
 
 function notTooFarAhead(rule: CronRule, field: string, time: Date, now: Date): Date {

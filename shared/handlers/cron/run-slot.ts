@@ -2,9 +2,9 @@ import { applyPlan, type ApplyResult, type FailedAction, type StoppedTask } from
 import { CallCounter } from '../../ecs/call-counter.js';
 import type { CronSlotOutcome } from '../../report/cron-report.js';
 import type { Placement } from '../../report/result-events.js';
-import { startingDeadline } from '../../rules/cron/deadline.js';
 import { planSlot, type SlotOutcome } from '../../rules/cron/plan-slot.js';
-import { cronSlotKey, type CronRule } from '../../rules/cron/rule.js';
+import type { CronRule } from '../../rules/cron/rule.js';
+import { slotTerms, type Retry } from '../../rules/cron/slot-terms.js';
 import { cronScope } from '../../rules/cron/scope.js';
 import { loadSnapshot } from '../../state/load.js';
 import type { Snapshot } from '../../state/snapshot.js';
@@ -18,6 +18,7 @@ interface SlotRun {
   rule: CronRule;
   slot: Date;
   trigger: 'schedule' | 'manual';
+  retry: Retry | undefined;
   /** Resolved once: every attempt starts the same revision, even if a new one is registered meanwhile. */
   target: TaskDefinitionInfo;
   /** The startedBy of the slot's copies. */
@@ -60,20 +61,11 @@ type Tried =
  * ends `failed`, listing the copies that started and the error, and is reported like any outcome,
  * so those copies are never hidden behind a retry.
  */
-export async function runSlot(rule: CronRule, slot: Date, trigger: 'schedule' | 'manual', context: CronContext): Promise<CronSlotOutcome> {
+export async function runSlot(rule: CronRule, slot: Date, trigger: 'schedule' | 'manual', context: CronContext, retry?: Retry): Promise<CronSlotOutcome> {
   const calls = new CallCounter().attach(context.ecs);
   const target = await describeTaskDefinition(context.ecs, rule.taskDefinition);
-  const run: SlotRun = {
-    rule,
-    slot,
-    trigger,
-    target,
-    key: cronSlotKey(rule, slot),
-    count: rule.count ?? 1,
-    // A manual run has no starting deadline of its own; its capacity retries get the rule's, from
-    // the request (the flexible window is the Scheduler's, so it does not apply).
-    deadline: startingDeadline(trigger === 'manual' ? { ...rule, flexibleWindowMinutes: undefined } : rule, slot),
-  };
+  const { key, deadline } = slotTerms(rule, slot, trigger, retry);
+  const run: SlotRun = { rule, slot, trigger, retry, target, key, count: rule.count ?? 1, deadline };
   const replaced: StoppedTask[] = [];
   let conflicts = 0;
   /** The slot's copies when first seen: those above it started in this invocation. */
@@ -148,7 +140,7 @@ async function attemptOnce(run: SlotRun, context: CronContext, waitMs: number): 
       ...(context.readPacer && { pacer: context.readPacer }),
     });
     copiesBefore = copiesOf(snapshot, run.key).length;
-    const decision = planSlot({ snapshot, rule: run.rule, target: run.target, slot: run.slot, now, trigger: run.trigger });
+    const decision = planSlot({ snapshot, rule: run.rule, target: run.target, slot: run.slot, now, trigger: run.trigger, retry: run.retry });
     const result = decision.plan && (await applyPlan(ecs, snapshot, decision.plan));
     return { ok: true, clusterArn: snapshot.cluster.arn, copiesBefore, decision, result, copies: copiesOf(snapshot, run.key) };
   } catch (error) {

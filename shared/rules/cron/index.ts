@@ -4,3 +4,4 @@ export { planSlot, type SkipReason, type SlotInput, type SlotOutcome } from './p
 export * from './rule.js';
 export { runNowSlot } from './run-now.js';
 export { cronScope } from './scope.js';
+export { slotTerms, type Retry, type SlotTerms } from './slot-terms.js';

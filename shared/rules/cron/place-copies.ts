@@ -5,7 +5,7 @@ import type { ClusterView } from '../../state/view.js';
 import type { Task, TaskDefinitionInfo } from '../../state/types.js';
 import type { Launch, PlannedStart, Replacement } from '../plan.js';
 import { scheduledOverrides } from './overrides.js';
-import { cronRulePrefix, cronSlotKey, type CronRule } from './rule.js';
+import { cronRulePrefix, type CronRule } from './rule.js';
 
 export interface PlacedCopies {
   starts: PlannedStart[];
@@ -29,10 +29,11 @@ export function placeCopies(
   rule: CronRule,
   target: TaskDefinitionInfo,
   slot: Date,
+  /** The attempt's startedBy (the slot's key, or a retry's). */
+  key: string,
   missing: number,
   peers: readonly Task[],
 ): PlacedCopies {
-  const key = cronSlotKey(rule, slot);
   const placement: Replacement = {
     constraints: rule.placement?.constraints ?? [],
     strategy: rule.placement?.strategy ?? DEFAULT_STRATEGY,

@@ -2,11 +2,11 @@ import type { RejectionReason } from '../../placement/types.js';
 import type { ClusterView } from '../../state/view.js';
 import type { TaskDefinitionInfo } from '../../state/types.js';
 import type { Plan } from '../plan.js';
-import { startingDeadline } from './deadline.js';
 import { resolveOverlap } from './overlap.js';
 import { placeCopies } from './place-copies.js';
-import { cronSlotKey, type CronRule } from './rule.js';
+import type { CronRule } from './rule.js';
 import { isLive, runsOf } from './runs.js';
+import { slotTerms, type Retry } from './slot-terms.js';
 
 export type SkipReason = 'suspended' | 'too-late' | 'overlap-forbidden' | 'slot-complete' | 'no-capacity';
 
@@ -38,6 +38,8 @@ export interface SlotInput {
   now: Date;
   /** Default 'schedule'. A manual run has no starting deadline: it is its own slot, requested now. */
   trigger?: 'schedule' | 'manual';
+  /** Set when this is a retry of the slot: its copies carry the attempt's key, and its deadline counts from when it was due. */
+  retry?: Retry;
 }
 
 /**
@@ -64,7 +66,7 @@ export function planSlot(input: SlotInput): SlotOutcome {
   const at = slot.toISOString();
   if (rule.suspend) return { kind: 'skip', slot, reason: 'suspended', detail: `rule ${rule.name} is suspended` };
 
-  const key = cronSlotKey(rule, slot);
+  const { key, deadline, enforceDeadline } = slotTerms(rule, slot, input.trigger ?? 'schedule', input.retry);
   const runs = runsOf(snapshot, rule);
   const count = rule.count ?? 1;
   const copies = runs.filter((run) => run.startedBy === key);
@@ -72,10 +74,10 @@ export function planSlot(input: SlotInput): SlotOutcome {
     return { kind: 'skip', slot, reason: 'slot-complete', detail: `slot ${at} already has ${copies.length} of ${count} copies` };
   }
 
-  const deadline = startingDeadline(rule, slot);
-  if (input.trigger !== 'manual' && now > deadline) {
+  if (enforceDeadline && now > deadline) {
     const late = Math.round((now.getTime() - slot.getTime()) / 1000);
-    return { kind: 'skip', slot, reason: 'too-late', detail: `invoked ${late} s after slot ${at}, past its starting deadline ${deadline.toISOString()}` };
+    const what = input.retry ? `attempt ${input.retry.number} of slot ${at}` : `slot ${at}`;
+    return { kind: 'skip', slot, reason: 'too-late', detail: `invoked ${late} s after ${what}, past its starting deadline ${deadline.toISOString()}` };
   }
 
   const overlap = resolveOverlap(rule, slot, runs.filter((run) => run.startedBy !== key && isLive(run)));
@@ -84,7 +86,7 @@ export function planSlot(input: SlotInput): SlotOutcome {
   const missing = count - copies.length;
   const stopping = new Set(overlap.stops.map((stop) => stop.taskArn));
   const peers = runs.filter((run) => isLive(run) && !stopping.has(run.arn));
-  const { starts, result } = placeCopies(snapshot, rule, target, slot, missing, peers);
+  const { starts, result } = placeCopies(snapshot, rule, target, slot, key, missing, peers);
   // Replace: the new run must not start beside an old one that could not be stopped.
   const plan: Plan = { starts, stops: overlap.stops, ...(overlap.stops.length > 0 && { startsNeedStops: true }) };
 

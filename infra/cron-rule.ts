@@ -1,5 +1,8 @@
 import { Duration, TimeZone } from 'aws-cdk-lib';
-import type { IEventBus } from 'aws-cdk-lib/aws-events';
+import { Rule, type IEventBus } from 'aws-cdk-lib/aws-events';
+import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
+import { runEndsPattern } from '../shared/events/patterns.js';
+import { cronRulePrefix } from '../shared/rules/cron/rule.js';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { ContextAttribute, Schedule, ScheduleExpression, ScheduleTargetInput, TimeWindow } from 'aws-cdk-lib/aws-scheduler';
@@ -10,7 +13,8 @@ import { METRICS_NAMESPACE, SERVICE_NAME } from '../shared/report/vocabulary.js'
 import { secondsToDeadline } from '../shared/rules/cron/deadline.js';
 import { overduePassMinutes } from '../shared/rules/cron/overdue-pass.js';
 import type { CronRule } from '../shared/rules/cron/rule.js';
-import { grantEcsAccess } from './ecs-permissions.js';
+import { clusterArn, grantEcsAccess } from './ecs-permissions.js';
+import type { RunLedgerTable } from './run-ledger.js';
 import { RuleQueues } from './rule-queues.js';
 import { SchedulerFunction } from './scheduler-function.js';
 
@@ -20,6 +24,8 @@ export interface CronRuleSchedulerProps {
   family: string;
   /** Where results are published. */
   eventBus: IEventBus;
+  /** The stack's run ledger: the slot claims, run outcomes and retries of this rule. */
+  ledger: RunLedgerTable;
   /** Default one month. */
   logRetention?: RetentionDays;
   /** Default off. */
@@ -98,6 +104,21 @@ export class CronRuleScheduler extends Construct {
     }
 
 
+    if (rule.retries) {
+      new Schedule(this, 'Retries', {
+        description: `Begins the due retries of cron rule ${rule.name}`,
+        // Retries wait at least a minute (retryDelaySeconds), so a pass a minute is on time.
+        schedule: ScheduleExpression.rate(Duration.minutes(1)),
+        target: toQueue(ScheduleTargetInput.fromObject({ kind: 'retries', rule: rule.name, at: ContextAttribute.scheduledTime })),
+      });
+    }
+    // How each run ends: its copies' STOPPED events, in the rule's message group beside its slots.
+    new Rule(this, 'RunEnds', {
+      description: `Copies of cron rule ${rule.name} that stopped: their exit codes are the run's outcome`,
+      eventPattern: runEndsPattern(clusterArn(this, rule.cluster), cronRulePrefix(rule)) as never,
+      targets: [new SqsQueue(this.queue, { messageGroupId: rule.name, deadLetterQueue: this.undeliveredSlots, retryAttempts: 10, maxEventAge: Duration.hours(1) })],
+    });
+
     this.function = new SchedulerFunction(this, 'Run', {
       handler: 'cron.ts',
       timeout,
@@ -107,6 +128,7 @@ export class CronRuleScheduler extends Construct {
       environment: {
         CRON_RULE: JSON.stringify(rule),
         EVENT_BUS_NAME: props.eventBus.eventBusName,
+        LEDGER_TABLE_NAME: props.ledger.table.tableName,
         POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
       },
@@ -115,6 +137,7 @@ export class CronRuleScheduler extends Construct {
     // ahead of it, and messages behind a failing one would be received again with it.
     this.function.addEventSource(new SqsEventSource(this.queue, { batchSize: 1, reportBatchItemFailures: true }));
     props.eventBus.grantPutEventsTo(this.function);
+    props.ledger.grantRuleAccess(this.function, rule.name);
     grantEcsAccess(this, this.function, { cluster: rule.cluster, family: props.family, passRoleArns: rule.passRoles ?? [] });
   }
 }

@@ -12,6 +12,8 @@ export interface WatchedRule {
   kind: RuleKind;
   /** Queues whose messages mean lost work: each gets an alarm. */
   deadLetterQueues: ReadonlyArray<{ label: string; queue: IQueue }>;
+  /** Cron rules: alarm when a slot's last attempt fails (the job itself failed). Default true. */
+  alarmOnFailure?: boolean;
 }
 
 export interface OperationsProps {
@@ -62,6 +64,13 @@ export class Operations extends Construct {
             : `cron rule ${rule.name}: a slot failed to start by its deadline; the "${DetailType.CronSlotFailed}" event says why.`,
         evaluationPeriods: rule.kind === 'daemon' ? 3 : 1,
       }, notify);
+      if (rule.kind === 'cron' && rule.alarmOnFailure !== false) {
+        this.alarm(`${rule.kind}-${rule.name}-failed-runs`, {
+          metric: ruleMetric(rule, MetricName.RunsFailed, 'Sum'),
+          description: `cron rule ${rule.name}: a run failed after its retries; the "${DetailType.CronRunFailed}" event names each copy's stop code, reason and exit codes, and \`ecs-sched history ${rule.name}\` lists the slot.`,
+          evaluationPeriods: 1,
+        }, notify);
+      }
       if (rule.kind === 'cron') {
         this.alarm(`${rule.kind}-${rule.name}-rejected`, {
           metric: ruleMetric(rule, MetricName.MessagesRejected, 'Sum'),
@@ -93,7 +102,7 @@ export class Operations extends Construct {
       this.dashboard.addWidgets(
         new GraphWidget({
           title: `cron ${rule.name}: runs`,
-          left: [MetricName.RunsStarted, MetricName.SlotsSkipped, MetricName.SlotsFailed, MetricName.OverdueStopped, MetricName.MessagesRejected].map((name) => ruleMetric(rule, name, 'Sum')),
+          left: [MetricName.RunsStarted, MetricName.RunsSucceeded, MetricName.RunsFailed, MetricName.RunsRetried, MetricName.SlotsSkipped, MetricName.SlotsFailed, MetricName.OverdueStopped, MetricName.MessagesRejected].map((name) => ruleMetric(rule, name, 'Sum')),
           width: 12,
         }),
         new GraphWidget({

@@ -8,6 +8,7 @@ import { familyOf } from '../shared/ecs/task-definition-reference.js';
 import { CronRuleScheduler } from './cron-rule.js';
 import { DaemonRuleScheduler } from './daemon-rule.js';
 import { Operations, type WatchedRule } from './operations.js';
+import { RunLedgerTable } from './run-ledger.js';
 
 export interface SchedulersStackProps extends StackProps {
   /** A validated config (see loadConfig). */
@@ -42,18 +43,28 @@ export class SchedulersStack extends Stack {
       watched.push({ name: daemon.name, kind: 'daemon', deadLetterQueues: [{ label: 'DLQ', queue: scheduler.deadLetterQueue }, { label: 'undelivered events', queue: scheduler.undeliveredEvents }] });
       new CfnOutput(this, `DaemonQueue-${daemon.name}`, { value: scheduler.queue.queueUrl, description: `Trigger queue of daemon rule ${daemon.name}` });
     }
-    for (const cron of config.crons ?? []) {
+    const crons = config.crons ?? [];
+    // One ledger for every cron rule of the stack; each function may touch only its own rule's items.
+    const ledger = crons.length > 0 ? new RunLedgerTable(this, 'RunLedger') : undefined;
+    for (const cron of crons) {
       const scheduler = new CronRuleScheduler(this, `Cron-${cron.name}`, {
         ...common,
         rule: { ...cron, cluster: this.clusterReference(config, cron.cluster) },
         family: familyOf(cron.taskDefinition),
+        ledger: ledger!,
       });
-      watched.push({ name: cron.name, kind: 'cron', deadLetterQueues: [{ label: 'DLQ', queue: scheduler.deadLetterQueue }, { label: 'undelivered slots', queue: scheduler.undeliveredSlots }] });
+      watched.push({
+        name: cron.name,
+        kind: 'cron',
+        deadLetterQueues: [{ label: 'DLQ', queue: scheduler.deadLetterQueue }, { label: 'undelivered slots', queue: scheduler.undeliveredSlots }],
+        alarmOnFailure: cron.alarmOnFailure,
+      });
       // `ecs-sched run` and anyone with access send "run now" here (see shared/handlers/cron/README.md).
       new CfnOutput(this, `CronQueue-${cron.name}`, { value: scheduler.queue.queueUrl, description: `Slot queue of cron rule ${cron.name}` });
     }
 
     this.operations = new Operations(this, 'Operations', { rules: watched, dashboardName: `${this.stackName}-schedulers` });
+    if (ledger) new CfnOutput(this, 'RunLedgerTable', { value: ledger.table.tableName, description: 'The run ledger: ecs-sched status and history read it (--table)' });
     new CfnOutput(this, 'AlarmTopic', { value: this.operations.alarmTopic.topicArn, description: 'Subscribe to be told when a scheduler needs attention' });
   }
 

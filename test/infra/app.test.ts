@@ -41,11 +41,14 @@ describe('the app (example config)', () => {
     const template = Template.fromStack(new SchedulersStack(app, 'EcsSchedulers', { config: loadConfig(config), env: ENV }));
     // 1 daemon + 2 cron rules.
     template.resourceCountIs('AWS::Lambda::Function', 3);
-    template.resourceCountIs('AWS::Scheduler::Schedule', 3); // two slot schedules, one overdue pass (nightly-report has maxRunSeconds)
-    template.resourceCountIs('AWS::Events::Rule', 3); // the daemon's instance events, stopped copies, sweep
+    // Two slot schedules, one overdue pass (nightly-report has maxRunSeconds), one retry pass (cache-warmer has retries).
+    template.resourceCountIs('AWS::Scheduler::Schedule', 4);
+    // The daemon's instance events, stopped copies and sweep; each cron rule's stopped copies.
+    template.resourceCountIs('AWS::Events::Rule', 5);
+    template.resourceCountIs('AWS::DynamoDB::Table', 1); // one run ledger for the stack
     template.resourceCountIs('AWS::SQS::Queue', 9); // per rule: trigger queue, DLQ, undelivered
     // Two dead-letter alarms and one placement alarm per rule, and a rejected-message alarm per cron rule.
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 11);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 13); // and one on failed runs per cron rule (alarmOnFailure defaults to true)
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::Join': ['', Match.arrayWith([':kms:us-east-1:123456789012:alias/aws/sns'])] } });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
@@ -59,6 +62,8 @@ describe('the app (example config)', () => {
       Threshold: 1,
       EvaluationPeriods: 3,
     });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'RunsFailed', Statistic: 'Sum', Threshold: 1, Dimensions: [{ Name: 'Kind', Value: 'cron' }, { Name: 'Rule', Value: 'cache-warmer' }, { Name: 'service', Value: 'ecs-schedulers' }] });
+    template.hasOutput('RunLedgerTable', { Value: { Ref: Match.stringLikeRegexp('^RunLedgerTable') } });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'SlotsFailed', Dimensions: [{ Name: 'Kind', Value: 'cron' }, { Name: 'Rule', Value: 'nightly-report' }, { Name: 'service', Value: 'ecs-schedulers' }] });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'MessagesRejected', Statistic: 'Sum', Threshold: 1, Dimensions: [{ Name: 'Kind', Value: 'cron' }, { Name: 'Rule', Value: 'cache-warmer' }, { Name: 'service', Value: 'ecs-schedulers' }] });
     template.hasOutput('CronQueuenightlyreport', {});

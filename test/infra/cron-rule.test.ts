@@ -4,6 +4,7 @@ import { EventBus } from 'aws-cdk-lib/aws-events';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CronRuleScheduler, overduePassInterval } from '../../infra/cron-rule.js';
 import { RuleQueues } from '../../infra/rule-queues.js';
+import { RunLedgerTable } from '../../infra/run-ledger.js';
 import type { CronRule } from '../../shared/rules/cron/rule.js';
 
 function arn(rest: string) {
@@ -21,13 +22,15 @@ const RULE: CronRule = {
   startingDeadlineSeconds: 600,
   maxRunSeconds: 3600,
   passRoles: ['arn:aws:iam::123456789012:role/report-task'],
+  retries: 2,
 };
 
 let template: Template;
 beforeAll(() => {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
   const stack = new Stack(app, 'Test', { env: { account: '123456789012', region: 'us-east-1' } });
-  new CronRuleScheduler(stack, 'Report', { rule: RULE, family: 'report', eventBus: EventBus.fromEventBusName(stack, 'Bus', 'ops') });
+  const ledger = new RunLedgerTable(stack, 'Ledger');
+  new CronRuleScheduler(stack, 'Report', { rule: RULE, family: 'report', eventBus: EventBus.fromEventBusName(stack, 'Bus', 'ops'), ledger });
   template = Template.fromStack(stack);
 });
 
@@ -73,8 +76,10 @@ describe('CronRuleScheduler', () => {
     const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
     const stack = new Stack(app, 'Short', { env: { account: '123456789012', region: 'us-east-1' } });
     const rule: CronRule = { name: 'hourly', cluster: 'batch', taskDefinition: 'report', schedule: 'cron(0 * * * ? *)', startingDeadlineSeconds: 120 };
-    new CronRuleScheduler(stack, 'Hourly', { rule, family: 'report', eventBus: EventBus.fromEventBusName(stack, 'Bus', 'ops') });
+    new CronRuleScheduler(stack, 'Hourly', { rule, family: 'report', eventBus: EventBus.fromEventBusName(stack, 'Bus', 'ops'), ledger: new RunLedgerTable(stack, 'Ledger') });
     const short = Template.fromStack(stack);
+    // No retries, no retry pass: only the slots' schedule.
+    short.resourceCountIs('AWS::Scheduler::Schedule', 1);
     // 120 s deadline + a minute of function time, + 30 s.
     short.hasResourceProperties('AWS::Lambda::Function', { Timeout: 180 });
     short.hasResourceProperties('AWS::SQS::Queue', { FifoQueue: true, ContentBasedDeduplication: true, VisibilityTimeout: 210 });
@@ -103,5 +108,65 @@ describe('CronRuleScheduler', () => {
     // The schedule's role may only send to the queue and its dead-letter queue.
     const roleActions = statements.map((s) => s.Action).flat();
     expect(roleActions.filter((a) => typeof a === 'string' && a.startsWith('sqs:Send'))).toEqual(['sqs:SendMessage', 'sqs:SendMessage']);
+  });
+
+  it('keeps the run ledger in one on-demand table with point-in-time recovery, KMS encryption, TTL and the sparse retry index', () => {
+    template.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      Properties: {
+        BillingMode: 'PAY_PER_REQUEST',
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        SSESpecification: { SSEEnabled: true },
+        TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+        GlobalSecondaryIndexes: [
+          {
+            IndexName: 'retries',
+            KeySchema: [
+              { AttributeName: 'retryRule', KeyType: 'HASH' },
+              { AttributeName: 'retryAt', KeyType: 'RANGE' },
+            ],
+            Projection: { ProjectionType: 'KEYS_ONLY' },
+          },
+        ],
+      },
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ LEDGER_TABLE_NAME: { Ref: Match.stringLikeRegexp('^LedgerTable') } }) } });
+  });
+
+  it('lets the function read, claim and update only its own rule\'s ledger items: no delete, no scan', () => {
+    const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
+      (p) => (p as { Properties: { PolicyDocument: { Statement: Array<{ Sid?: string; Action: unknown }> } } }).Properties.PolicyDocument.Statement,
+    );
+    const ledger = statements.filter((statement) => JSON.stringify(statement.Action).includes('dynamodb:'));
+    expect(ledger).toHaveLength(1);
+    expect(ledger[0]).toEqual({
+      Sid: 'RunLedgerOwnRule',
+      Effect: 'Allow',
+      Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'],
+      Resource: [expect.objectContaining({ 'Fn::GetAtt': [expect.stringMatching(/^LedgerTable/), 'Arn'] }), { 'Fn::Join': ['', [expect.objectContaining({ 'Fn::GetAtt': [expect.stringMatching(/^LedgerTable/), 'Arn'] }), '/index/retries']] }],
+      Condition: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['cron#nightly-report'] } },
+    });
+  });
+
+  it('sends every stopped copy of the rule, by startedBy prefix, to the rule\'s message group', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        source: ['aws.ecs'],
+        'detail-type': ['ECS Task State Change'],
+        detail: { clusterArn: [arn(':ecs:us-east-1:123456789012:cluster/batch')], startedBy: [{ prefix: 'cron/nightly-report/' }], lastStatus: ['STOPPED'] },
+      },
+      Targets: [Match.objectLike({ SqsParameters: { MessageGroupId: 'nightly-report' }, DeadLetterConfig: Match.anyValue() })],
+    });
+  });
+
+  it('runs the retry pass every minute for a rule with retries', () => {
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'rate(1 minute)',
+      Target: Match.objectLike({ Input: '{"kind":"retries","rule":"nightly-report","at":"<aws.scheduler.scheduled-time>"}', SqsParameters: { MessageGroupId: 'nightly-report' } }),
+    });
   });
 });

@@ -26,6 +26,11 @@ export class LedgerError extends Error {
   }
 }
 
+/** A record written by another version of the scheduler: it is never guessed at, and the message that met it can never succeed. */
+export class LedgerSchemaError extends LedgerError {
+  override readonly name = 'LedgerSchemaError';
+}
+
 /** A write refused because another writer moved the record on since it was read; `current` is what is there now. */
 export class LedgerConflictError extends LedgerError {
   override readonly name = 'LedgerConflictError';
@@ -206,7 +211,7 @@ export class RunLedger {
     const rule = String(raw.rule);
     const slot = String(raw.slot);
     if (raw.schemaVersion !== LEDGER_SCHEMA_VERSION) {
-      throw new LedgerError(
+      throw new LedgerSchemaError(
         `the ledger record of rule ${rule}, slot ${slot}, has schema version ${String(raw.schemaVersion)}; this version of the scheduler reads version ${LEDGER_SCHEMA_VERSION}`,
         rule,
         slot,

@@ -1,6 +1,7 @@
 import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambda-powertools/batch';
 import { reportOverdue, reportRejected, reportSlot, type CronOverdueOutcome, type CronSlotOutcome } from '../../report/cron-report.js';
 import { reportRunEnd } from '../../report/run-report.js';
+import { LedgerSchemaError } from '../../ledger/run-ledger.js';
 import type { QueueMessage } from '../context.js';
 import type { BatchResponse, CronContext } from './context.js';
 import { CronMessageError, parseCronMessage } from './messages.js';
@@ -62,7 +63,7 @@ async function handleInBatch(message: QueueMessage, context: CronContext): Promi
   try {
     await handleCronMessage(message, context);
   } catch (error) {
-    if (error instanceof CronMessageError && (await reject(message, error, context))) return;
+    if ((error instanceof CronMessageError || error instanceof LedgerSchemaError) && (await reject(message, error, context))) return;
     throw error;
   }
 }
@@ -101,7 +102,7 @@ export async function handleCronMessage(message: QueueMessage, context: CronCont
       }
     }
   } catch (error) {
-    if (!(error instanceof CronMessageError)) {
+    if (!(error instanceof CronMessageError) && !(error instanceof LedgerSchemaError)) {
       logger.error('cron message failed: SQS retries it when its visibility timeout ends, then moves it to the dead-letter queue', {
         messageId: message.messageId,
         error: error as Error,
@@ -118,7 +119,7 @@ export async function handleCronMessage(message: QueueMessage, context: CronCont
  * is the one it names if served here, else, for a function that serves a single rule (as deployed:
  * one queue and one function per rule), that rule, whose queue it came from.
  */
-async function reject(message: QueueMessage, error: CronMessageError, context: CronContext): Promise<boolean> {
+async function reject(message: QueueMessage, error: CronMessageError | LedgerSchemaError, context: CronContext): Promise<boolean> {
   const only = context.rules.size === 1 ? [...context.rules.keys()][0] : undefined;
   try {
     await reportRejected({ rule: error.rule ?? only, messageId: message.messageId, problem: error.message, body: message.body }, context);

@@ -10,7 +10,7 @@ import { SqsSendMessage } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../shared/report/vocabulary.js';
-import { secondsToDeadline } from '../shared/rules/cron/deadline.js';
+import { MAX_STARTING_DEADLINE_SECONDS, secondsToDeadline } from '../shared/rules/cron/deadline.js';
 import { overduePassMinutes } from '../shared/rules/cron/overdue-pass.js';
 import type { CronRule } from '../shared/rules/cron/rule.js';
 import { clusterArn, grantEcsAccess } from './ecs-permissions.js';
@@ -84,7 +84,7 @@ export class CronRuleScheduler extends Construct {
         input,
         deadLetterQueue: this.undeliveredSlots,
         // Delivering a slot later than its deadline is pointless: the handler would skip it.
-        maxEventAge: Duration.seconds(Math.max(60, deadline)),
+        maxEventAge: Duration.seconds(Math.min(MAX_STARTING_DEADLINE_SECONDS, Math.max(60, deadline))),
         retryAttempts: 10,
       });
     this.schedule = new Schedule(this, 'Schedule', {

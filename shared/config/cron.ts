@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEFAULT_STARTING_DEADLINE_SECONDS, secondsToDeadline } from '../rules/cron/deadline.js';
+import { MAX_STARTING_DEADLINE_SECONDS } from '../rules/cron/deadline.js';
 import { MAX_RETRIES, MAX_RETRY_DELAY_SECONDS, MAX_RETRIED_NAME_LENGTH } from '../rules/cron/retry.js';
 import { parseSchedule, ScheduleError } from '../schedule/index.js';
 import { CLUSTER_REFERENCE } from './clusters.js';
@@ -22,15 +22,13 @@ const MAX_COUNT = 100;
 const CRON_NAME_PATTERN = /^[A-Za-z0-9_-]{1,23}$/;
 
 /**
- * Under an hour: a slot that already ran is recognized by its STOPPED task, which ECS lists for
- * only about an hour. At least 10 s: an invocation begins a little after its slot (delivery, a cold
- * start), and a tighter deadline would skip healthy slots.
+ * At most a day: EventBridge Scheduler retries a delivery for at most a day, so a later deadline
+ * could never be used. (A slot that already ran is recognized by its record in the run ledger, not
+ * by its STOPPED copies, which ECS lists for only an hour: the deadline need not stay under it.)
+ * At least 10 s: an invocation begins a little after its slot (delivery, a cold start), and a
+ * tighter deadline would skip healthy slots.
  */
-const startingDeadlineSchema = wholeNumber(
-  10,
-  3540,
-  ' (under an hour: ECS lists a STOPPED task for only about an hour, and that is how a slot that already ran is recognized)',
-);
+const startingDeadlineSchema = wholeNumber(10, MAX_STARTING_DEADLINE_SECONDS, ' (EventBridge Scheduler retries a delivery for at most a day)');
 
 /** What happens when a slot comes while an earlier run of the rule is still going. */
 export const overlapPolicySchema = z.enum(['Allow', 'Forbid', 'Replace']);
@@ -62,9 +60,8 @@ export const cronRuleSchema = z
     /** Default Forbid: a second concurrent run of a batch job is usually harm done. */
     overlapPolicy: overlapPolicySchema.optional(),
     /**
-     * A slot invoked later than this after its scheduled time is skipped and reported. Default 300.
-     * It also bounds capacity retries, and must stay under an hour: ECS lists a STOPPED task for
-     * about an hour, and that is how a slot that already ran is recognized.
+     * A slot invoked later than this after its scheduled time (and flexible window) is skipped and
+     * reported. Default 300. It also bounds capacity retries, within the function's 15 minutes.
      */
     startingDeadlineSeconds: startingDeadlineSchema.optional(),
     /** A run still going after this long is stopped with a reason. Absent: no limit. */
@@ -94,30 +91,10 @@ export const cronRuleSchema = z
   // The schedule is read in its time zone, so it is checked on the rule, and even when other
   // fields of the rule are wrong: every error is reported at once.
   .superRefine(scheduleProblem, { when: (payload) => hasSchedule(payload.value) })
-  .superRefine(deadlineProblem)
   .superRefine(retryKeyProblem);
 
 function hasSchedule(rule: unknown): rule is Record<string, unknown> & { schedule: string } {
   return isRecord(rule) && typeof rule.schedule === 'string';
-}
-
-/**
- * The flexible window delays an invocation past its slot, and the starting deadline counts from
- * the end of that window: together they must stay under the hour in which ECS still lists a
- * slot's STOPPED copies, or a late re-delivery could run a slot again.
- */
-function deadlineProblem(rule: { flexibleWindowMinutes?: number; startingDeadlineSeconds?: number }, context: z.RefinementCtx): void {
-  // Each field's own range is checked (and reported) on its own; add them up only when both are sound.
-  if (!wholeIn(rule.flexibleWindowMinutes, 1, 1440) || !wholeIn(rule.startingDeadlineSeconds, 10, 3540)) return;
-  if (secondsToDeadline(rule) <= 3540) return;
-  const window = (rule.flexibleWindowMinutes ?? 0) * 60;
-  const deadline = rule.startingDeadlineSeconds ?? DEFAULT_STARTING_DEADLINE_SECONDS;
-  context.addIssue({
-    code: 'custom',
-    path: ['startingDeadlineSeconds'],
-    input: rule.startingDeadlineSeconds,
-    message: `flexibleWindowMinutes (${window / 60} min) plus startingDeadlineSeconds (${deadline} s) must stay under an hour (3540 s in all): ECS lists a STOPPED task for only about an hour, and that is how a slot that already ran is recognized`,
-  });
 }
 
 /** A retry's startedBy adds `/<attempt>` to the slot's key, and the whole must fit ECS's 36 characters. */
@@ -129,10 +106,6 @@ function retryKeyProblem(rule: { name?: unknown; retries?: number }, context: z.
     input: rule.retries,
     message: `a rule with retries needs a name of at most ${MAX_RETRIED_NAME_LENGTH} characters ("${rule.name}" has ${rule.name.length}): each retry's startedBy adds "/<attempt>" to the slot's, and ECS allows 36 characters`,
   });
-}
-
-function wholeIn(value: number | undefined, min: number, max: number): boolean {
-  return value === undefined || (Number.isSafeInteger(value) && value >= min && value <= max);
 }
 
 /** A timeZone of the wrong type has its own error; the schedule is then read in UTC. */

@@ -39,8 +39,9 @@ const accepted: [string, unknown][] = [
     }),
   ],
   ['a one-off run in a zone', withCron({ schedule: 'at(2026-12-24T18:00:00)', timeZone: 'Europe/Paris' })],
-  ['deadline limits', withCron({ startingDeadlineSeconds: 3540, count: 100 })],
-  ['window and deadline adding up to just under an hour', withCron({ flexibleWindowMinutes: 50, startingDeadlineSeconds: 540 })],
+  ['deadline limits', withCron({ startingDeadlineSeconds: 86_400, count: 100 })],
+  // The run ledger recognizes a slot that ran, however long after ECS forgot its copies.
+  ['a day-long window and a deadline of hours', withCron({ flexibleWindowMinutes: 1440, startingDeadlineSeconds: 7200 })],
   ['the roles a task definition names', withCron({ passRoles: ['arn:aws:iam::123456789012:role/report-task', 'arn:aws:iam::123456789012:role/ecs/exec'] })],
   ['suspended, no capacity retries', withCron({ suspend: true, retryOnCapacity: false })],
   [

@@ -1,4 +1,6 @@
 export const DEFAULT_STARTING_DEADLINE_SECONDS = 300;
+/** EventBridge Scheduler's longest maximum event age: a slot is never delivered later than this. */
+export const MAX_STARTING_DEADLINE_SECONDS = 86_400;
 
 /**
  * The fields of a cron rule the deadline reads. Named here rather than picked from CronRule: the

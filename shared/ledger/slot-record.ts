@@ -20,8 +20,6 @@ export const SLOT_STATE = {
 } as const;
 export type SlotState = (typeof SLOT_STATE)[keyof typeof SLOT_STATE];
 
-export const FINAL_STATES: ReadonlySet<SlotState> = new Set([SLOT_STATE.Succeeded, SLOT_STATE.Failed, SLOT_STATE.Stopped, SLOT_STATE.Skipped]);
-
 /** One container of a stopped copy, as ECS reported it. `exitCode` is absent when it never ran. */
 export interface ContainerExit {
   name: string;

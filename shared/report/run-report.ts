@@ -1,6 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
-import type { AttemptRecord, SlotRecord } from '../ledger/slot-record.js';
+import { ATTEMPT_OUTCOME, type AttemptRecord, type SlotRecord } from '../ledger/slot-record.js';
 import type { EventPublisher } from './publisher.js';
 import type { CronRunEndedDetail, ResultEventOf } from './result-events.js';
 import { DetailType, MetricName, ruleDimensions } from './vocabulary.js';
@@ -25,15 +25,15 @@ export async function reportRunEnd(ended: RunEnded, sinks: Sinks): Promise<void>
   const { attempt } = ended;
   const event = runEndEvent(ended);
   const fields = { ...event?.detail, outcome: attempt.outcome };
-  if (attempt.outcome === 'Succeeded') sinks.logger.info('cron run succeeded', fields);
-  else if (attempt.outcome === 'Failed') sinks.logger[ended.record.retryAt ? 'warn' : 'error']('cron run failed', fields);
+  if (attempt.outcome === ATTEMPT_OUTCOME.Succeeded) sinks.logger.info('cron run succeeded', fields);
+  else if (attempt.outcome === ATTEMPT_OUTCOME.Failed) sinks.logger[ended.record.retryAt ? 'warn' : 'error']('cron run failed', fields);
   else sinks.logger.info('cron run stopped by the scheduler', { rule: ended.record.rule, slot: ended.record.slot, attempt: attempt.number, reasons: attempt.reasons });
 
   const { metrics } = sinks;
   metrics.addDimensions(ruleDimensions(ended.record.rule, 'cron'));
-  metrics.addMetric(MetricName.RunsSucceeded, MetricUnit.Count, attempt.outcome === 'Succeeded' ? 1 : 0);
-  metrics.addMetric(MetricName.RunsFailed, MetricUnit.Count, attempt.outcome === 'Failed' && !ended.record.retryAt ? 1 : 0);
-  metrics.addMetric(MetricName.RunsRetried, MetricUnit.Count, attempt.outcome === 'Failed' && ended.record.retryAt ? 1 : 0);
+  metrics.addMetric(MetricName.RunsSucceeded, MetricUnit.Count, attempt.outcome === ATTEMPT_OUTCOME.Succeeded ? 1 : 0);
+  metrics.addMetric(MetricName.RunsFailed, MetricUnit.Count, attempt.outcome === ATTEMPT_OUTCOME.Failed && !ended.record.retryAt ? 1 : 0);
+  metrics.addMetric(MetricName.RunsRetried, MetricUnit.Count, attempt.outcome === ATTEMPT_OUTCOME.Failed && ended.record.retryAt ? 1 : 0);
   const duration = durationSeconds(attempt);
   if (duration !== undefined) metrics.addMetric(MetricName.RunDurationSeconds, MetricUnit.Seconds, duration);
   metrics.publishStoredMetrics();
@@ -44,7 +44,7 @@ export async function reportRunEnd(ended: RunEnded, sinks: Sinks): Promise<void>
 type RunEndEvent = ResultEventOf<typeof DetailType.CronRunSucceeded> | ResultEventOf<typeof DetailType.CronRunFailed>;
 
 export function runEndEvent({ record, attempt, maxAttempts }: RunEnded): RunEndEvent | undefined {
-  if (attempt.outcome !== 'Succeeded' && attempt.outcome !== 'Failed') return undefined;
+  if (attempt.outcome !== ATTEMPT_OUTCOME.Succeeded && attempt.outcome !== ATTEMPT_OUTCOME.Failed) return undefined;
   const detail: CronRunEndedDetail = {
     rule: record.rule,
     cluster: record.clusterArn ?? '',
@@ -61,7 +61,7 @@ export function runEndEvent({ record, attempt, maxAttempts }: RunEnded): RunEndE
     ...(record.retryAt && { retryAt: record.retryAt }),
   };
   const resources = [...(record.clusterArn ? [record.clusterArn] : []), ...attempt.copies.map((copy) => copy.taskArn)];
-  return attempt.outcome === 'Succeeded' ? { detailType: DetailType.CronRunSucceeded, detail, resources } : { detailType: DetailType.CronRunFailed, detail, resources };
+  return attempt.outcome === ATTEMPT_OUTCOME.Succeeded ? { detailType: DetailType.CronRunSucceeded, detail, resources } : { detailType: DetailType.CronRunFailed, detail, resources };
 }
 
 function durationSeconds(attempt: AttemptRecord): number | undefined {

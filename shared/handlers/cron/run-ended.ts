@@ -1,5 +1,5 @@
 import { LedgerConflictError } from '../../ledger/run-ledger.js';
-import { currentAttempt, SLOT_STATE, type AttemptRecord, type CopyRecord, type SlotRecord } from '../../ledger/slot-record.js';
+import { ATTEMPT_OUTCOME, currentAttempt, SLOT_STATE, type AttemptRecord, type CopyRecord, type SlotRecord } from '../../ledger/slot-record.js';
 import { nextRetryAt } from '../../rules/cron/retry.js';
 import type { CronRule } from '../../rules/cron/rule.js';
 import { runOutcome, type CopyState, type RunOutcome } from '../../rules/cron/run-outcome.js';
@@ -56,7 +56,7 @@ export async function recordRunEnd(event: CopyStopped, context: CronContext): Pr
     ...attempt,
     copies: attempt.copies.map((copy) => withExit(copy, states.get(copy.taskArn))),
     endedAt: outcome.endedAt.toISOString(),
-    outcome: outcome.kind === 'succeeded' ? 'Succeeded' : outcome.kind === 'stopped' ? 'Stopped' : 'Failed',
+    outcome: outcome.kind === 'succeeded' ? ATTEMPT_OUTCOME.Succeeded : outcome.kind === 'stopped' ? ATTEMPT_OUTCOME.Stopped : ATTEMPT_OUTCOME.Failed,
     ...(outcome.kind !== 'succeeded' && { reasons: outcome.reasons }),
   };
   const now = context.now().toISOString();

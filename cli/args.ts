@@ -13,6 +13,7 @@ const OPTIONS = {
   yes: { type: 'boolean', short: 'y' },
   queue: { type: 'string' },
   table: { type: 'string' },
+  limit: { type: 'string' },
   json: { type: 'boolean' },
   debug: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -30,6 +31,7 @@ export interface Flags {
   yes?: boolean;
   queue?: string;
   table?: string;
+  limit?: string;
   json?: boolean;
   debug?: boolean;
   help?: boolean;
@@ -93,6 +95,8 @@ Commands:
   snapshot --cluster C --out F write a cluster snapshot as a SQLite file
   query --cluster C "SQL"      run SQL over a fresh snapshot and print a table
   run RULE                     apply one reconcile (daemon) or one run-now slot (cron)
+  status [RULE...]             one line per rule: coverage, or last slot, outcome and next slot
+  history RULE                 a cron rule's last slots from the run ledger
 
 Exit codes: 0 done, 1 the operation failed, 2 usage, config, credentials or Region problem.
 Run ecs-sched <command> --help for a command's options.
@@ -154,5 +158,31 @@ cron/NAME when a daemon and a cron rule share a name.
                       without it the claim lives in this process only
   --config FILE       default ./scheduler.config.ts
 ${AWS_HELP}
+${COMMON_HELP}`,
+
+  status: `Usage: ecs-sched status [RULE...] [--table TABLE] [--config FILE] [AWS options]
+
+One line per rule (or only the ones named), from a fresh read of the cluster. Cron rules:
+schedule, time zone, suspended, the last slot and its outcome (from the run ledger), the runs live
+now, the next slot. Daemon rules: desired, current, up-to-date, available, misscheduled and
+failed-to-place instances. Read-only. Exit 1 if a rule could not be read.
+
+  --table TABLE       the stack's run ledger (its RunLedgerTable output; AWS_ENDPOINT_URL_DYNAMODB
+                      for a local one); without it a cron rule's last slot has no outcome
+  --config FILE       default ./scheduler.config.ts
+${AWS_HELP}
+${COMMON_HELP}`,
+
+  history: `Usage: ecs-sched history RULE --table TABLE [--limit N] [--config FILE] [--region REGION]
+
+A cron rule's last slots from the run ledger, newest first: the outcome (Succeeded, Failed,
+Stopped, Skipped, or Claimed, Running, Retrying while open), attempts, duration, the instances
+of the last attempt, non-zero exit codes of essential containers, and the reason.
+
+  --table TABLE       the stack's run ledger (its RunLedgerTable output; AWS_ENDPOINT_URL_DYNAMODB
+                      for a local one)
+  --limit N           how many slots (1-1000, default 20)
+  --config FILE       default ./scheduler.config.ts
+  --region REGION     AWS Region (default: the config's region, then AWS_REGION or the profile)
 ${COMMON_HELP}`,
 };

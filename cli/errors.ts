@@ -1,4 +1,5 @@
 import { ConfigValidationError } from '../shared/config/index.js';
+import { LedgerError } from '../shared/ledger/run-ledger.js';
 import { ClusterNotFoundError, SnapshotLoadError } from '../shared/state/index.js';
 
 /**
@@ -98,6 +99,12 @@ export function explain(error: unknown, target: Target = {}): CliError {
   const denied = chain.find((e) => e.name === 'AccessDeniedException');
   if (denied) {
     return new CliError(`access denied${where}: ${denied.message}`, EXIT_FAILED, 'AccessDenied', 'plan, snapshot and query need ecs:List*/Describe*; run also needs ecs:StartTask and ecs:StopTask', {
+      cause: error,
+    });
+  }
+  const ledger = chain.find((e): e is LedgerError => e instanceof LedgerError);
+  if (ledger) {
+    return new CliError(ledger.message, EXIT_FAILED, 'LedgerFailed', "check --table (the stack's RunLedgerTable output) and the Region; for a local ledger, AWS_ENDPOINT_URL_DYNAMODB", {
       cause: error,
     });
   }

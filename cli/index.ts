@@ -6,10 +6,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { HELP, parseCommandLine, type ParsedArgs } from './args.js';
+import { history } from './commands/history.js';
 import { plan } from './commands/plan.js';
 import { query } from './commands/query.js';
 import { run } from './commands/run.js';
 import { snapshot } from './commands/snapshot.js';
+import { status } from './commands/status.js';
 import { printErrors, validate } from './commands/validate.js';
 import { InvalidConfigError } from './config.js';
 import { EXIT_OK, EXIT_USAGE, UsageError, explain, type ExitCode } from './errors.js';
@@ -23,6 +25,8 @@ const COMMANDS: Record<string, Command> = {
   snapshot,
   query,
   run: (args, out) => run(args, out, { stdin: process.stdin, stderr: process.stderr }),
+  status,
+  history,
 };
 
 export async function main(argv: readonly string[]): Promise<ExitCode> {

@@ -10,9 +10,9 @@ export function cell(value: unknown): string {
  * the order the first row gives them (SQL's SELECT order); a column of numbers only is
  * right-aligned. Cells are never cut: ARNs are long, and a cut ARN is useless.
  */
-export function formatTable(rows: readonly Record<string, unknown>[]): string {
-  const count = `(${rows.length} row${rows.length === 1 ? '' : 's'})`;
-  if (rows.length === 0) return count;
+export function formatTable(rows: readonly Record<string, unknown>[], options: { count?: boolean } = {}): string {
+  const count = options.count === false ? [] : [`(${rows.length} row${rows.length === 1 ? '' : 's'})`];
+  if (rows.length === 0) return count.join('');
   const columns = [...new Set(rows.flatMap((row) => Object.keys(row)))];
   const cells = rows.map((row) => columns.map((column) => cell(row[column])));
   const numeric = columns.map((column) => rows.every((row) => row[column] === null || typeof row[column] === 'number'));
@@ -22,5 +22,5 @@ export function formatTable(rows: readonly Record<string, unknown>[]): string {
       .map((text, i) => (numeric[i] ? text.padStart(widths[i]!) : text.padEnd(widths[i]!)))
       .join('  ')
       .trimEnd();
-  return [render(columns), widths.map((width) => '-'.repeat(width)).join('  '), ...cells.map(render), count].join('\n');
+  return [render(columns), widths.map((width) => '-'.repeat(width)).join('  '), ...cells.map(render), ...count].join('\n');
 }

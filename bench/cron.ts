@@ -1,13 +1,18 @@
 import { parseArgs } from 'node:util';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { ECSClient } from '@aws-sdk/client-ecs';
 import { seedCluster, startEmulator } from '../emulator/index.js';
 import { startLocalLedger } from '../local/ledger.js';
 import { EventPipeline } from '../local/pipeline/event-pipeline.js';
+import { matchesPattern, runEndsPattern } from '../shared/events/patterns.js';
 import { settle } from '../local/pipeline/settle.js';
 import { createEcsClient } from '../shared/ecs/client.js';
 import { handleCronBatch, type CronContext } from '../shared/handlers/cron/handle.js';
+import { SLOT_STATE, type SlotState } from '../shared/ledger/slot-record.js';
+import { seededRandom } from '../shared/placement/random.js';
 import { MemoryPublisher } from '../shared/report/publisher.js';
-import { cronSlotKey, type CronRule, type OverlapPolicy } from '../shared/rules/cron/rule.js';
+import { nextRetryAt } from '../shared/rules/cron/retry.js';
+import { cronAttemptKey, cronRulePrefix, cronSlotKey, type CronRule, type OverlapPolicy } from '../shared/rules/cron/rule.js';
 import { TaskStatus } from '../shared/state/types.js';
 import { round } from './stats.js';
 import { quietTelemetry } from './telemetry.js';
@@ -26,8 +31,14 @@ const POLICIES: readonly OverlapPolicy[] = ['Forbid', 'Replace', 'Allow'];
  * the three overlap policies; each slot's runs end before the next slot, and the cluster has room
  * for every copy, so every slot should start exactly `count` copies.
  *
- * duplicates: copies ever started beyond a slot's count; missed: slots that started fewer than
- * count (every slot has capacity here).
+ * Each run's copies then exit: 1 with probability --fail-rate, else 0. Their STOPPED events go,
+ * as the deployed EventBridge rule sends them, into the rule's queue, where the handler records
+ * the run's outcome in the ledger; with --retries R a failed run is begun again by the retry pass
+ * (delivered twice, as a schedule may) once its backoff has passed, up to R times.
+ *
+ * duplicates: copies ever started beyond an attempt's count; missed: slots whose first attempt
+ * started fewer than count (every slot has capacity here); unfinished: slots whose ledger record
+ * is not final (Succeeded or Failed) at the end.
  */
 export async function cronBench(argv: string[]): Promise<object> {
   const { values } = parseArgs({
@@ -37,28 +48,40 @@ export async function cronBench(argv: string[]): Promise<object> {
       slots: { type: 'string', default: '10' },
       'latency-ms': { type: 'string', default: '10' },
       instances: { type: 'string', default: '50' },
+      'fail-rate': { type: 'string', default: '0' },
+      retries: { type: 'string', default: '0' },
     },
   });
   const ruleCount = Number(values.rules);
   const slotCount = Number(values.slots);
   const latencyMs = Number(values['latency-ms']);
   const instances = Number(values.instances);
+  const failRate = Number(values['fail-rate']);
+  const retries = Number(values.retries);
+  if (!(failRate >= 0 && failRate <= 1) || !(Number.isInteger(retries) && retries >= 0 && retries <= 10)) {
+    throw new Error(`--fail-rate takes 0 to 1 and --retries 0 to 10, found ${values['fail-rate']} and ${values.retries}`);
+  }
 
-  const emulator = await startEmulator({ latencyMs, throttling: true, randomSeed: 1 });
+  // One clock for the emulator (copies' start and stop times), the ledger and the handler: each
+  // round it is set to the slot's time plus a second, and moved on past each retry's backoff.
+  const base = Math.floor(Date.now() / 3_600_000) * 3_600_000;
+  let clockOffset = 0;
+  const now = () => new Date(Date.now() + clockOffset);
+  const emulator = await startEmulator({ latencyMs, throttling: true, randomSeed: 1, clock: () => now().getTime() });
   const clients: ECSClient[] = [];
-  const local = await startLocalLedger();
+  const local = await startLocalLedger({ now });
+  const ledgerWrites = countWrites(local.dynamo);
   try {
     seedCluster(emulator, { cluster: 'bench', instances, tasks: instances * 2 });
     const rules: CronRule[] = Array.from({ length: ruleCount }, (_, i) => {
       const family = `cron-job-${i}`;
       emulator.admin.registerTaskDefinition({ family, containerDefinitions: [{ name: 'job', image: 'job', cpu: 256, memory: 512 }] });
-      return { name: `job-${i}`, cluster: 'bench', taskDefinition: family, schedule: 'cron(* * * * ? *)', count: 1 + (i % 3), overlapPolicy: POLICIES[i % 3] };
+      return { name: `job-${i}`, cluster: 'bench', taskDefinition: family, schedule: 'cron(0 * * * ? *)', count: 1 + (i % 3), overlapPolicy: POLICIES[i % 3], retries };
     });
-
-    // The handler's clock: each round, the slot's minute plus a second, then real time.
-    const base = Math.floor(Date.now() / 60_000) * 60_000;
-    let clockOffset = 0;
-    const now = () => new Date(Date.now() + clockOffset);
+    // Hourly slots, as many hours apart as a slot's retries need, so each slot's runs end before the next.
+    const backoffs = Array.from({ length: retries }, (_, i) => nextRetryAt(rules[0]!, i + 1, new Date(0))!.getTime() + 1_000);
+    const slotSpacing = Math.ceil((backoffs.reduce((sum, ms) => sum + ms, 0) + 60_000) / 3_600_000) * 3_600_000;
+    const exits = seededRandom(7);
 
     // One context, with its own ECS client, per rule: each group is its own Lambda invocation.
     let throttles = 0;
@@ -96,14 +119,27 @@ export async function cronBench(argv: string[]): Promise<object> {
       batchSize: 1,
       handler: (messages) => handleCronBatch(messages, contexts.get(messages[0]!.groupId)!),
     });
+    // Each rule's EventBridge rule: its copies' STOPPED events into its queue, group = rule.
+    const stopPatterns = rules.map((rule) => ({ rule, pattern: runEndsPattern(emulator.admin.createCluster('bench'), cronRulePrefix(rule)) }));
+    const unsubscribe = emulator.onEvent((event) => {
+      for (const { rule, pattern } of stopPatterns) if (matchesPattern(pattern, event)) pipeline.send(JSON.stringify(event), rule.name);
+    });
     const deliver = (rule: CronRule, slot: Date) => pipeline.send(JSON.stringify({ kind: 'slot', rule: rule.name, slot: slot.toISOString() }), rule.name);
+    const retryPass = (rule: CronRule) => pipeline.send(JSON.stringify({ kind: 'retries', rule: rule.name, at: now().toISOString() }), rule.name);
     const drain = () => settle(emulator, [pipeline]);
+    /** The jobs end: each copy exits 1 with probability failRate, else 0. */
+    const endRuns = async () => {
+      for (const task of emulator.admin.listTasks('bench', { desiredStatus: TaskStatus.Running })) {
+        if (task.startedBy?.startsWith('cron/')) emulator.admin.stopTask(task.arn, 'Essential container in task exited', exits() < failRate ? 1 : 0);
+      }
+      await drain();
+    };
 
     emulator.calls.reset();
     const started = performance.now();
     const slots: Date[] = [];
     for (let s = 0; s < slotCount; s += 1) {
-      const slot = new Date(base + s * 60_000);
+      const slot = new Date(base + (s + 1) * slotSpacing);
       slots.push(slot);
       clockOffset = slot.getTime() + 1_000 - Date.now();
       for (const [i, rule] of rules.entries()) {
@@ -114,20 +150,30 @@ export async function cronBench(argv: string[]): Promise<object> {
       rules.forEach((rule, i) => i % 4 === 1 && deliver(rule, slot));
       await drain();
       // The runs end (the jobs are done), then the last quarter's second delivery comes.
-      for (const task of emulator.admin.listTasks('bench', { desiredStatus: TaskStatus.Running })) {
-        if (task.startedBy?.startsWith('cron/')) emulator.admin.stopTask(task.arn, 'Essential container in task exited');
-      }
-      await emulator.admin.settle();
+      await endRuns();
       rules.forEach((rule, i) => i % 4 === 3 && deliver(rule, slot));
       await drain();
+      // Each backoff passes; the retry pass (twice) begins the due retries, which end in turn.
+      for (const backoff of backoffs) {
+        clockOffset += backoff;
+        for (const rule of rules) {
+          retryPass(rule);
+          retryPass(rule);
+        }
+        await drain();
+        await endRuns();
+      }
     }
     const wallMs = performance.now() - started;
+    unsubscribe();
 
     let expectedCopies = 0;
     let copiesStarted = 0;
     let runsStarted = 0;
     let duplicates = 0;
     let missed = 0;
+    let retried = 0;
+    const states = new Map<SlotState, number>();
     for (const rule of rules) {
       const count = rule.count ?? 1;
       for (const slot of slots) {
@@ -137,8 +183,17 @@ export async function cronBench(argv: string[]): Promise<object> {
         if (copies > 0) runsStarted += 1;
         duplicates += Math.max(0, copies - count);
         if (copies < count) missed += 1;
+        for (let attempt = 2; attempt <= retries + 1; attempt += 1) {
+          const retryCopies = emulator.admin.listTasks('bench', { startedBy: cronAttemptKey(rule, slot, attempt) }).length;
+          if (retryCopies > 0) retried += 1;
+          duplicates += Math.max(0, retryCopies - count);
+        }
+        const state = (await local.ledger.get(rule.name, slot))?.state;
+        if (state) states.set(state, (states.get(state) ?? 0) + 1);
       }
     }
+    const succeeded = states.get(SLOT_STATE.Succeeded) ?? 0;
+    const failed = states.get(SLOT_STATE.Failed) ?? 0;
     const slotTotal = ruleCount * slotCount;
     const deliveries = pipeline.stats.batches;
     const apiCalls = emulator.calls.total();
@@ -149,7 +204,9 @@ export async function cronBench(argv: string[]): Promise<object> {
       outcomes.set(key, (outcomes.get(key) ?? 0) + 1);
     }
     console.error(`outcomes: ${JSON.stringify(Object.fromEntries(outcomes))}; dead letters: ${pipeline.queue.deadLetters.length}; failed messages: ${pipeline.stats.failedMessages}`);
-    console.error(`calls: ${JSON.stringify(emulator.calls.byOperation())}; ${throttles} throttled`);
+    console.error(`calls: ${JSON.stringify(emulator.calls.byOperation())}; ${throttles} throttled; ledger writes: ${JSON.stringify(ledgerWrites)}`);
+    console.error(`slot states in the ledger: ${JSON.stringify(Object.fromEntries(states))}`);
+    const writes = Object.values(ledgerWrites).reduce((sum, n) => sum + n, 0);
     console.error(
       `API calls per slot: ${round(apiCalls / slotTotal, 1)} (${slotTotal} slots, ${deliveries} deliveries: ${round(apiCalls / deliveries, 1)} per delivery; ECS cluster reads per slot ${round(reads(emulator.calls.byOperation()) / slotTotal, 1)})`,
     );
@@ -158,12 +215,19 @@ export async function cronBench(argv: string[]): Promise<object> {
       rules: ruleCount,
       slots: slotCount,
       latencyMs,
+      failRate,
+      retries,
       expectedRuns: slotTotal,
       runsStarted,
+      succeeded,
+      failed,
+      retried,
       expectedCopies,
       copiesStarted,
       duplicates,
       missed,
+      unfinished: slotTotal - succeeded - failed,
+      ledgerWritesPerSlot: round(writes / slotTotal, 1),
       deliveries,
       apiCalls,
       apiCallsPerSlot: round(apiCalls / slotTotal, 1),
@@ -175,6 +239,19 @@ export async function cronBench(argv: string[]): Promise<object> {
     await emulator.close();
     await local.close();
   }
+}
+
+/** The ledger's writes by kind, counted on its DynamoDB client (a refused conditional write counts too). */
+function countWrites(dynamo: DynamoDBClient): Record<string, number> {
+  const writes: Record<string, number> = {};
+  dynamo.middlewareStack.add(
+    (next, context) => (args) => {
+      if (/^(Put|Update|Delete)Item|TransactWrite/.test(context.commandName ?? '')) writes[context.commandName!] = (writes[context.commandName!] ?? 0) + 1;
+      return next(args);
+    },
+    { step: 'initialize', name: 'benchLedgerWrites' },
+  );
+  return writes;
 }
 
 function reads(calls: Record<string, number>): number {

@@ -1,8 +1,12 @@
-import { OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type * as Esbuild from 'esbuild';
+import { copyFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
 
 /**
- * How every scheduler function is bundled, shared by the construct and the cold-start benchmark
- * so the benchmark measures what is deployed:
+ * How every scheduler function is bundled, one source for the construct (at synth, in this
+ * repository), the package build (prebuilt bundles shipped in the package) and the cold-start
+ * benchmark, so the benchmark measures what is deployed:
  * - CommonJS, because sql.js's dynamic requires break under ESM output;
  * - the AWS SDK bundled rather than taken from the runtime, because the StartTask retry guard
  *   relies on the middleware behaviour of the exact version the tests ran against;
@@ -11,11 +15,30 @@ import { OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodej
  *   descriptive messages, which is what the logs and events show.
  */
 export const SCHEDULER_BUNDLING = {
-  format: OutputFormat.CJS,
+  format: 'cjs',
   minify: true,
-  sourceMap: false,
-  externalModules: [] as string[],
-} satisfies BundlingOptions;
+  sourcemap: false,
+  platform: 'node',
+  bundle: true,
+  mainFields: ['module', 'main'],
+  /** The Lambda runtime the functions run on (Runtime.NODEJS_24_X). */
+  target: 'node24',
+  logLevel: 'error',
+} satisfies Esbuild.BuildOptions;
 
 /** sql.js loads its WebAssembly from beside the bundle. */
-export const SQL_WASM = 'node_modules/sql.js/dist/sql-wasm.wasm';
+const SQL_WASM = 'sql-wasm.wasm';
+
+/**
+ * Bundles one handler (a file of lambdas/) into `outDir` as Lambda runs it: `index.js` exporting
+ * `handler`, sql.js's WebAssembly beside it, and a package.json that says the bundle is CommonJS
+ * (inside the installed package, whose own package.json says "module", Node would read it as ESM). esbuild is loaded here, on demand: it is a build
+ * tool of this repository, not something an installed package needs (its bundles are prebuilt).
+ */
+export function bundleHandler(entry: string, outDir: string): void {
+  const require = createRequire(import.meta.url);
+  const esbuild = require('esbuild') as typeof Esbuild;
+  esbuild.buildSync({ ...SCHEDULER_BUNDLING, entryPoints: [entry], outfile: join(outDir, 'index.js') });
+  copyFileSync(require.resolve(`sql.js/dist/${SQL_WASM}`), join(outDir, SQL_WASM));
+  writeFileSync(join(outDir, 'package.json'), '{ "type": "commonjs" }\n');
+}

@@ -1,14 +1,18 @@
 import type { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import { Validations } from 'aws-cdk-lib';
+import { AssetHashType, DockerImage, Validations } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Architecture, Code, Function, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { SCHEDULER_BUNDLING, SQL_WASM } from './bundling.js';
 import type { Construct } from 'constructs';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { bundleHandler } from './bundling.js';
 
+/** The folder above infra/: the repository's root, or the installed package's dist/. */
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/** Where the package build puts each handler's prebuilt bundle (see scripts/build-package.ts). */
+export const PREBUILT_FOLDER = 'lambda-assets';
 
 export interface SchedulerFunctionProps {
   /** Handler file under lambdas/, e.g. 'daemon.ts'. */
@@ -26,10 +30,15 @@ export interface SchedulerFunctionProps {
 
 /**
  * A scheduler Lambda as every rule gets it: the newest Node.js runtime the CDK offers, on arm64,
- * bundled by the local esbuild (see SCHEDULER_BUNDLING) with sql.js's WebAssembly file copied
- * beside the bundle, and a log group with a retention.
+ * with a log group that has a retention and a role that may write only to it.
+ *
+ * Its code is the handler's bundle (SCHEDULER_BUNDLING, sql.js's WebAssembly beside it): in the
+ * installed package, the bundle the package build made, so a user's `cdk synth` needs no
+ * bundler; in this repository, bundled at synth by the local esbuild (no Docker). A plain
+ * Function rather than NodejsFunction, because the latter can only bundle TypeScript sources,
+ * which the package does not ship.
  */
-export class SchedulerFunction extends NodejsFunction {
+export class SchedulerFunction extends Function {
   constructor(scope: Construct, id: string, props: SchedulerFunctionProps) {
     const logGroup = new LogGroup(scope, `${id}Logs`, {
       retention: props.logRetention ?? RetentionDays.ONE_MONTH,
@@ -41,9 +50,8 @@ export class SchedulerFunction extends NodejsFunction {
     logGroup.grantWrite(role);
     super(scope, id, {
       role,
-      entry: `${ROOT}lambdas/${props.handler}`,
-      projectRoot: ROOT,
-      depsLockFilePath: `${ROOT}package-lock.json`,
+      code: handlerCode(props.handler),
+      handler: 'index.handler',
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
       memorySize: props.memorySize ?? 512,
@@ -51,14 +59,6 @@ export class SchedulerFunction extends NodejsFunction {
       tracing: props.tracing ? Tracing.ACTIVE : Tracing.DISABLED,
       logGroup,
       environment: props.environment,
-      bundling: {
-        ...SCHEDULER_BUNDLING,
-        commandHooks: {
-          beforeBundling: () => [],
-          beforeInstall: () => [],
-          afterBundling: (inputDir: string, outputDir: string) => [`cp "${inputDir}/${SQL_WASM}" "${outputDir}/"`],
-        },
-      },
     });
     Validations.of(this).acknowledge(
       { id: 'Serverless-LambdaDLQ', reason: 'Invoked only by its SQS queue, synchronously: failed batches go to the queue\'s dead-letter queue, not to an async DLQ.' },
@@ -68,4 +68,26 @@ export class SchedulerFunction extends NodejsFunction {
       Validations.of(this).acknowledge({ id: 'Serverless-LambdaTracing', reason: 'X-Ray tracing is optional (the stack\'s tracing prop); results are already in logs, metrics and events.' });
     }
   }
+}
+
+/** The prebuilt bundle where the package ships one, else a bundle made at synth from lambdas/. */
+function handlerCode(handler: string): Code {
+  const name = handler.replace(/\.ts$/, '');
+  const prebuilt = `${ROOT}${PREBUILT_FOLDER}/${name}`;
+  if (existsSync(prebuilt)) return Code.fromAsset(prebuilt);
+  const entry = `${ROOT}lambdas/${handler}`;
+  return Code.fromAsset(`${ROOT}lambdas`, {
+    // The bundle's own hash: the same code gives the same asset, whatever else changed in the folder.
+    assetHashType: AssetHashType.OUTPUT,
+    bundling: {
+      // Never used: local bundling always succeeds or throws. CDK requires an image all the same.
+      image: DockerImage.fromRegistry('scratch'),
+      local: {
+        tryBundle(outputDir: string): boolean {
+          bundleHandler(entry, outputDir);
+          return true;
+        },
+      },
+    },
+  });
 }

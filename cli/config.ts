@@ -42,7 +42,7 @@ export async function readConfigFile(file: string): Promise<{ file: string; inpu
   }
   let module: { default?: unknown };
   try {
-    module = (await import(pathToFileURL(path).href)) as { default?: unknown };
+    module = (await importModule(path)) as { default?: unknown };
   } catch (error) {
     // One line: a transform error's details (file:line:column: ERROR ...) follow its first line.
     const message = (error as Error).message.split('\n').map((line) => line.trim()).filter(Boolean).slice(0, 3).join(' ');
@@ -54,6 +54,17 @@ export async function readConfigFile(file: string): Promise<{ file: string; inpu
     throw new CliError(`${file} has no default export`, EXIT_USAGE, 'InvalidConfig', 'end it with `export default defineConfig({ ... })`');
   }
   return { file, input: module.default };
+}
+
+/**
+ * A TypeScript config goes through tsx's tsImport, which compiles it for this one import (ESM or
+ * CommonJS alike), so the installed CLI needs no loader of its own; JavaScript is imported as is.
+ */
+async function importModule(path: string): Promise<unknown> {
+  const url = pathToFileURL(path).href;
+  if (!/\.[cm]?ts$/.test(path)) return import(url);
+  const { tsImport } = await import('tsx/esm/api');
+  return tsImport(url, import.meta.url);
 }
 
 /** The validated config, or InvalidConfigError listing every problem. */

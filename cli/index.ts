@@ -4,7 +4,7 @@
  * this file through tsx; `npx tsx cli/index.ts` works too. One file per command in commands/;
  * this file only dispatches and turns every error into one line, a hint and an exit code.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { HELP, parseCommandLine, type ParsedArgs } from './args.js';
 import { history } from './commands/history.js';
 import { plan } from './commands/plan.js';
@@ -60,9 +60,11 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
   }
 }
 
+/** The package's version: its manifest is one folder up from the sources, two from the built CLI (dist/cli). */
 function version(): string {
-  const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: string };
-  return manifest.version ?? 'unknown';
+  const manifest = ['../package.json', '../../package.json'].map((path) => new URL(path, import.meta.url)).find((url) => existsSync(url));
+  if (!manifest) return 'unknown';
+  return (JSON.parse(readFileSync(manifest, 'utf8')) as { version?: string }).version ?? 'unknown';
 }
 
 // A reader that goes away (`ecs-sched query ... | head`) is not an error worth a stack trace.

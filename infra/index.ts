@@ -7,6 +7,7 @@ export { CronRuleScheduler, overduePassInterval, type CronRuleSchedulerProps } f
 export { DaemonRuleScheduler, type DaemonRuleSchedulerProps } from './daemon-rule.js';
 export { Operations, type OperationsProps, type WatchedRule } from './operations.js';
 export { RuleQueues, type RuleQueuesProps } from './rule-queues.js';
+export { RunLedgerTable, type RunLedgerTableProps } from './run-ledger.js';
 export { SchedulersStack, type SchedulersStackProps } from './stack.js';
 export { familyOf } from '../shared/ecs/task-definition-reference.js';
 export { defineConfig, loadConfig, validateConfig, type SchedulerConfig } from '../shared/config/index.js';

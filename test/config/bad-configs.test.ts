@@ -24,6 +24,11 @@ const cases: [string, unknown, string[]][] = [
     ['eventBusName: must be an event bus name (1-256 letters, digits, . - _ or /) or an event bus ARN, found "run results"'],
   ],
   [
+    'alarm topic by name rather than ARN',
+    { alarmTopicArn: 'on-call', clusters: {} },
+    ['alarmTopicArn: must be the ARN of a standard SNS topic, found "on-call"'],
+  ],
+  [
     'cluster name with a space',
     { clusters: { 'prod east': {} } },
     ['cluster "prod east": must be a cluster name: 1-255 letters, digits, - or _, found "prod east"'],

@@ -2,7 +2,7 @@ import { Duration, TimeZone } from 'aws-cdk-lib';
 import { Rule, type IEventBus } from 'aws-cdk-lib/aws-events';
 import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
 import { runEndsPattern } from '../shared/events/patterns.js';
-import { cronRulePrefix } from '../shared/rules/cron/rule.js';
+import { cronRulePrefix, cronStopsRuns, type CronRule } from '../shared/rules/cron/rule.js';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { ContextAttribute, Schedule, ScheduleExpression, ScheduleTargetInput, TimeWindow } from 'aws-cdk-lib/aws-scheduler';
@@ -12,11 +12,11 @@ import { Construct } from 'constructs';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../shared/report/vocabulary.js';
 import { MAX_STARTING_DEADLINE_SECONDS, secondsToDeadline } from '../shared/rules/cron/deadline.js';
 import { overduePassMinutes } from '../shared/rules/cron/overdue-pass.js';
-import type { CronRule } from '../shared/rules/cron/rule.js';
 import { clusterArn, grantEcsAccess } from './ecs-permissions.js';
 import type { RunLedgerTable } from './run-ledger.js';
 import { RuleQueues } from './rule-queues.js';
 import { SchedulerFunction } from './scheduler-function.js';
+import { ruleTagValue } from '../shared/rules/rule-tag.js';
 
 export interface CronRuleSchedulerProps {
   rule: CronRule;
@@ -138,7 +138,7 @@ export class CronRuleScheduler extends Construct {
     this.function.addEventSource(new SqsEventSource(this.queue, { batchSize: 1, reportBatchItemFailures: true }));
     props.eventBus.grantPutEventsTo(this.function);
     props.ledger.grantRuleAccess(this.function, rule.name);
-    grantEcsAccess(this, this.function, { cluster: rule.cluster, family: props.family, passRoleArns: rule.passRoles ?? [] });
+    grantEcsAccess(this, this.function, { cluster: rule.cluster, family: props.family, passRoleArns: rule.passRoles ?? [], ruleTag: ruleTagValue('cron', rule.name), stopsTasks: cronStopsRuns(rule) });
   }
 }
 

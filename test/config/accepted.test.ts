@@ -14,7 +14,7 @@ const accepted: [string, unknown][] = [
   ['a count budget', withDaemon({ maxUnavailable: 3 })],
   ['the whole fleet at once', withDaemon({ maxUnavailable: '100%' })],
   ['a constraint', withDaemon({ constraint: 'attribute:ecs.instance-type =~ g4dn.*' })],
-  ['50 tags, an empty value', withDaemon({ tags: { ...Object.fromEntries(Array.from({ length: 49 }, (_, i) => [`k${i}`, 'v'])), empty: '' } })],
+  ['49 tags (the rule tag makes 50), an empty value', withDaemon({ tags: { ...Object.fromEntries(Array.from({ length: 48 }, (_, i) => [`k${i}`, 'v'])), empty: '' } })],
   [
     'every override ECS takes',
     withDaemon({

@@ -1,4 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { DescribeTasksCommand } from '@aws-sdk/client-ecs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../../emulator/index.js';
 import { EventPipeline } from '../../local/pipeline/event-pipeline.js';
@@ -194,6 +195,9 @@ describe('cron handler: once per slot', () => {
       }
       expect(task.tags).toContainEqual({ key: 'team', value: 'billing' });
     }
+    // Through ECS's own API, as IAM sees them: every copy names its rule in the rule tag.
+    const described = await schedulerClient(emulator).send(new DescribeTasksCommand({ cluster: name, tasks: started.map((t) => t.arn), include: ['TAGS'] }));
+    expect(described.tasks!.map((task) => task.tags)).toEqual(started.map(() => expect.arrayContaining([{ key: 'team', value: 'billing' }, { key: 'ecs-schedulers:rule', value: `cron/${rule.name}` }])));
     const [event] = ofType(ctx.publisher.events, 'Cron Run Started');
     expect(event).toMatchObject({ rule: rule.name, slot: SLOT.toISOString(), trigger: 'schedule', count: 3, startedNow: 3, attempts: 1 });
     const placements = event!.placements as Array<{ taskArn: string; containerInstanceArn: string; ec2InstanceId: string }>;

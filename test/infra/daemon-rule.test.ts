@@ -105,14 +105,28 @@ describe('DaemonRuleScheduler', () => {
       { Sid: 'ListTasks', Action: 'ecs:ListTasks', Effect: 'Allow', Resource: '*', Condition: IN_CLUSTER },
       { Sid: 'ReadTasks', Action: 'ecs:DescribeTasks', Effect: 'Allow', Resource: arn(':ecs:us-east-1:123456789012:task/prod/*'), Condition: IN_CLUSTER },
       { Sid: 'ReadTaskDefinitions', Action: 'ecs:DescribeTaskDefinition', Effect: 'Allow', Resource: '*' },
-      { Sid: 'StartFamily', Action: 'ecs:StartTask', Effect: 'Allow', Resource: arn(':ecs:us-east-1:123456789012:task-definition/node-exporter:*'), Condition: IN_CLUSTER },
-      { Sid: 'StopTasks', Action: 'ecs:StopTask', Effect: 'Allow', Resource: arn(':ecs:us-east-1:123456789012:task/prod/*'), Condition: IN_CLUSTER },
+      // Every start must carry the rule tag naming this rule...
+      {
+        Sid: 'StartFamily',
+        Action: 'ecs:StartTask',
+        Effect: 'Allow',
+        Resource: arn(':ecs:us-east-1:123456789012:task-definition/node-exporter:*'),
+        Condition: { ...IN_CLUSTER, StringEquals: { 'aws:RequestTag/ecs-schedulers:rule': 'daemon/exporter' } },
+      },
       {
         Sid: 'TagStartedTasks',
         Action: 'ecs:TagResource',
         Effect: 'Allow',
         Resource: arn(':ecs:us-east-1:123456789012:task/prod/*'),
-        Condition: { StringEquals: { 'ecs:CreateAction': 'StartTask' } },
+        Condition: { StringEquals: { 'ecs:CreateAction': 'StartTask', 'aws:RequestTag/ecs-schedulers:rule': 'daemon/exporter' } },
+      },
+      // ...and only tasks whose tag names this rule may be stopped: not services, not other rules' copies.
+      {
+        Sid: 'StopOwnCopies',
+        Action: 'ecs:StopTask',
+        Effect: 'Allow',
+        Resource: arn(':ecs:us-east-1:123456789012:task/prod/*'),
+        Condition: { ...IN_CLUSTER, StringEquals: { 'aws:ResourceTag/ecs-schedulers:rule': 'daemon/exporter' } },
       },
       {
         Sid: 'PassTaskRoles',

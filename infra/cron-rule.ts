@@ -17,6 +17,7 @@ import type { RunLedgerTable } from './run-ledger.js';
 import { RuleQueues } from './rule-queues.js';
 import { SchedulerFunction } from './scheduler-function.js';
 import { ruleTagValue } from '../shared/rules/rule-tag.js';
+import { grantPutResultEvents } from './results-permissions.js';
 
 export interface CronRuleSchedulerProps {
   rule: CronRule;
@@ -136,7 +137,7 @@ export class CronRuleScheduler extends Construct {
     // One message per invocation: in a batch, a slot would wait out the capacity retries of the one
     // ahead of it, and messages behind a failing one would be received again with it.
     this.function.addEventSource(new SqsEventSource(this.queue, { batchSize: 1, reportBatchItemFailures: true }));
-    props.eventBus.grantPutEventsTo(this.function);
+    grantPutResultEvents(this.function, props.eventBus);
     props.ledger.grantRuleAccess(this.function, rule.name);
     grantEcsAccess(this, this.function, { cluster: rule.cluster, family: props.family, passRoleArns: rule.passRoles ?? [], ruleTag: ruleTagValue('cron', rule.name), stopsTasks: cronStopsRuns(rule) });
   }

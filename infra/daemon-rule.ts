@@ -12,6 +12,7 @@ import { clusterArn, grantEcsAccess } from './ecs-permissions.js';
 import { RuleQueues } from './rule-queues.js';
 import { SchedulerFunction } from './scheduler-function.js';
 import { ruleTagValue } from '../shared/rules/rule-tag.js';
+import { grantPutResultEvents } from './results-permissions.js';
 
 export interface DaemonRuleSchedulerProps {
   rule: DaemonRule;
@@ -91,7 +92,7 @@ export class DaemonRuleScheduler extends Construct {
       },
     });
     this.function.addEventSource(new SqsEventSource(this.queue, { batchSize: 10 }));
-    props.eventBus.grantPutEventsTo(this.function);
+    grantPutResultEvents(this.function, props.eventBus);
     // A daemon stops duplicates, misplaced copies and the copies a rollout replaces.
     grantEcsAccess(this, this.function, { cluster: rule.cluster, family: props.family, passRoleArns: props.passRoleArns ?? [], ruleTag: ruleTagValue('daemon', rule.name), stopsTasks: true });
   }

@@ -117,7 +117,15 @@ describe('CronRuleScheduler', () => {
       Resource: 'arn:aws:iam::123456789012:role/report-task',
       Condition: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
     });
-    expect(statements).toContainEqual({ Action: 'events:PutEvents', Effect: 'Allow', Resource: arn(':events:us-east-1:123456789012:event-bus/ops') });
+    expect(statements.filter((s) => s.Action === 'events:PutEvents')).toEqual([
+      {
+        Sid: 'PutResultEvents',
+        Action: 'events:PutEvents',
+        Effect: 'Allow',
+        Resource: arn(':events:us-east-1:123456789012:event-bus/ops'),
+        Condition: { 'ForAllValues:StringEquals': { 'events:source': ['ecs-schedulers'] }, Null: { 'events:source': 'false' } },
+      },
+    ]);
     // The schedule's role may only send to the queue and its dead-letter queue.
     const roleActions = statements.map((s) => s.Action).flat();
     expect(roleActions.filter((a) => typeof a === 'string' && a.startsWith('sqs:Send'))).toEqual(['sqs:SendMessage', 'sqs:SendMessage']);

@@ -10,6 +10,7 @@ function arn(rest: string) {
 }
 const CLUSTER = arn(':ecs:us-east-1:123456789012:cluster/prod');
 const IN_CLUSTER = { ArnEquals: { 'ecs:cluster': CLUSTER } };
+const OWN_SOURCE = { 'ForAllValues:StringEquals': { 'events:source': ['ecs-schedulers'] }, Null: { 'events:source': 'false' } };
 
 let template: Template;
 beforeAll(() => {
@@ -99,7 +100,8 @@ describe('DaemonRuleScheduler', () => {
         Effect: 'Allow',
         Resource: { 'Fn::GetAtt': [expect.stringMatching(/^ExporterQueuesMessages/), 'Arn'] },
       },
-      { Action: 'events:PutEvents', Effect: 'Allow', Resource: arn(':events:us-east-1:123456789012:event-bus/ops') },
+      // Only the suite's own source, for every entry of a call, on the results bus.
+      { Sid: 'PutResultEvents', Action: 'events:PutEvents', Effect: 'Allow', Resource: arn(':events:us-east-1:123456789012:event-bus/ops'), Condition: OWN_SOURCE },
       { Sid: 'ReadCluster', Action: ['ecs:DescribeClusters', 'ecs:ListContainerInstances'], Effect: 'Allow', Resource: CLUSTER },
       { Sid: 'ReadInstances', Action: 'ecs:DescribeContainerInstances', Effect: 'Allow', Resource: arn(':ecs:us-east-1:123456789012:container-instance/prod/*'), Condition: IN_CLUSTER },
       { Sid: 'ListTasks', Action: 'ecs:ListTasks', Effect: 'Allow', Resource: '*', Condition: IN_CLUSTER },

@@ -12,6 +12,7 @@ import { Construct } from 'constructs';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../shared/report/vocabulary.js';
 import { MAX_STARTING_DEADLINE_SECONDS, secondsToDeadline } from '../shared/rules/cron/deadline.js';
 import { overduePassMinutes } from '../shared/rules/cron/overdue-pass.js';
+import { slotMessage } from '../shared/handlers/cron/messages.js';
 import { clusterArn, grantEcsAccess } from './ecs-permissions.js';
 import type { RunLedgerTable } from './run-ledger.js';
 import { RuleQueues } from './rule-queues.js';
@@ -93,7 +94,10 @@ export class CronRuleScheduler extends Construct {
       schedule: ScheduleExpression.expression(rule.schedule, TimeZone.of(rule.timeZone ?? 'UTC')),
       timeWindow: rule.flexibleWindowMinutes ? TimeWindow.flexible(Duration.minutes(rule.flexibleWindowMinutes)) : TimeWindow.off(),
       // A suspended rule keeps its schedule, so each skipped slot is still reported.
-      target: toQueue(ScheduleTargetInput.fromObject({ kind: 'slot', rule: rule.name, slot: ContextAttribute.scheduledTime })),
+      // The expression and time zone travel with each slot: during a deploy the schedule and the
+      // function's copy of the rule change separately, and the handler checks a slot against the
+      // schedule that fired it.
+      target: toQueue(ScheduleTargetInput.fromObject(slotMessage(rule, ContextAttribute.scheduledTime))),
     });
     if (rule.maxRunSeconds !== undefined) {
       new Schedule(this, 'OverdueRuns', {

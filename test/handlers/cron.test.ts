@@ -177,6 +177,27 @@ class RefusingPublisher extends MemoryPublisher {
   }
 }
 
+describe('cron handler: a deploy that changes the schedule', () => {
+  it('runs a slot of the new schedule that reaches the function still holding the old rule, and warns naming both', async () => {
+    const { name, rule } = cluster(1);
+    const newSlot = new Date(SLOT.getTime() + 3600_000);
+    clock = at(newSlot, 2);
+    const ctx = context([rule]);
+    const { events } = pipeline(ctx);
+    // As the updated schedule sends it, while this function's rule still says 02:00.
+    events.send(JSON.stringify({ kind: 'slot', rule: rule.name, slot: newSlot.toISOString(), schedule: 'cron(0 3 * * ? *)', timeZone: 'UTC' }), rule.name);
+    await quiesce(events);
+
+    expect(copies(name, rule, newSlot)).toHaveLength(1);
+    expect(ofType(ctx.publisher.events, 'Cron Message Rejected')).toEqual([]);
+    expect(ctx.logger.records).toContainEqual({
+      level: 'warn',
+      message: "cron slot fired by a schedule other than this function's rule; the slot was checked against the schedule that fired it",
+      fields: { rule: rule.name, slot: newSlot.toISOString(), firedBy: { schedule: 'cron(0 3 * * ? *)', timeZone: 'UTC' }, configured: { schedule: 'cron(0 2 * * ? *)', timeZone: 'UTC' } },
+    });
+  });
+});
+
 describe('cron handler: once per slot', () => {
   it('starts count copies for a slot, each told its SCHEDULED_TIME, and reports where they run', async () => {
     const { name, instances, rule } = cluster(3, { count: 3, tags: { team: 'billing' } });

@@ -42,7 +42,8 @@ describe('CronRuleScheduler', () => {
       FlexibleTimeWindow: { Mode: 'FLEXIBLE', MaximumWindowInMinutes: 10 },
       Target: {
         Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ReportQueuesMessages'), 'Arn'] },
-        Input: '{"kind":"slot","rule":"nightly-report","slot":"<aws.scheduler.scheduled-time>"}',
+        // What fired the slot travels with it, so a deploy's update cannot make the handler refuse it.
+        Input: '{"kind":"slot","rule":"nightly-report","slot":"<aws.scheduler.scheduled-time>","schedule":"cron(0 2 * * ? *)","timeZone":"America/New_York"}',
         SqsParameters: { MessageGroupId: 'nightly-report' },
         DeadLetterConfig: { Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ReportQueuesUndelivered'), 'Arn'] } },
         // Delivering a slot after its deadline (10 min window + 600 s) would only skip it.

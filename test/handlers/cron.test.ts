@@ -1,5 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { DescribeTasksCommand } from '@aws-sdk/client-ecs';
+import { DescribeTasksCommand, StartTaskCommand } from '@aws-sdk/client-ecs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../../emulator/index.js';
 import { EventPipeline } from '../../local/pipeline/event-pipeline.js';
@@ -15,6 +15,7 @@ import { startLocalLedger, type LocalLedger } from '../../local/ledger.js';
 import { schedulerClient } from '../support/emulator.js';
 import { CapturingMetrics } from '../support/telemetry.js';
 import { holdStartsUntilAllArrive } from '../support/race.js';
+import { stopOnlyTasksTagged } from '../support/iam.js';
 
 /**
  * The cron handler end to end: the real SDK against the emulator, messages through the local
@@ -492,6 +493,30 @@ describe('cron handler: time limits', () => {
       expect.objectContaining({ rule: rule.name, maxRunSeconds: 600, taskArn: old!.arn, slot: SLOT.toISOString(), runningSeconds: 699 }),
     ]);
     expect(ctx.metrics.last('OverdueStopped')).toBe(1);
+  });
+
+  it('a run started before the rule tag (an upgrade) cannot be stopped past maxRunSeconds: the pass logs the refusal and the fix', async () => {
+    const { name, instances, rule } = cluster(1, { maxRunSeconds: 600 });
+    // What an earlier version started, at the slot: the slot's startedBy, no rule tag.
+    clock = at(SLOT, 1);
+    await schedulerClient(emulator).send(new StartTaskCommand({ cluster: name, taskDefinition: rule.taskDefinition, containerInstances: instances, startedBy: cronSlotKey(rule, SLOT) }));
+    await emulator.admin.settle();
+    const ctx = context([rule]);
+    stopOnlyTasksTagged(ctx.ecs, emulator, name, `cron/${rule.name}`);
+    const { events } = pipeline(ctx);
+    clock = at(SLOT, 700);
+    events.send(overdue(rule), rule.name);
+    await quiesce(events);
+
+    expect(copies(name, rule, SLOT).map((task) => task.lastStatus)).toEqual(['RUNNING']);
+    expect(ctx.logger.records).toContainEqual(
+      expect.objectContaining({
+        level: 'error',
+        message: 'cron overdue pass could not stop every overdue run; the next pass tries again',
+        fields: expect.objectContaining({ failed: [expect.objectContaining({ action: 'stop', reason: 'AccessDeniedException', detail: expect.stringContaining('tagged ecs-schedulers:rule') })] }),
+      }),
+    );
+    expect(events.queue.deadLetters).toEqual([]);
   });
 
   it('an overdue message for a rule without maxRunSeconds reads nothing and succeeds', async () => {

@@ -297,6 +297,8 @@ describe('daemon handler: copies started before the rule tag (an upgrade)', () =
       expect.objectContaining({ action: 'stop', reason: 'AccessDeniedException', detail: expect.stringContaining('may stop only tasks tagged ecs-schedulers:rule with its rule\'s name') }),
     ]);
     expect(copiesByInstance(name, rule).size).toBe(2);
+    // A refused stop is a reported result, not a failed message: nothing goes to the dead-letter queue.
+    expect(events.queue.deadLetters).toEqual([]);
 
     // Stopped by hand (an operator's own rights), each is replaced by a tagged copy of the new revision.
     for (const task of old) emulator.admin.stopTask(task.taskArn!, 'stopped by the operator after the upgrade', 0);

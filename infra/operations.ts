@@ -46,7 +46,7 @@ export class Operations extends Construct {
 
   constructor(scope: Construct, id: string, props: OperationsProps) {
     super(scope, id);
-    this.alarmTopic = props.alarmTopic ?? new AlarmTopic(this, 'Alarms').topic;
+    this.alarmTopic = props.alarmTopic ?? new AlarmTopic(this, 'Alarms');
     const notify = new SnsAction(this.alarmTopic);
     const deadLetters: IMetric[] = [];
 

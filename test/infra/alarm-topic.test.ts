@@ -34,6 +34,10 @@ describe('the alarm topic', () => {
     template = synth();
   });
 
+  it('is the topic earlier versions made (same logical id), so an upgrade keeps it and its subscriptions', () => {
+    expect(logicalId(template, 'AWS::SNS::Topic')).toBe('OperationsAlarms65F99440');
+  });
+
   it('is encrypted with a customer-managed key of its own, rotated', () => {
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::GetAtt': [logicalId(template, 'AWS::KMS::Key'), 'Arn'] } });
     template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });

@@ -2,7 +2,7 @@ import { Duration, TimeZone } from 'aws-cdk-lib';
 import { Rule, type IEventBus } from 'aws-cdk-lib/aws-events';
 import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
 import { runEndsPattern } from '../shared/events/patterns.js';
-import { cronRulePrefix } from '../shared/rules/cron/rule.js';
+import { cronRulePrefix, cronStopsRuns, type CronRule } from '../shared/rules/cron/rule.js';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { ContextAttribute, Schedule, ScheduleExpression, ScheduleTargetInput, TimeWindow } from 'aws-cdk-lib/aws-scheduler';
@@ -12,11 +12,13 @@ import { Construct } from 'constructs';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../shared/report/vocabulary.js';
 import { MAX_STARTING_DEADLINE_SECONDS, secondsToDeadline } from '../shared/rules/cron/deadline.js';
 import { overduePassMinutes } from '../shared/rules/cron/overdue-pass.js';
-import type { CronRule } from '../shared/rules/cron/rule.js';
+import { slotMessage } from '../shared/handlers/cron/messages.js';
 import { clusterArn, grantEcsAccess } from './ecs-permissions.js';
 import type { RunLedgerTable } from './run-ledger.js';
 import { RuleQueues } from './rule-queues.js';
 import { SchedulerFunction } from './scheduler-function.js';
+import { ruleTagValue } from '../shared/rules/rule-tag.js';
+import { grantPutResultEvents } from './results-permissions.js';
 
 export interface CronRuleSchedulerProps {
   rule: CronRule;
@@ -92,7 +94,10 @@ export class CronRuleScheduler extends Construct {
       schedule: ScheduleExpression.expression(rule.schedule, TimeZone.of(rule.timeZone ?? 'UTC')),
       timeWindow: rule.flexibleWindowMinutes ? TimeWindow.flexible(Duration.minutes(rule.flexibleWindowMinutes)) : TimeWindow.off(),
       // A suspended rule keeps its schedule, so each skipped slot is still reported.
-      target: toQueue(ScheduleTargetInput.fromObject({ kind: 'slot', rule: rule.name, slot: ContextAttribute.scheduledTime })),
+      // The expression and time zone travel with each slot: during a deploy the schedule and the
+      // function's copy of the rule change separately, and the handler checks a slot against the
+      // schedule that fired it.
+      target: toQueue(ScheduleTargetInput.fromObject(slotMessage(rule, ContextAttribute.scheduledTime))),
     });
     if (rule.maxRunSeconds !== undefined) {
       new Schedule(this, 'OverdueRuns', {
@@ -136,9 +141,9 @@ export class CronRuleScheduler extends Construct {
     // One message per invocation: in a batch, a slot would wait out the capacity retries of the one
     // ahead of it, and messages behind a failing one would be received again with it.
     this.function.addEventSource(new SqsEventSource(this.queue, { batchSize: 1, reportBatchItemFailures: true }));
-    props.eventBus.grantPutEventsTo(this.function);
+    grantPutResultEvents(this.function, props.eventBus);
     props.ledger.grantRuleAccess(this.function, rule.name);
-    grantEcsAccess(this, this.function, { cluster: rule.cluster, family: props.family, passRoleArns: rule.passRoles ?? [] });
+    grantEcsAccess(this, this.function, { cluster: rule.cluster, family: props.family, passRoleArns: rule.passRoles ?? [], ruleTag: ruleTagValue('cron', rule.name), stopsTasks: cronStopsRuns(rule) });
   }
 }
 

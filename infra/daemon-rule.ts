@@ -11,6 +11,8 @@ import { daemonKey, type DaemonRule } from '../shared/rules/daemon/rule.js';
 import { clusterArn, grantEcsAccess } from './ecs-permissions.js';
 import { RuleQueues } from './rule-queues.js';
 import { SchedulerFunction } from './scheduler-function.js';
+import { ruleTagValue } from '../shared/rules/rule-tag.js';
+import { grantPutResultEvents } from './results-permissions.js';
 
 export interface DaemonRuleSchedulerProps {
   rule: DaemonRule;
@@ -90,7 +92,8 @@ export class DaemonRuleScheduler extends Construct {
       },
     });
     this.function.addEventSource(new SqsEventSource(this.queue, { batchSize: 10 }));
-    props.eventBus.grantPutEventsTo(this.function);
-    grantEcsAccess(this, this.function, { cluster: rule.cluster, family: props.family, passRoleArns: props.passRoleArns ?? [] });
+    grantPutResultEvents(this.function, props.eventBus);
+    // A daemon stops duplicates, misplaced copies and the copies a rollout replaces.
+    grantEcsAccess(this, this.function, { cluster: rule.cluster, family: props.family, passRoleArns: props.passRoleArns ?? [], ruleTag: ruleTagValue('daemon', rule.name), stopsTasks: true });
   }
 }

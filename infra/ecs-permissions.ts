@@ -1,6 +1,7 @@
 import { ArnFormat, Stack, Token, Validations } from 'aws-cdk-lib';
 import { Effect, PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
+import { RULE_TAG_KEY } from '../shared/rules/rule-tag.js';
 
 export interface EcsAccess {
   /** Cluster name the rule works on. */
@@ -9,6 +10,10 @@ export interface EcsAccess {
   family: string;
   /** Roles the task definition names (task role, execution role), which StartTask passes on. */
   passRoleArns: readonly string[];
+  /** The value of the rule tag (RULE_TAG_KEY) on every task the rule starts: `daemon/<name>` or `cron/<name>`. */
+  ruleTag: string;
+  /** Whether the rule ever stops tasks; one that never does gets no StopTask. */
+  stopsTasks: boolean;
 }
 
 export function clusterArn(scope: Construct, cluster: string): string {
@@ -17,13 +22,16 @@ export function clusterArn(scope: Construct, cluster: string): string {
 
 /**
  * The least a rule needs from ECS, statement by statement: reads conditioned to its cluster,
- * StartTask only for its family and only in its cluster, StopTask and tagging only for tasks in
- * its cluster, PassRole only for its task definition's roles and only to ECS tasks.
+ * StartTask only for its family, only in its cluster and only with its rule tag; tagging only as
+ * part of StartTask and only with its rule tag; StopTask (for a rule that stops anything) only on
+ * tasks of its cluster whose rule tag names its rule; PassRole only for its task definition's
+ * roles and only to ECS tasks.
  */
 export function grantEcsAccess(scope: Construct, grantee: IGrantable, access: EcsAccess): void {
   const stack = Stack.of(scope);
   const cluster = clusterArn(scope, access.cluster);
   const inCluster = { ArnEquals: { 'ecs:cluster': cluster } };
+  const requestsRuleTag = { [`aws:RequestTag/${RULE_TAG_KEY}`]: access.ruleTag };
   const arn = (resource: string, resourceName: string) =>
     stack.formatArn({ service: 'ecs', resource, resourceName, arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
   const tasks = arn('task', `${access.cluster}/*`);
@@ -42,17 +50,28 @@ export function grantEcsAccess(scope: Construct, grantee: IGrantable, access: Ec
       sid: 'StartFamily',
       actions: ['ecs:StartTask'],
       resources: [stack.formatArn({ service: 'ecs', resource: 'task-definition', resourceName: `${access.family}:*` })],
-      conditions: inCluster,
+      conditions: { ...inCluster, StringEquals: requestsRuleTag },
     }),
-    new PolicyStatement({ sid: 'StopTasks', actions: ['ecs:StopTask'], resources: [tasks], conditions: inCluster }),
-    // Tags given to StartTask are written by ecs:TagResource, allowed only as part of StartTask.
+    // Tags given to StartTask are written by ecs:TagResource, allowed only as part of StartTask
+    // and only with the rule tag, so the function cannot tag a task as another rule's.
     new PolicyStatement({
       sid: 'TagStartedTasks',
       actions: ['ecs:TagResource'],
       resources: [tasks],
-      conditions: { StringEquals: { 'ecs:CreateAction': 'StartTask' } },
+      conditions: { StringEquals: { 'ecs:CreateAction': 'StartTask', ...requestsRuleTag } },
     }),
   ];
+  if (access.stopsTasks) {
+    // Its own copies only: services and other rules' or teams' tasks in the cluster carry no such tag.
+    statements.push(
+      new PolicyStatement({
+        sid: 'StopOwnCopies',
+        actions: ['ecs:StopTask'],
+        resources: [tasks],
+        conditions: { ...inCluster, StringEquals: { [`aws:ResourceTag/${RULE_TAG_KEY}`]: access.ruleTag } },
+      }),
+    );
+  }
   if (access.passRoleArns.length > 0) {
     statements.push(
       new PolicyStatement({
@@ -71,7 +90,7 @@ export function grantEcsAccess(scope: Construct, grantee: IGrantable, access: Ec
     Validations.of(scope).acknowledge({ id: `AwsSolutions-IAM5[Resource::${resource}]`, reason });
   wildcard('*', 'ecs:ListTasks is conditioned to the cluster (a ListTasks without an instance filter names no instance ARN), and ecs:DescribeTaskDefinition supports no resource-level permissions.');
   wildcard(nagArn(stack, `container-instance/${access.cluster}/*`), 'Any container instance of the rule\'s cluster, and only there (also conditioned on ecs:cluster): a daemon covers them all.');
-  wildcard(nagArn(stack, `task/${access.cluster}/*`), 'Tasks of the rule\'s cluster only (also conditioned on ecs:cluster): the rule describes, stops and tags its own copies, whose ids ECS assigns at start.');
+  wildcard(nagArn(stack, `task/${access.cluster}/*`), 'Tasks of the rule\'s cluster only (also conditioned on ecs:cluster), whose ids ECS assigns at start: DescribeTasks reads them; TagResource only while StartTask creates them, with the rule tag; StopTask only those whose rule tag names this rule.');
   wildcard(nagArn(stack, `task-definition/${access.family}:*`), 'Every revision of the rule\'s own family, so a rollout to a new revision needs no redeploy; StartTask is also conditioned to the cluster.');
 }
 

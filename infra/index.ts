@@ -3,6 +3,7 @@
  *
  *   import { DaemonRuleScheduler, CronRuleScheduler } from 'ecs-shared-state-schedulers';
  */
+export { AlarmTopic } from './alarm-topic.js';
 export { CronRuleScheduler, overduePassInterval, type CronRuleSchedulerProps } from './cron-rule.js';
 export { DaemonRuleScheduler, type DaemonRuleSchedulerProps } from './daemon-rule.js';
 export { Operations, type OperationsProps, type WatchedRule } from './operations.js';

@@ -1,10 +1,10 @@
 import { Duration } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, Dashboard, GraphWidget, Metric, SingleValueWidget, TextWidget, TreatMissingData, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
-import { Alias } from 'aws-cdk-lib/aws-kms';
-import { Topic } from 'aws-cdk-lib/aws-sns';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { AlarmTopic, alarmNamePrefix } from './alarm-topic.js';
 import { DetailType, METRICS_NAMESPACE, MetricName, ruleDimensions, SERVICE_NAME, type RuleKind } from '../shared/report/vocabulary.js';
 
 export interface WatchedRule {
@@ -19,6 +19,15 @@ export interface WatchedRule {
 export interface OperationsProps {
   rules: readonly WatchedRule[];
   dashboardName?: string;
+  /**
+   * Where the alarms are sent. Default: an AlarmTopic of this construct (a topic encrypted with
+   * a customer-managed key, which CloudWatch may publish to). A topic of your own must allow
+   * `sns:Publish` to the service principal `cloudwatch.amazonaws.com` for this stack's alarms
+   * (their names start with `<stack name>/`), and, if it is encrypted, use a customer-managed KMS
+   * key whose policy lets `cloudwatch.amazonaws.com` use `kms:Decrypt` and `kms:GenerateDataKey*`:
+   * alarms cannot publish to a topic encrypted with the AWS-managed key `alias/aws/sns`.
+   */
+  alarmTopic?: ITopic;
 }
 
 const PERIOD = Duration.minutes(5);
@@ -27,21 +36,17 @@ const PERIOD = Duration.minutes(5);
  * What an on-call engineer looks at: an alarm on every dead-letter queue (a message there is a
  * reconcile or slot that never happened), an alarm per rule on placement failures and per cron
  * rule on rejected messages, all sent to
- * one encrypted SNS topic to subscribe to, and one dashboard with daemon coverage, cron runs and
+ * one SNS topic to subscribe to (see AlarmTopic, or bring your own), and one dashboard with daemon coverage, cron runs and
  * skips, failures, conflicts and ECS throttles.
  */
 export class Operations extends Construct {
-  readonly alarmTopic: Topic;
+  readonly alarmTopic: ITopic;
   readonly alarms: Alarm[] = [];
   readonly dashboard: Dashboard;
 
   constructor(scope: Construct, id: string, props: OperationsProps) {
     super(scope, id);
-    this.alarmTopic = new Topic(this, 'Alarms', {
-      displayName: 'ECS scheduler alarms',
-      masterKey: Alias.fromAliasName(this, 'SnsKey', 'alias/aws/sns'),
-      enforceSSL: true,
-    });
+    this.alarmTopic = props.alarmTopic ?? new AlarmTopic(this, 'Alarms');
     const notify = new SnsAction(this.alarmTopic);
     const deadLetters: IMetric[] = [];
 
@@ -119,6 +124,8 @@ export class Operations extends Construct {
 
   private alarm(id: string, props: { metric: IMetric; description: string; evaluationPeriods: number }, notify: SnsAction): void {
     const alarm = new Alarm(this, id, {
+      // Named, so the topic and key policies can allow CloudWatch for this stack's alarms only.
+      alarmName: `${alarmNamePrefix(this)}${this.node.id}/${id.replace(/\s+/g, '-')}`,
       metric: props.metric,
       alarmDescription: props.description,
       threshold: 1,

@@ -1,6 +1,7 @@
 import { CfnOutput, Stack, Token, type StackProps } from 'aws-cdk-lib';
 import { EventBus, type IEventBus } from 'aws-cdk-lib/aws-events';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Topic, type ITopic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { clusterTarget } from '../shared/config/cluster-target.js';
 import type { SchedulerConfig } from '../shared/config/index.js';
@@ -17,6 +18,11 @@ export interface SchedulersStackProps extends StackProps {
   logRetention?: RetentionDays;
   /** Active X-Ray tracing on every function. Default off. */
   tracing?: boolean;
+  /**
+   * A topic of your own for the alarms (see OperationsProps.alarmTopic for what its policy and key
+   * must allow). Default: the config's `alarmTopicArn`, else the stack's own AlarmTopic.
+   */
+  alarmTopic?: ITopic;
 }
 
 /**
@@ -63,7 +69,8 @@ export class SchedulersStack extends Stack {
       new CfnOutput(this, `CronQueue-${cron.name}`, { value: scheduler.queue.queueUrl, description: `Slot queue of cron rule ${cron.name}` });
     }
 
-    this.operations = new Operations(this, 'Operations', { rules: watched, dashboardName: `${this.stackName}-schedulers` });
+    const alarmTopic = props.alarmTopic ?? (config.alarmTopicArn ? Topic.fromTopicArn(this, 'OwnAlarmTopic', config.alarmTopicArn) : undefined);
+    this.operations = new Operations(this, 'Operations', { rules: watched, dashboardName: `${this.stackName}-schedulers`, alarmTopic });
     if (ledger) new CfnOutput(this, 'RunLedgerTable', { value: ledger.table.tableName, description: 'The run ledger: ecs-sched status and history read it (--table)' });
     new CfnOutput(this, 'AlarmTopic', { value: this.operations.alarmTopic.topicArn, description: 'Subscribe to be told when a scheduler needs attention' });
   }

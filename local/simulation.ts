@@ -7,6 +7,7 @@ import { createEcsClient } from '../shared/ecs/client.js';
 import { copyLifecyclePattern, instanceEventsPattern, matchesPattern, runEndsPattern } from '../shared/events/patterns.js';
 import type { HandlerClock, HandlerContext } from '../shared/handlers/context.js';
 import { handleCronBatch, type CronContext } from '../shared/handlers/cron/handle.js';
+import { slotMessage } from '../shared/handlers/cron/messages.js';
 import { handleDaemonBatch, type DaemonContext } from '../shared/handlers/daemon/handle.js';
 import { DaemonMemory } from '../shared/handlers/daemon/memory.js';
 import type { ResultEvent } from '../shared/report/result-events.js';
@@ -99,7 +100,7 @@ export class Simulation {
     for (const cron of this.options.config.crons ?? []) {
       for (const slot of slotsBetween(this.schedules.get(cron.name)!, before, this.now())) {
         this.slotsFired.get(cron.name)!.push(slot);
-        this.cronQueue.send(JSON.stringify({ kind: 'slot', rule: cron.name, slot: slot.toISOString() }), cron.name);
+        this.cronQueue.send(JSON.stringify(slotMessage(cron, slot.toISOString())), cron.name);
       }
       if (cron.maxRunSeconds !== undefined && this.minute % overduePassMinutes(cron.maxRunSeconds) === 0) {
         this.cronQueue.send(JSON.stringify({ kind: 'overdue', rule: cron.name }), cron.name);

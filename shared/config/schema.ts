@@ -9,6 +9,8 @@ import { referenceProblems } from './references.js';
 const REGION = /^[a-z]+(-[a-z]+)+-[0-9]+$/;
 /** PutEvents' EventBusName: a bus name, or the bus's ARN. */
 const EVENT_BUS = /^(arn:aws[a-z-]*:events:[a-z0-9-]+:[0-9]{12}:event-bus\/)?[A-Za-z0-9/._-]{1,256}$/;
+/** A standard SNS topic's ARN. */
+const TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}$/;
 
 /**
  * The whole config. Parse it through `validateConfig` (or `loadConfig`) for messages that name
@@ -20,6 +22,13 @@ export const schedulerConfigSchema = z
     region: matching(REGION, 'an AWS Region code such as us-east-1').optional(),
     /** Event bus (name or ARN) that receives each run's result. Default `default`, the account's default bus. */
     eventBusName: matching(EVENT_BUS, 'an event bus name (1-256 letters, digits, . - _ or /) or an event bus ARN').optional(),
+    /**
+     * An SNS topic of your own for the alarms, instead of the stack's. Its policy must let
+     * `cloudwatch.amazonaws.com` publish for the stack's alarms (names starting `<stack name>/`),
+     * and a topic that is encrypted needs a customer-managed key that CloudWatch may use (see
+     * README, Alarms). Default: the stack's own topic.
+     */
+    alarmTopicArn: matching(TOPIC_ARN, 'the ARN of a standard SNS topic').optional(),
     /** The clusters rules run on, keyed by the name rules give in `cluster`. */
     clusters: clustersSchema,
     /** One task on every eligible instance of a cluster. Names unique among daemon rules. Default: none. */

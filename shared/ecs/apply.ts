@@ -7,6 +7,7 @@ import {
   type Task as EcsTask,
 } from '@aws-sdk/client-ecs';
 import { place } from '../placement/placer.js';
+import { RULE_TAG_KEY } from '../rules/rule-tag.js';
 import type { Launch, Plan, PlannedStart, PlannedStop } from '../rules/plan.js';
 import { instanceFromEcs, taskFromEcs } from '../state/from-ecs.js';
 import type { Snapshot } from '../state/snapshot.js';
@@ -70,7 +71,7 @@ export async function applyPlan(ecs: ECSClient, snapshot: Snapshot, plan: Plan, 
         await ecs.send(new StopTaskCommand({ cluster, task: stop.taskArn, reason: truncate(stop.reason, 255) }));
         result.stopped.push(stop);
       } catch (error) {
-        result.failed.push({ action: 'stop', target: stop.taskArn, ...describeError(error) });
+        result.failed.push({ action: 'stop', target: stop.taskArn, ...describeStopError(error) });
       }
     }),
   );
@@ -302,6 +303,20 @@ function describeError(error: unknown): Pick<FailedAction, 'reason' | 'detail' |
     reason: e.name ?? 'Error',
     detail: e.message,
     ...(e.name === 'StartOutcomeUnknownError' ? { outcomeUnknown: true } : {}),
+  };
+}
+
+/**
+ * IAM lets a function stop only tasks whose rule tag names its rule. A copy started before the
+ * scheduler tagged its copies (by an earlier version, before an upgrade) has no tag: its stop is
+ * refused every time, until someone tags or stops it, so the failure says how.
+ */
+function describeStopError(error: unknown): Pick<FailedAction, 'reason' | 'detail' | 'outcomeUnknown'> {
+  const described = describeError(error);
+  if (described.reason !== 'AccessDeniedException') return described;
+  return {
+    ...described,
+    detail: `${described.detail} (this function may stop only tasks tagged ${RULE_TAG_KEY} with its rule's name; a copy started before the upgrade that added the tag has none: tag it, or stop it yourself, see the README's upgrade note)`,
   };
 }
 

@@ -7,13 +7,14 @@ const accepted: [string, unknown][] = [
   ['the minimum: clusters alone', { clusters: {} }],
   ['region, and the bus by name', { region: 'us-gov-west-1', eventBusName: 'scheduler-results', clusters: {} }],
   ['the bus by ARN', { eventBusName: 'arn:aws:events:eu-west-1:123456789012:event-bus/ops', clusters: {} }],
+  ['an alarm topic of your own', { alarmTopicArn: 'arn:aws:sns:us-east-1:123456789012:on-call', clusters: {} }],
   ['a cluster by ARN', { clusters: { prod: { arn: 'arn:aws-cn:ecs:cn-north-1:123456789012:cluster/prod-main' } } }],
   ['family:revision', withDaemon({ taskDefinition: 'node-exporter:12' })],
   ['a full task definition ARN', withDaemon({ taskDefinition: 'arn:aws:ecs:us-east-1:123456789012:task-definition/node-exporter:3' })],
   ['a count budget', withDaemon({ maxUnavailable: 3 })],
   ['the whole fleet at once', withDaemon({ maxUnavailable: '100%' })],
   ['a constraint', withDaemon({ constraint: 'attribute:ecs.instance-type =~ g4dn.*' })],
-  ['50 tags, an empty value', withDaemon({ tags: { ...Object.fromEntries(Array.from({ length: 49 }, (_, i) => [`k${i}`, 'v'])), empty: '' } })],
+  ['49 tags (the rule tag makes 50), an empty value', withDaemon({ tags: { ...Object.fromEntries(Array.from({ length: 48 }, (_, i) => [`k${i}`, 'v'])), empty: '' } })],
   [
     'every override ECS takes',
     withDaemon({

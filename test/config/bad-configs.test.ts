@@ -24,6 +24,11 @@ const cases: [string, unknown, string[]][] = [
     ['eventBusName: must be an event bus name (1-256 letters, digits, . - _ or /) or an event bus ARN, found "run results"'],
   ],
   [
+    'alarm topic by name rather than ARN',
+    { alarmTopicArn: 'on-call', clusters: {} },
+    ['alarmTopicArn: must be the ARN of a standard SNS topic, found "on-call"'],
+  ],
+  [
     'cluster name with a space',
     { clusters: { 'prod east': {} } },
     ['cluster "prod east": must be a cluster name: 1-255 letters, digits, - or _, found "prod east"'],
@@ -89,7 +94,12 @@ const cases: [string, unknown, string[]][] = [
     withDaemon({ sweepIntervalMinutes: 1441 }),
     [`${D}: sweepIntervalMinutes: must be a whole number from 1 to 1440, found 1441`],
   ],
-  ['51 tags', withDaemon({ tags: tags(51) }), [`${D}: tags: at most 50 tags are allowed, found 51`]],
+  ['50 tags, with no room left for the rule tag', withDaemon({ tags: tags(50) }), [`${D}: tags: at most 49 tags are allowed (ECS takes 50, and the scheduler adds ecs-schedulers:rule), found 50`]],
+  [
+    'the rule tag set by hand',
+    withDaemon({ tags: { 'ecs-schedulers:rule': 'daemon/other' } }),
+    [`${D}: tags: tag key "ecs-schedulers:rule" is the scheduler's own: it names the rule on every task it starts, and IAM lets a function stop only tasks whose tag names its rule`],
+  ],
   [
     'tag key with the reserved prefix',
     withDaemon({ tags: { 'AWS:owner': 'platform' } }),

@@ -13,7 +13,7 @@ const cases: [string, unknown, string, string][] = [
     'top level',
     { clusters: {}, regoin: 'us-east-1' },
     '',
-    'config: unknown key "regoin" (allowed: region, eventBusName, clusters, daemons, crons)',
+    'config: unknown key "regoin" (allowed: region, eventBusName, alarmTopicArn, clusters, daemons, crons)',
   ],
   ['a cluster', { clusters: { prod: { name: 'prod' } } }, 'clusters.prod', 'cluster "prod": unknown key "name" (allowed: arn)'],
   [

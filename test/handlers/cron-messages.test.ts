@@ -37,6 +37,34 @@ describe('parseCronMessage', () => {
     expect(() => parse({ kind: 'slot', rule, slot })).toThrow(/not a fire time/);
   });
 
+  describe('a slot that names the schedule that fired it', () => {
+    // During a deploy the schedule and the function's copy of the rule change separately.
+    it('is checked against that schedule, not the function\'s copy of the rule, and says it differs', () => {
+      const command = parse({ kind: 'slot', rule: 'nightly', slot: '2026-11-01T03:00:00Z', schedule: 'cron(0 3 * * ? *)', timeZone: 'UTC' });
+      expect(command).toEqual({ kind: 'slot', rule: RULES.get('nightly'), slot: new Date('2026-11-01T03:00:00Z'), trigger: 'schedule', firedBy: { schedule: 'cron(0 3 * * ? *)', timeZone: 'UTC' } });
+    });
+
+    it('a time zone that changed counts as a different schedule', () => {
+      const command = parse({ kind: 'slot', rule: 'ny', slot: '2026-11-01T01:30:00Z', schedule: 'cron(30 1 * * ? *)', timeZone: 'UTC' });
+      expect(command).toMatchObject({ kind: 'slot', firedBy: { schedule: 'cron(30 1 * * ? *)', timeZone: 'UTC' } });
+    });
+
+    it('the same schedule as the function\'s rule: nothing differs', () => {
+      const command = parse({ kind: 'slot', rule: 'ny', slot: '2026-11-01T05:30:00Z', schedule: 'cron(30 1 * * ? *)', timeZone: 'America/New_York' });
+      expect(command).toEqual({ kind: 'slot', rule: RULES.get('ny'), slot: new Date('2026-11-01T05:30:00Z'), trigger: 'schedule' });
+    });
+
+    it('is refused off that schedule\'s grid, even when the function\'s rule would take it', () => {
+      expect(() => parse({ kind: 'slot', rule: 'nightly', slot: '2026-11-01T02:00:00Z', schedule: 'cron(0 3 * * ? *)', timeZone: 'UTC' })).toThrow(
+        "slot 2026-11-01T02:00:00.000Z is not a fire time of rule nightly's schedule cron(0 3 * * ? *) (UTC)",
+      );
+    });
+
+    it('is refused when that schedule cannot be read', () => {
+      expect(() => parse({ kind: 'slot', rule: 'nightly', slot: '2026-11-01T02:00:00Z', schedule: 'daily' })).toThrow(/^slot message of rule nightly names a schedule that cannot be read: /);
+    });
+  });
+
   it('reads run-now: requestedAt, to the whole second, is its slot', () => {
     expect(slotOf(parse({ kind: 'run-now', rule: 'nightly', requestedAt: '2026-11-01T11:59:58.900Z' }))).toEqual(['2026-11-01T11:59:58.000Z', 'manual']);
   });

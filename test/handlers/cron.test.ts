@@ -1,4 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { DescribeTasksCommand, StartTaskCommand } from '@aws-sdk/client-ecs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../../emulator/index.js';
 import { EventPipeline } from '../../local/pipeline/event-pipeline.js';
@@ -14,6 +15,7 @@ import { startLocalLedger, type LocalLedger } from '../../local/ledger.js';
 import { schedulerClient } from '../support/emulator.js';
 import { CapturingMetrics } from '../support/telemetry.js';
 import { holdStartsUntilAllArrive } from '../support/race.js';
+import { stopOnlyTasksTagged } from '../support/iam.js';
 
 /**
  * The cron handler end to end: the real SDK against the emulator, messages through the local
@@ -176,6 +178,27 @@ class RefusingPublisher extends MemoryPublisher {
   }
 }
 
+describe('cron handler: a deploy that changes the schedule', () => {
+  it('runs a slot of the new schedule that reaches the function still holding the old rule, and warns naming both', async () => {
+    const { name, rule } = cluster(1);
+    const newSlot = new Date(SLOT.getTime() + 3600_000);
+    clock = at(newSlot, 2);
+    const ctx = context([rule]);
+    const { events } = pipeline(ctx);
+    // As the updated schedule sends it, while this function's rule still says 02:00.
+    events.send(JSON.stringify({ kind: 'slot', rule: rule.name, slot: newSlot.toISOString(), schedule: 'cron(0 3 * * ? *)', timeZone: 'UTC' }), rule.name);
+    await quiesce(events);
+
+    expect(copies(name, rule, newSlot)).toHaveLength(1);
+    expect(ofType(ctx.publisher.events, 'Cron Message Rejected')).toEqual([]);
+    expect(ctx.logger.records).toContainEqual({
+      level: 'warn',
+      message: "cron slot fired by a schedule other than this function's rule; the slot was checked against the schedule that fired it",
+      fields: { rule: rule.name, slot: newSlot.toISOString(), firedBy: { schedule: 'cron(0 3 * * ? *)', timeZone: 'UTC' }, configured: { schedule: 'cron(0 2 * * ? *)', timeZone: 'UTC' } },
+    });
+  });
+});
+
 describe('cron handler: once per slot', () => {
   it('starts count copies for a slot, each told its SCHEDULED_TIME, and reports where they run', async () => {
     const { name, instances, rule } = cluster(3, { count: 3, tags: { team: 'billing' } });
@@ -194,6 +217,9 @@ describe('cron handler: once per slot', () => {
       }
       expect(task.tags).toContainEqual({ key: 'team', value: 'billing' });
     }
+    // Through ECS's own API, as IAM sees them: every copy names its rule in the rule tag.
+    const described = await schedulerClient(emulator).send(new DescribeTasksCommand({ cluster: name, tasks: started.map((t) => t.arn), include: ['TAGS'] }));
+    expect(described.tasks!.map((task) => task.tags)).toEqual(started.map(() => expect.arrayContaining([{ key: 'team', value: 'billing' }, { key: 'ecs-schedulers:rule', value: `cron/${rule.name}` }])));
     const [event] = ofType(ctx.publisher.events, 'Cron Run Started');
     expect(event).toMatchObject({ rule: rule.name, slot: SLOT.toISOString(), trigger: 'schedule', count: 3, startedNow: 3, attempts: 1 });
     const placements = event!.placements as Array<{ taskArn: string; containerInstanceArn: string; ec2InstanceId: string }>;
@@ -467,6 +493,30 @@ describe('cron handler: time limits', () => {
       expect.objectContaining({ rule: rule.name, maxRunSeconds: 600, taskArn: old!.arn, slot: SLOT.toISOString(), runningSeconds: 699 }),
     ]);
     expect(ctx.metrics.last('OverdueStopped')).toBe(1);
+  });
+
+  it('a run started before the rule tag (an upgrade) cannot be stopped past maxRunSeconds: the pass logs the refusal and the fix', async () => {
+    const { name, instances, rule } = cluster(1, { maxRunSeconds: 600 });
+    // What an earlier version started, at the slot: the slot's startedBy, no rule tag.
+    clock = at(SLOT, 1);
+    await schedulerClient(emulator).send(new StartTaskCommand({ cluster: name, taskDefinition: rule.taskDefinition, containerInstances: instances, startedBy: cronSlotKey(rule, SLOT) }));
+    await emulator.admin.settle();
+    const ctx = context([rule]);
+    stopOnlyTasksTagged(ctx.ecs, emulator, name, `cron/${rule.name}`);
+    const { events } = pipeline(ctx);
+    clock = at(SLOT, 700);
+    events.send(overdue(rule), rule.name);
+    await quiesce(events);
+
+    expect(copies(name, rule, SLOT).map((task) => task.lastStatus)).toEqual(['RUNNING']);
+    expect(ctx.logger.records).toContainEqual(
+      expect.objectContaining({
+        level: 'error',
+        message: 'cron overdue pass could not stop every overdue run; the next pass tries again',
+        fields: expect.objectContaining({ failed: [expect.objectContaining({ action: 'stop', reason: 'AccessDeniedException', detail: expect.stringContaining('tagged ecs-schedulers:rule') })] }),
+      }),
+    );
+    expect(events.queue.deadLetters).toEqual([]);
   });
 
   it('an overdue message for a rule without maxRunSeconds reads nothing and succeeds', async () => {

@@ -1,3 +1,4 @@
+import { DescribeTasksCommand, StartTaskCommand } from '@aws-sdk/client-ecs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../../emulator/index.js';
 import { instanceEventsPattern, copyLifecyclePattern } from '../../shared/events/patterns.js';
@@ -12,6 +13,7 @@ import { settle } from '../../local/pipeline/settle.js';
 import { schedulerClient } from '../support/emulator.js';
 import { CapturingMetrics, silentLogger } from '../support/telemetry.js';
 import { holdStartsUntilAllArrive } from '../support/race.js';
+import { stopOnlyTasksTagged } from '../support/iam.js';
 
 let emulator: Emulator;
 beforeAll(async () => {
@@ -186,6 +188,9 @@ describe('daemon handler through the local event pipeline', () => {
     const copies = copiesByInstance(name, rule);
     expect(copies.size).toBe(3);
     expect([...copies.values()].flat()).not.toContain(victim);
+    // Through ECS's own API, as IAM sees them: the replacement, like every copy, names its rule.
+    const described = await schedulerClient(emulator).send(new DescribeTasksCommand({ cluster: name, tasks: [...copies.values()].flat(), include: ['TAGS'] }));
+    expect(described.tasks!.map((task) => task.tags)).toEqual([1, 2, 3].map(() => [{ key: 'ecs-schedulers:rule', value: daemonKey(rule) }]));
   });
 
   it('drops malformed and foreign messages without failing the batch', async () => {
@@ -263,5 +268,43 @@ describe('daemon handler through the local event pipeline', () => {
     expect(after.size).toBe(6);
     for (const [instance, list] of after) expect(list).toEqual([oldest.get(instance)]);
     expect(copiesByInstance(name, rule, 'STOPPED').size).toBe(6);
+  });
+});
+
+describe('daemon handler: copies started before the rule tag (an upgrade)', () => {
+  it('keeps them as the rule\'s copies, reports each stop IAM refuses with the fix, and tags every copy it starts', async () => {
+    const { name, clusterArn, instances, rule } = fleet(2);
+    // What an earlier version left running: the rule's startedBy, no rule tag.
+    const ecs = schedulerClient(emulator);
+    const { tasks: old = [] } = await ecs.send(new StartTaskCommand({ cluster: name, taskDefinition: 'node-exporter', containerInstances: instances, startedBy: daemonKey(rule), group: daemonKey(rule) }));
+    await emulator.admin.settle();
+    const ctx = context(rule);
+    stopOnlyTasksTagged(ctx.ecs, emulator, name, daemonKey(rule));
+    const { events } = pipeline(clusterArn, rule, ctx);
+
+    // Upgraded: the untagged copies are still the rule's (startedBy says so); nothing to do.
+    events.send(JSON.stringify({ kind: 'sweep', rule: rule.name }));
+    await quiesce(events);
+    expect(emulator.admin.listTasks(name, { startedBy: daemonKey(rule), desiredStatus: 'RUNNING' }).map((t) => t.arn).sort()).toEqual(old.map((t) => t.taskArn).sort());
+
+    // A rollout must stop one: IAM refuses, the copy keeps running, and the result says what to do.
+    emulator.admin.registerTaskDefinition({ family: 'node-exporter', networkMode: 'host', containerDefinitions: [{ name: 'exporter', image: 'prom/node-exporter:v2', cpu: 128, memory: 128, portMappings: [{ containerPort: 9100 }] }] });
+    ctx.publisher.events.length = 0;
+    events.send(JSON.stringify({ kind: 'sweep', rule: rule.name, at: 'rollout' }));
+    await quiesce(events);
+    const failed = ctx.publisher.events.filter((e) => e.detailType === 'Daemon Reconciled').flatMap((e) => (e.detail as { failed: Array<{ action: string; reason: string; detail: string }> }).failed);
+    expect(failed).toEqual([
+      expect.objectContaining({ action: 'stop', reason: 'AccessDeniedException', detail: expect.stringContaining('may stop only tasks tagged ecs-schedulers:rule with its rule\'s name') }),
+    ]);
+    expect(copiesByInstance(name, rule).size).toBe(2);
+    // A refused stop is a reported result, not a failed message: nothing goes to the dead-letter queue.
+    expect(events.queue.deadLetters).toEqual([]);
+
+    // Stopped by hand (an operator's own rights), each is replaced by a tagged copy of the new revision.
+    for (const task of old) emulator.admin.stopTask(task.taskArn!, 'stopped by the operator after the upgrade', 0);
+    await quiesce(events);
+    const copies = [...copiesByInstance(name, rule).values()].flat();
+    expect(copies).toHaveLength(2);
+    for (const arn of copies) expect(emulator.admin.describeTask(arn).tags).toEqual([{ key: 'ecs-schedulers:rule', value: daemonKey(rule) }]);
   });
 });

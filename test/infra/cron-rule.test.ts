@@ -42,7 +42,8 @@ describe('CronRuleScheduler', () => {
       FlexibleTimeWindow: { Mode: 'FLEXIBLE', MaximumWindowInMinutes: 10 },
       Target: {
         Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ReportQueuesMessages'), 'Arn'] },
-        Input: '{"kind":"slot","rule":"nightly-report","slot":"<aws.scheduler.scheduled-time>"}',
+        // What fired the slot travels with it, so a deploy's update cannot make the handler refuse it.
+        Input: '{"kind":"slot","rule":"nightly-report","slot":"<aws.scheduler.scheduled-time>","schedule":"cron(0 2 * * ? *)","timeZone":"America/New_York"}',
         SqsParameters: { MessageGroupId: 'nightly-report' },
         DeadLetterConfig: { Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ReportQueuesUndelivered'), 'Arn'] } },
         // Delivering a slot after its deadline (10 min window + 600 s) would only skip it.
@@ -96,7 +97,20 @@ describe('CronRuleScheduler', () => {
     const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
       (p) => (p as { Properties: { PolicyDocument: { Statement: Array<{ Sid?: string; Action: unknown }> } } }).Properties.PolicyDocument.Statement,
     );
-    expect(statements).toContainEqual({ Sid: 'StartFamily', Action: 'ecs:StartTask', Effect: 'Allow', Resource: arn(':ecs:us-east-1:123456789012:task-definition/report:*'), Condition: IN_CLUSTER });
+    expect(statements).toContainEqual({
+      Sid: 'StartFamily',
+      Action: 'ecs:StartTask',
+      Effect: 'Allow',
+      Resource: arn(':ecs:us-east-1:123456789012:task-definition/report:*'),
+      Condition: { ...IN_CLUSTER, StringEquals: { 'aws:RequestTag/ecs-schedulers:rule': 'cron/nightly-report' } },
+    });
+    expect(statements).toContainEqual({
+      Sid: 'TagStartedTasks',
+      Action: 'ecs:TagResource',
+      Effect: 'Allow',
+      Resource: arn(':ecs:us-east-1:123456789012:task/batch/*'),
+      Condition: { StringEquals: { 'ecs:CreateAction': 'StartTask', 'aws:RequestTag/ecs-schedulers:rule': 'cron/nightly-report' } },
+    });
     expect(statements).toContainEqual({
       Sid: 'PassTaskRoles',
       Action: 'iam:PassRole',
@@ -104,7 +118,15 @@ describe('CronRuleScheduler', () => {
       Resource: 'arn:aws:iam::123456789012:role/report-task',
       Condition: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
     });
-    expect(statements).toContainEqual({ Action: 'events:PutEvents', Effect: 'Allow', Resource: arn(':events:us-east-1:123456789012:event-bus/ops') });
+    expect(statements.filter((s) => s.Action === 'events:PutEvents')).toEqual([
+      {
+        Sid: 'PutResultEvents',
+        Action: 'events:PutEvents',
+        Effect: 'Allow',
+        Resource: arn(':events:us-east-1:123456789012:event-bus/ops'),
+        Condition: { 'ForAllValues:StringEquals': { 'events:source': ['ecs-schedulers'] }, Null: { 'events:source': 'false' } },
+      },
+    ]);
     // The schedule's role may only send to the queue and its dead-letter queue.
     const roleActions = statements.map((s) => s.Action).flat();
     expect(roleActions.filter((a) => typeof a === 'string' && a.startsWith('sqs:Send'))).toEqual(['sqs:SendMessage', 'sqs:SendMessage']);
@@ -168,5 +190,38 @@ describe('CronRuleScheduler', () => {
       ScheduleExpression: 'rate(1 minute)',
       Target: Match.objectLike({ Input: '{"kind":"retries","rule":"nightly-report","at":"<aws.scheduler.scheduled-time>"}', SqsParameters: { MessageGroupId: 'nightly-report' } }),
     });
+  });
+});
+
+describe('CronRuleScheduler: StopTask', () => {
+  const BASE: CronRule = { name: 'hourly', cluster: 'batch', taskDefinition: 'report', schedule: 'cron(0 * * * ? *)' };
+  function stopStatements(rule: CronRule): unknown[] {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const stack = new Stack(app, 'Stops', { env: { account: '123456789012', region: 'us-east-1' } });
+    new CronRuleScheduler(stack, 'Hourly', { rule, family: 'report', eventBus: EventBus.fromEventBusName(stack, 'Bus', 'ops'), ledger: new RunLedgerTable(stack, 'Ledger') });
+    return Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy'))
+      .flatMap((p) => (p as { Properties: { PolicyDocument: { Statement: Array<{ Action: unknown }> } } }).Properties.PolicyDocument.Statement)
+      .filter((statement) => JSON.stringify(statement.Action).includes('ecs:StopTask'));
+  }
+  const OWN_COPIES = {
+    Sid: 'StopOwnCopies',
+    Action: 'ecs:StopTask',
+    Effect: 'Allow',
+    Resource: arn(':ecs:us-east-1:123456789012:task/batch/*'),
+    Condition: { ...IN_CLUSTER, StringEquals: { 'aws:ResourceTag/ecs-schedulers:rule': 'cron/hourly' } },
+  };
+
+  it.each<[string, Partial<CronRule>]>([
+    ['Replace, which stops the run a new slot replaces', { overlapPolicy: 'Replace' }],
+    ['maxRunSeconds, which stops a run past it', { maxRunSeconds: 600 }],
+  ])('a rule with %s may stop only tasks tagged with its own rule', (_, fields) => {
+    expect(stopStatements({ ...BASE, ...fields })).toEqual([OWN_COPIES]);
+  });
+
+  it.each<[string, Partial<CronRule>]>([
+    ['Forbid (the default) and no maxRunSeconds', {}],
+    ['Allow and no maxRunSeconds', { overlapPolicy: 'Allow' }],
+  ])('a rule with %s never stops anything and gets no StopTask', (_, fields) => {
+    expect(stopStatements({ ...BASE, ...fields })).toEqual([]);
   });
 });

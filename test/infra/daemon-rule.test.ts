@@ -10,6 +10,7 @@ function arn(rest: string) {
 }
 const CLUSTER = arn(':ecs:us-east-1:123456789012:cluster/prod');
 const IN_CLUSTER = { ArnEquals: { 'ecs:cluster': CLUSTER } };
+const OWN_SOURCE = { 'ForAllValues:StringEquals': { 'events:source': ['ecs-schedulers'] }, Null: { 'events:source': 'false' } };
 
 let template: Template;
 beforeAll(() => {
@@ -99,20 +100,35 @@ describe('DaemonRuleScheduler', () => {
         Effect: 'Allow',
         Resource: { 'Fn::GetAtt': [expect.stringMatching(/^ExporterQueuesMessages/), 'Arn'] },
       },
-      { Action: 'events:PutEvents', Effect: 'Allow', Resource: arn(':events:us-east-1:123456789012:event-bus/ops') },
+      // Only the suite's own source, for every entry of a call, on the results bus.
+      { Sid: 'PutResultEvents', Action: 'events:PutEvents', Effect: 'Allow', Resource: arn(':events:us-east-1:123456789012:event-bus/ops'), Condition: OWN_SOURCE },
       { Sid: 'ReadCluster', Action: ['ecs:DescribeClusters', 'ecs:ListContainerInstances'], Effect: 'Allow', Resource: CLUSTER },
       { Sid: 'ReadInstances', Action: 'ecs:DescribeContainerInstances', Effect: 'Allow', Resource: arn(':ecs:us-east-1:123456789012:container-instance/prod/*'), Condition: IN_CLUSTER },
       { Sid: 'ListTasks', Action: 'ecs:ListTasks', Effect: 'Allow', Resource: '*', Condition: IN_CLUSTER },
       { Sid: 'ReadTasks', Action: 'ecs:DescribeTasks', Effect: 'Allow', Resource: arn(':ecs:us-east-1:123456789012:task/prod/*'), Condition: IN_CLUSTER },
       { Sid: 'ReadTaskDefinitions', Action: 'ecs:DescribeTaskDefinition', Effect: 'Allow', Resource: '*' },
-      { Sid: 'StartFamily', Action: 'ecs:StartTask', Effect: 'Allow', Resource: arn(':ecs:us-east-1:123456789012:task-definition/node-exporter:*'), Condition: IN_CLUSTER },
-      { Sid: 'StopTasks', Action: 'ecs:StopTask', Effect: 'Allow', Resource: arn(':ecs:us-east-1:123456789012:task/prod/*'), Condition: IN_CLUSTER },
+      // Every start must carry the rule tag naming this rule...
+      {
+        Sid: 'StartFamily',
+        Action: 'ecs:StartTask',
+        Effect: 'Allow',
+        Resource: arn(':ecs:us-east-1:123456789012:task-definition/node-exporter:*'),
+        Condition: { ...IN_CLUSTER, StringEquals: { 'aws:RequestTag/ecs-schedulers:rule': 'daemon/exporter' } },
+      },
       {
         Sid: 'TagStartedTasks',
         Action: 'ecs:TagResource',
         Effect: 'Allow',
         Resource: arn(':ecs:us-east-1:123456789012:task/prod/*'),
-        Condition: { StringEquals: { 'ecs:CreateAction': 'StartTask' } },
+        Condition: { StringEquals: { 'ecs:CreateAction': 'StartTask', 'aws:RequestTag/ecs-schedulers:rule': 'daemon/exporter' } },
+      },
+      // ...and only tasks whose tag names this rule may be stopped: not services, not other rules' copies.
+      {
+        Sid: 'StopOwnCopies',
+        Action: 'ecs:StopTask',
+        Effect: 'Allow',
+        Resource: arn(':ecs:us-east-1:123456789012:task/prod/*'),
+        Condition: { ...IN_CLUSTER, StringEquals: { 'aws:ResourceTag/ecs-schedulers:rule': 'daemon/exporter' } },
       },
       {
         Sid: 'PassTaskRoles',

@@ -85,7 +85,7 @@ const stopped = (p: Plan | undefined) => (p?.stops ?? []).map((s) => s.taskArn.s
 const skipOf = (outcome: SlotOutcome) => (outcome.kind === 'skip' ? outcome.reason : 'start');
 
 describe('planSlot', () => {
-  it('starts count copies on an empty cluster, keyed by the slot, with tags and the scheduled time', async () => {
+  it('starts count copies on an empty cluster, keyed by the slot, with its tags, the rule tag and the scheduled time', async () => {
     const instances = ['a', 'b', 'c'].map((id) => instanceFixture(id));
     const tags = { team: 'finance' };
     const outcome = started(await outcomeOf(instances, [], { rule: { count: 3, tags } }));
@@ -94,7 +94,9 @@ describe('planSlot', () => {
     expect(outcome.plan.stops).toEqual([]);
     expect(outcome.plan.starts).toHaveLength(3);
     for (const start of outcome.plan.starts) {
-      expect(start.launch).toMatchObject({ taskDefinitionArn: TARGET.arn, startedBy: KEY, group: KEY, tags });
+      expect(start.launch).toMatchObject({ taskDefinitionArn: TARGET.arn, startedBy: KEY, group: KEY });
+      // The rule tag is what IAM lets this rule's function stop, and only this rule's.
+      expect(start.launch.tags).toEqual({ ...tags, 'ecs-schedulers:rule': 'cron/nightly-report' });
       expect(start.reason).toContain(`slot ${SLOT.toISOString()}`);
       // A copy ECS refuses may be placed again, by the same rules and among the rule's runs.
       expect(start.placement).toEqual({ constraints: [], strategy: [{ type: 'random' }], peers: { startedByPrefix: cronRulePrefix(RULE), live: true } });

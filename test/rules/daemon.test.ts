@@ -50,12 +50,13 @@ const startsOn = (plan: { starts: { containerInstanceArn: string }[] }) => plan.
 const stopped = (plan: { stops: { taskArn: string }[] }) => plan.stops.map((s) => s.taskArn.split('/').pop());
 
 describe('reconcileDaemon', () => {
-  it('starts a copy on a new instance, with the rule key as startedBy and group', async () => {
+  it('starts a copy on a new instance, with the rule key as startedBy and group, tagged with its rule', async () => {
     const a = instanceFixture('a');
     const fresh = instanceFixture('new');
     const plan = await reconcile([a, fresh], [copy(a, { arn: 'arn:aws:ecs:us-east-1:123456789012:task/test/on-a' })]);
     expect(startsOn(plan)).toEqual(['new']);
     expect(plan.starts[0]!.launch).toMatchObject({ taskDefinitionArn: V1.arn, startedBy: KEY, group: KEY });
+    expect(plan.starts[0]!.launch.tags).toEqual({ 'ecs-schedulers:rule': KEY });
     expect(plan.starts[0]!.placement).toBeUndefined(); // a refusal must not move the copy elsewhere
     expect(plan.stops).toEqual([]);
     expect(plan.coverage).toMatchObject({ desired: 2, current: 1, upToDate: 1, available: 1, unavailable: 1, misscheduled: 0 });

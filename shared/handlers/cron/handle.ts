@@ -96,6 +96,15 @@ export async function handleCronMessage(message: QueueMessage, context: CronCont
         return { kind: 'stopped', end };
       }
       case 'slot': {
+        if (command.firedBy) {
+          // A deploy in progress: the schedule and this function's copy of the rule change separately.
+          logger.warn('cron slot fired by a schedule other than this function\'s rule; the slot was checked against the schedule that fired it', {
+            rule: command.rule.name,
+            slot: command.slot.toISOString(),
+            firedBy: command.firedBy,
+            configured: { schedule: command.rule.schedule, timeZone: command.rule.timeZone ?? 'UTC' },
+          });
+        }
         const outcome = await runLedgeredSlot(command.rule, command.slot, command.trigger, context);
         await reportSlot(outcome, context);
         return { kind: 'slot', outcome };

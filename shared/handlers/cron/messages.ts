@@ -4,11 +4,13 @@ import { describeIssues, preview } from '../../events/issues.js';
 import { ecsEventSchema } from '../../events/ecs-events.js';
 import { attemptOfKey, slotOfKey, type CronRule } from '../../rules/cron/rule.js';
 import { runNowSlot } from '../../rules/cron/run-now.js';
-import { parseSchedule, previousSlot } from '../../schedule/index.js';
+import { parseSchedule, previousSlot, type Schedule } from '../../schedule/index.js';
 
 /**
  * The messages on a cron rule's FIFO queue (message group: the rule's name). See README.md.
- * - slot: EventBridge Scheduler's, with <aws.scheduler.scheduled-time> as `slot`;
+ * - slot: EventBridge Scheduler's, with <aws.scheduler.scheduled-time> as `slot`, and the
+ *   expression and time zone the schedule fired by (`schedule`, `timeZone`; absent in messages
+ *   of earlier versions);
  * - run-now: a manual run (the CLI's), its slot being `requestedAt` (required: a slot taken from
  *   the time of handling would be a new slot, so a second run, on each redelivery);
  * - overdue: the periodic pass that stops runs past maxRunSeconds;
@@ -20,7 +22,13 @@ const isoTime = z.iso.datetime({ offset: true, local: false });
 
 const ruleName = z.string().check(z.minLength(1));
 
-export const slotMessageSchema = z.strictObject({ kind: z.literal('slot'), rule: ruleName, slot: isoTime });
+export const slotMessageSchema = z.strictObject({
+  kind: z.literal('slot'),
+  rule: ruleName,
+  slot: isoTime,
+  schedule: z.optional(z.string().check(z.minLength(1))),
+  timeZone: z.optional(z.string().check(z.minLength(1))),
+});
 export const runNowMessageSchema = z.strictObject({ kind: z.literal('run-now'), rule: ruleName, requestedAt: isoTime });
 /** `at` (the pass's scheduled time) only makes each pass's body unique for FIFO deduplication. */
 export const overdueMessageSchema = z.strictObject({ kind: z.literal('overdue'), rule: ruleName, at: z.optional(isoTime) });
@@ -29,9 +37,25 @@ export const cronMessageSchema = z.discriminatedUnion('kind', [slotMessageSchema
 
 export type CronMessage = z.infer<typeof cronMessageSchema>;
 
+/**
+ * A slot's message as the rule's schedule sends it (the deployed one, with Scheduler's
+ * <aws.scheduler.scheduled-time> as `slot`; the local pipeline, with the slot's time): the
+ * expression and time zone that fired it travel with it.
+ */
+export function slotMessage(rule: Pick<CronRule, 'name' | 'schedule' | 'timeZone'>, slot: string): z.infer<typeof slotMessageSchema> {
+  return { kind: 'slot', rule: rule.name, slot, schedule: rule.schedule, timeZone: rule.timeZone ?? 'UTC' };
+}
+
+/** A schedule as EventBridge Scheduler fires it: its expression in its time zone. */
+export interface FiredSchedule {
+  schedule: string;
+  timeZone: string;
+}
+
 /** A message, checked against the rules the function serves, with its times read. */
 export type CronCommand =
-  | { kind: 'slot'; rule: CronRule; slot: Date; trigger: 'schedule' | 'manual' }
+  /** `firedBy`: the schedule the slot came from, when it is not the function's copy of the rule's (a deploy in progress). */
+  | { kind: 'slot'; rule: CronRule; slot: Date; trigger: 'schedule' | 'manual'; firedBy?: FiredSchedule }
   | { kind: 'overdue'; rule: CronRule }
   | { kind: 'retries'; rule: CronRule }
   /** A copy of attempt `attempt` of the slot reached STOPPED. */
@@ -63,6 +87,11 @@ export class CronMessageError extends Error {
  * startedBy is derived from the slot, so a slot off the schedule's grid would be a second run
  * under another key. rate(...) slots are not checked: their grid starts at the deployed
  * schedule's start date, which the rule does not carry.
+ *
+ * The schedule a slot is checked against is the one it was fired by, when the message names it:
+ * a deploy updates the schedule and the function's copy of the rule separately, so for a while
+ * a slot of the new schedule can reach the old function, or the reverse, and either must run.
+ * A message without it (from an earlier version) is checked against the function's rule.
  */
 export function parseCronMessage(body: string, rules: ReadonlyMap<string, CronRule>, now: Date): CronCommand {
   let json: unknown;
@@ -92,8 +121,11 @@ export function parseCronMessage(body: string, rules: ReadonlyMap<string, CronRu
       return { kind: 'retries', rule };
     case 'slot': {
       const slot = notTooFarAhead(rule, 'slot', new Date(message.slot), now);
-      checkOnSchedule(rule, slot);
-      return { kind: 'slot', rule, slot, trigger: 'schedule' };
+      const configured: FiredSchedule = { schedule: rule.schedule, timeZone: rule.timeZone ?? 'UTC' };
+      const fired: FiredSchedule = message.schedule === undefined ? configured : { schedule: message.schedule, timeZone: message.timeZone ?? 'UTC' };
+      checkOnSchedule(rule, slot, fired);
+      const differs = fired.schedule !== configured.schedule || fired.timeZone !== configured.timeZone;
+      return { kind: 'slot', rule, slot, trigger: 'schedule', ...(differs && { firedBy: fired }) };
     }
     case 'run-now': {
       const requested = notTooFarAhead(rule, 'requestedAt', new Date(message.requestedAt), now);
@@ -132,14 +164,16 @@ function notTooFarAhead(rule: CronRule, field: string, time: Date, now: Date): D
   return time;
 }
 
-function checkOnSchedule(rule: CronRule, slot: Date): void {
-  const schedule = parseSchedule(rule.schedule, rule.timeZone);
+function checkOnSchedule(rule: CronRule, slot: Date, fired: FiredSchedule): void {
+  let schedule: Schedule;
+  try {
+    schedule = parseSchedule(fired.schedule, fired.timeZone);
+  } catch (error) {
+    throw new CronMessageError(`slot message of rule ${rule.name} names a schedule that cannot be read: ${(error as Error).message}`, rule.name);
+  }
   if (schedule.kind === 'rate') return;
   if (previousSlot(schedule, slot)?.getTime() !== slot.getTime()) {
-    throw new CronMessageError(
-      `slot ${slot.toISOString()} is not a fire time of rule ${rule.name}'s schedule ${rule.schedule} (${rule.timeZone ?? 'UTC'}); is the deployed schedule out of date?`,
-      rule.name,
-    );
+    throw new CronMessageError(`slot ${slot.toISOString()} is not a fire time of rule ${rule.name}'s schedule ${fired.schedule} (${fired.timeZone})`, rule.name);
   }
 }
 

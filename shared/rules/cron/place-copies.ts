@@ -6,6 +6,7 @@ import type { Task, TaskDefinitionInfo } from '../../state/types.js';
 import type { Launch, PlannedStart, Replacement } from '../plan.js';
 import { scheduledOverrides } from './overrides.js';
 import { cronRulePrefix, type CronRule } from './rule.js';
+import { withRuleTag } from '../rule-tag.js';
 
 export interface PlacedCopies {
   starts: PlannedStart[];
@@ -52,7 +53,7 @@ export function placeCopies(
     taskDefinitionArn: target.arn,
     startedBy: key,
     group: key,
-    tags: rule.tags,
+    tags: withRuleTag(rule.tags, 'cron', rule.name),
     overrides: scheduledOverrides(rule, target, slot),
   };
   const starts = result.placements.map((instance) => ({

@@ -7,6 +7,7 @@ import type { ClusterView } from '../../state/view.js';
 import { TaskStatus, type ContainerInstance, type Task, type TaskDefinitionInfo } from '../../state/types.js';
 import type { Launch, Plan, PlannedStart, PlannedStop } from '../plan.js';
 import { daemonKey, unavailableBudget, type DaemonRule } from './rule.js';
+import { withRuleTag } from '../rule-tag.js';
 
 /** DaemonSet-style counters, over the state the reconcile saw (before its own plan). */
 export interface Coverage {
@@ -46,7 +47,7 @@ export function reconcileDaemon(snapshot: ClusterView, rule: DaemonRule, target:
   const { memberOf } = compileConstraints(rule.constraint ? [{ type: 'memberOf', expression: rule.constraint }] : []);
   const groups = memberOf ? taskGroupsByInstance(snapshot.tasks()) : new Map<string, string[]>();
   const copiesByInstance = groupCopies(snapshot.tasks({ startedBy: key }).filter(isLive));
-  const launch: Launch = { taskDefinitionArn: target.arn, startedBy: key, group: key, tags: rule.tags, overrides: rule.overrides };
+  const launch: Launch = { taskDefinitionArn: target.arn, startedBy: key, group: key, tags: withRuleTag(rule.tags, 'daemon', rule.name), overrides: rule.overrides };
 
   const starts: PlannedStart[] = [];
   const stops: PlannedStop[] = [];

@@ -4,7 +4,7 @@ import type { RejectionReason } from '../shared/placement/types.js';
 import { overdueStopView } from '../shared/handlers/cron/overdue.js';
 import type { OverdueStop } from '../shared/report/result-events.js';
 import { planOverdueStops, planSlot, runNowSlot, startingDeadline, cronScope, type CronRule, type SlotOutcome } from '../shared/rules/cron/index.js';
-import { reconcileDaemon, type Coverage } from '../shared/rules/daemon/reconcile.js';
+import { reconcileDaemon, type Coverage, type DaemonPlan } from '../shared/rules/daemon/reconcile.js';
 import type { DaemonRule } from '../shared/rules/daemon/rule.js';
 import type { PlannedStart, PlannedStop } from '../shared/rules/plan.js';
 import { describeSchedule, nextSlot, parseSchedule, previousSlot } from '../shared/schedule/index.js';
@@ -42,6 +42,8 @@ export interface DaemonPlanView {
   stops: StopView[];
   /** DaemonSet-style counters; failedToPlace lists the eligible instances that cannot take a copy, and why. */
   coverage: Coverage;
+  /** Set when the constraint matches no ACTIVE instance: the copies it would have stopped are kept. */
+  unmatchedConstraint: DaemonPlan['unmatchedConstraint'] | null;
 }
 
 /** One slot's decision: what it would start and stop, or why it would start nothing. */
@@ -98,6 +100,7 @@ export async function planDaemonRule(ecs: ECSClient, rule: DaemonRule, now: Date
       starts: plan.starts.map((start) => startView(snapshot, start)),
       stops: plan.stops.map((stop) => stopView(snapshot, stop)),
       coverage: plan.coverage,
+      unmatchedConstraint: plan.unmatchedConstraint ?? null,
     };
   } finally {
     snapshot.close();

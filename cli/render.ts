@@ -12,12 +12,17 @@ export function renderDaemonPlan(view: DaemonPlanView): string[] {
   const lines = [`daemon ${view.rule} · cluster ${view.cluster} · ${definitionName(view.taskDefinition)}`];
   lines.push(`${INDENT}coverage: ${renderCoverage(view.coverage)}`);
   lines.push(...renderChanges(view.starts, view.stops, INDENT));
+  if (view.unmatchedConstraint) lines.push(`${INDENT}${renderUnmatched(view.unmatchedConstraint)}`);
   const unplaced = view.coverage.failedToPlace;
   if (unplaced.length > 0) {
     lines.push(`${INDENT}cannot place ${unplaced.length}:`);
     for (const instance of unplaced) lines.push(`${INDENT}${INDENT}${instance.ec2InstanceId || shortId(instance.containerInstanceArn)}  ${instance.reason}`);
   }
   return lines;
+}
+
+function renderUnmatched(unmatched: NonNullable<DaemonPlanView['unmatchedConstraint']>): string {
+  return `constraint matches no instance: "${unmatched.constraint}"; keeping ${unmatched.keptCopies} cop${unmatched.keptCopies === 1 ? 'y' : 'ies'} running (fix the constraint, or set allowNoEligibleInstances to let them stop)`;
 }
 
 export function renderCronPlan(view: CronPlanView): string[] {
@@ -89,6 +94,7 @@ export interface DaemonRunView {
   cluster: string;
   clusterArn: string | undefined;
   coverage: Coverage | undefined;
+  unmatchedConstraint: DaemonPlanView['unmatchedConstraint'];
   started: Array<StartedTask & { ec2InstanceId: string | undefined }>;
   stopped: StoppedTask[];
   failed: FailedAction[];
@@ -107,6 +113,7 @@ export function renderDaemonRun(view: DaemonRunView): string[] {
     for (const task of view.stopped) lines.push(`${INDENT}${INDENT}${shortId(task.taskArn)}  ${task.reason}`);
   }
   lines.push(...renderFailures(view.failed));
+  if (view.unmatchedConstraint) lines.push(`${INDENT}${renderUnmatched(view.unmatchedConstraint)}`);
   if (view.conflicts > 0) lines.push(`${INDENT}${view.conflicts} StartTask conflict(s), placed again`);
   if (view.coverage) lines.push(`${INDENT}coverage before: ${renderCoverage(view.coverage)}`);
   return lines;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { validateConfig } from '../../shared/config/index.js';
 import { withCron, withDaemon } from './configs.js';
 
-const DAEMON_KEYS = 'name, cluster, taskDefinition, constraint, passRoles, overrides, tags, maxUnavailable, sweepIntervalMinutes';
+const DAEMON_KEYS = 'name, cluster, taskDefinition, constraint, passRoles, overrides, tags, maxUnavailable, allowNoEligibleInstances, sweepIntervalMinutes';
 const CRON_KEYS =
   'name, cluster, taskDefinition, schedule, timeZone, flexibleWindowMinutes, count, placement, overlapPolicy, ' +
   'startingDeadlineSeconds, maxRunSeconds, retryOnCapacity, retries, retryDelaySeconds, alarmOnFailure, suspend, passRoles, overrides, tags';

@@ -79,6 +79,7 @@ export async function reconcileRule(context: DaemonContext, reason: string): Pro
       reason,
       coverage: plan.coverage,
       result,
+      ...(plan.unmatchedConstraint && { unmatchedConstraint: plan.unmatchedConstraint }),
       apiCalls: calls.total(),
       throttles: calls.throttles(),
     };

@@ -1,0 +1,75 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEmulator, type Emulator } from '../../emulator/index.js';
+import { ecsSched, writeConfig } from './helpers.js';
+
+/**
+ * Config mistakes as a user meets them: the CLI as a process against an emulator in this process.
+ * Each test has a cluster of its own.
+ */
+let emulator: Emulator;
+
+beforeAll(async () => {
+  emulator = await startEmulator({ randomSeed: 19 });
+});
+afterAll(async () => {
+  await emulator.close();
+});
+
+const at = () => ['--endpoint', emulator.endpoint];
+
+function registerFamily(family: string, extra: Record<string, string> = {}): string {
+  return emulator.admin.registerTaskDefinition({ family, ...extra, containerDefinitions: [{ name: family, image: `example/${family}`, cpu: 128, memory: 128 }] });
+}
+
+describe('a daemon constraint changed by mistake', () => {
+  const cluster = 'typo';
+  const family = 'typo-agent';
+  const rule = (constraint: string) => ({ name: family, cluster, taskDefinition: family, maxUnavailable: '25%', constraint });
+  const configWith = (file: string, constraint: string) => writeConfig(file, { clusters: { [cluster]: {} }, daemons: [rule(constraint)] });
+  const live = () => emulator.admin.listTasks(cluster, { startedBy: `daemon/${family}`, desiredStatus: 'RUNNING' });
+
+  beforeAll(async () => {
+    emulator.admin.createCluster(cluster);
+    registerFamily(family);
+    // 12 instances, 4 of them larger: a constraint on the type matches those 4 only.
+    for (let i = 0; i < 12; i += 1) {
+      emulator.admin.registerInstance({ cluster, cpu: 2048, memory: 4096, ec2InstanceId: `i-typo-${i}`, instanceType: i < 4 ? 'm5.xlarge' : 'm5.large' });
+    }
+    const config = configWith('typo-good.json', 'attribute:ecs.os-type == linux');
+    const { code } = await ecsSched(['run', family, '--yes', '--config', config, ...at()]);
+    expect(code).toBe(0);
+    await emulator.admin.settle();
+    expect(live()).toHaveLength(12);
+  });
+
+  it('a constraint that matches no instance stops nothing, and plan and run say why', async () => {
+    const config = configWith('typo-nothing.json', 'attribute:ecs.os-typo == linux');
+    const plan = await ecsSched(['plan', '--config', config, ...at()]);
+    expect(plan.code).toBe(0);
+    expect(plan.stdout).toContain('nothing to start or stop');
+    expect(plan.stdout).toContain('constraint matches no instance: "attribute:ecs.os-typo == linux"; keeping 12 copies running');
+
+    const run = await ecsSched(['run', family, '--yes', '--config', config, ...at()]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('started nothing, stopped nothing');
+    expect(run.stdout).toContain('constraint matches no instance');
+    await emulator.admin.settle();
+    expect(live()).toHaveLength(12);
+  });
+
+  it('copies the new constraint no longer matches stop at most 25% of 12 per reconcile', async () => {
+    const config = configWith('typo-narrow.json', 'attribute:ecs.instance-type == m5.xlarge');
+    const plan = await ecsSched(['plan', '--json', '--config', config, ...at()]);
+    const stops = (JSON.parse(plan.stdout) as { rules: Array<{ stops: Array<{ reason: string }> }> }).rules[0]!.stops;
+    expect(stops).toHaveLength(3);
+    expect(stops[0]!.reason).toMatch(/no longer matches the constraint/);
+
+    for (const left of [9, 6, 4]) {
+      const { code, stdout } = await ecsSched(['run', family, '--yes', '--json', '--config', config, ...at()]);
+      expect(code).toBe(0);
+      expect((JSON.parse(stdout) as { result: { stopped: unknown[] } }).result.stopped.length).toBeLessThanOrEqual(3);
+      await emulator.admin.settle();
+      expect(live()).toHaveLength(left);
+    }
+  });
+});

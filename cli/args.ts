@@ -148,7 +148,8 @@ cron/NAME when a daemon and a cron rule share a name.
 
   -y, --yes           do not ask (required when stdin is not a terminal)
   --queue URL         cron rules: send the run-now to the rule's deployed FIFO queue (the stack's
-                      CronQueue-RULE output), so it runs in order with the rule's slots
+                      CronQueue<name without - and _> output), so it runs in order with
+                      the rule's slots
   --table TABLE       cron rules: claim and record the run in the stack's run ledger (its
                       RunLedgerTable output; AWS_ENDPOINT_URL_DYNAMODB for a local one);
                       without it the claim lives in this process only

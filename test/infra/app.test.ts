@@ -66,7 +66,10 @@ describe('the app (example config)', () => {
     template.hasOutput('RunLedgerTable', { Value: { Ref: Match.stringLikeRegexp('^RunLedgerTable') } });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'SlotsFailed', Dimensions: [{ Name: 'Kind', Value: 'cron' }, { Name: 'Rule', Value: 'nightly-report' }, { Name: 'service', Value: 'ecs-schedulers' }] });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'MessagesRejected', Statistic: 'Sum', Threshold: 1, Dimensions: [{ Name: 'Kind', Value: 'cron' }, { Name: 'Rule', Value: 'cache-warmer' }, { Name: 'service', Value: 'ecs-schedulers' }] });
+    // The names README gives: the prefix and the rule's letters and digits only.
     template.hasOutput('CronQueuenightlyreport', {});
+    template.hasOutput('CronQueuecachewarmer', {});
+    template.hasOutput('DaemonQueuenodeexporter', {});
   });
 
   it('names a cluster configured in another Region', () => {

@@ -73,3 +73,31 @@ describe('a daemon constraint changed by mistake', () => {
     }
   });
 });
+
+describe('validate', () => {
+  const cron = { cluster: 'prod', taskDefinition: 'digest', schedule: 'cron(0 6 * * ? *)' };
+
+  it('refuses two rules whose names become one stack output, naming both, and an at() already past', async () => {
+    const config = writeConfig('collide.json', {
+      clusters: { prod: {} },
+      crons: [
+        { ...cron, name: 'eu-digest' },
+        { ...cron, name: 'eudigest' },
+        { ...cron, name: 'launch', schedule: 'at(2020-01-01T00:00:00)' },
+      ],
+    });
+    const { code, stdout } = await ecsSched(['validate', '--config', config]);
+    expect(code).toBe(2);
+    expect(stdout).toContain(`${config}: 2 errors`);
+    expect(stdout).toContain('cron rule "eudigest": name: "eudigest" and "eu-digest" (crons[0]) both become the stack output CronQueueeudigest');
+    expect(stdout).toMatch(/cron rule "launch": schedule: at\(2020-01-01T00:00:00\) in UTC is 2020-01-01T00:00:00.000Z, already past .*: it would never run/);
+  });
+
+  it('accepts a fixed-offset zone with a warning naming the zone probably meant', async () => {
+    const config = writeConfig('est.json', { clusters: { prod: {} }, crons: [{ ...cron, name: 'digest', timeZone: 'EST' }] });
+    const { code, stdout } = await ecsSched(['validate', '--config', config]);
+    expect(code).toBe(0);
+    expect(stdout).toContain('valid: 1 cluster, 0 daemon rules, 1 cron rule\n  warning: cron rule "digest": timeZone: "EST" is a fixed offset, UTC-05:00 all year');
+    expect(stdout).toContain('use America/New_York');
+  });
+});

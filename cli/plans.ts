@@ -59,6 +59,8 @@ export type SlotView =
       unplaced: number;
       /** Instances turned down for the first copy that fit nowhere, per reason. */
       rejections: Partial<Record<RejectionReason, number>>;
+      /** Why the unplaced copies could never be placed (the handler then fails the slot at once); null when room may come. */
+      neverPlaceable: string | null;
     }
   | { slot: string; decision: 'skip'; reason: string; detail: string; stops: StopView[] };
 
@@ -159,6 +161,7 @@ function slotView(snapshot: Snapshot, outcome: SlotOutcome): SlotView {
     missing: outcome.missing,
     unplaced: outcome.unplaced,
     rejections: outcome.rejections,
+    neverPlaceable: outcome.neverPlaceable ?? null,
   };
 }
 

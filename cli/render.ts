@@ -51,7 +51,9 @@ function renderSlot(title: string, slot: SlotView): string[] {
   }
   const lines = [`${INDENT}${title}: ${slot.missing} cop${slot.missing === 1 ? 'y' : 'ies'} missing`];
   lines.push(...renderChanges(slot.starts, slot.stops, INDENT + INDENT, true));
-  if (slot.unplaced > 0) {
+  if (slot.neverPlaceable) {
+    lines.push(`${INDENT}${INDENT}cannot place ${slot.unplaced}: ${slot.neverPlaceable} (the handler fails the slot at once)`);
+  } else if (slot.unplaced > 0) {
     lines.push(`${INDENT}${INDENT}cannot place ${slot.unplaced}: ${renderRejections(slot.rejections)} (the handler retries until the starting deadline)`);
   }
   return lines;

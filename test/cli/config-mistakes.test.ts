@@ -101,3 +101,31 @@ describe('validate', () => {
     expect(stdout).toContain('use America/New_York');
   });
 });
+
+describe('a cron constraint that no instance matches', () => {
+  it('fails the run at once with that reason, instead of waiting for capacity until the deadline', async () => {
+    const cluster = 'never';
+    emulator.admin.createCluster(cluster);
+    registerFamily('never-job');
+    emulator.admin.registerInstance({ cluster, cpu: 2048, memory: 4096, ec2InstanceId: 'i-never-0' });
+    const config = writeConfig('never.json', {
+      clusters: { [cluster]: {} },
+      crons: [
+        {
+          name: 'never-job',
+          cluster,
+          taskDefinition: 'never-job',
+          schedule: 'cron(0 4 * * ? *)',
+          startingDeadlineSeconds: 3600,
+          placement: { constraints: [{ type: 'memberOf', expression: 'attribute:ecs.os-type == windows' }] },
+        },
+      ],
+    });
+    const { code, stdout, stderr } = await ecsSched(['run', 'never-job', '--yes', '--config', config, ...at()]);
+    expect(code).toBe(1);
+    expect(stdout).toContain('cannot place 1: no instance of the cluster matches the constraint "attribute:ecs.os-type == windows" (1 instance, whatever their room)');
+    expect(stdout).toMatch(/cron never-job: slot .*: FAILED, 1 of 1 copy missing\n {2}1 copy fits on no instance \(CONSTRAINT on 1\)\n {2}no instance of the cluster matches the constraint/);
+    expect(stderr).not.toContain('waiting');
+    expect(emulator.admin.listTasks(cluster)).toEqual([]);
+  });
+});

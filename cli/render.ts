@@ -10,6 +10,7 @@ const INDENT = '  ';
 
 export function renderDaemonPlan(view: DaemonPlanView): string[] {
   const lines = [`daemon ${view.rule} · cluster ${view.cluster} · ${definitionName(view.taskDefinition)}`];
+  if (view.passRolesFix) lines.push(`${INDENT}${view.passRolesFix}`);
   lines.push(`${INDENT}coverage: ${renderCoverage(view.coverage)}`);
   lines.push(...renderChanges(view.starts, view.stops, INDENT));
   if (view.unmatchedConstraint) lines.push(`${INDENT}${renderUnmatched(view.unmatchedConstraint)}`);
@@ -27,6 +28,7 @@ function renderUnmatched(unmatched: NonNullable<DaemonPlanView['unmatchedConstra
 
 export function renderCronPlan(view: CronPlanView): string[] {
   const lines = [`cron ${view.rule} · cluster ${view.cluster} · ${definitionName(view.taskDefinition)} · ${view.schedule}`];
+  if (view.passRolesFix) lines.push(`${INDENT}${view.passRolesFix}`);
   const last = view.lastSlot ? `last slot ${view.lastSlot}${view.currentSlot ? '' : ' (past its starting deadline)'}` : 'no slot yet';
   lines.push(`${INDENT}${last}, ${view.nextSlot ? `next slot ${view.nextSlot}` : 'no later slot'}`);
   if (view.currentSlot) lines.push(...renderSlot(`slot ${view.currentSlot.slot}, delivered now`, view.currentSlot));

@@ -129,3 +129,62 @@ describe('a cron constraint that no instance matches', () => {
     expect(emulator.admin.listTasks(cluster)).toEqual([]);
   });
 });
+
+describe('a task definition with an execution role missing from passRoles', () => {
+  const cluster = 'roles';
+  const EXEC = 'arn:aws:iam::123456789012:role/ecsTaskExecutionRole';
+  const TASK = 'arn:aws:iam::123456789012:role/roles-task';
+  const daemon = { name: 'roles-agent', cluster, taskDefinition: 'roles-agent', passRoles: [TASK] };
+  const cron = { name: 'roles-job', cluster, taskDefinition: 'roles-agent', schedule: 'cron(0 5 * * ? *)', passRoles: [TASK] };
+  const forgot = () => writeConfig('roles-forgot.json', { clusters: { [cluster]: {} }, daemons: [daemon], crons: [cron] });
+
+  beforeAll(() => {
+    emulator.admin.createCluster(cluster);
+    registerFamily('roles-agent', { executionRoleArn: EXEC, taskRoleArn: TASK });
+    emulator.admin.registerInstance({ cluster, cpu: 2048, memory: 4096, ec2InstanceId: 'i-roles-0' });
+  });
+
+  it('plan names the role and the line to write, for every rule', async () => {
+    const { code, stdout } = await ecsSched(['plan', '--config', forgot(), ...at()]);
+    expect(code).toBe(0);
+    const line = `passRoles: missing ${EXEC} (the execution role of the task definition): AWS refuses every start with AccessDenied; write passRoles: ['${TASK}', '${EXEC}']`;
+    expect(stdout).toContain(`daemon roles-agent · cluster roles · roles-agent:1\n  ${line}`);
+    expect(stdout).toContain(`cron roles-job · cluster roles · roles-agent:1 · cron(0 5 * * ? *) in UTC\n  ${line}`);
+  });
+
+  it('validate --live refuses it without planning; validate alone cannot know', async () => {
+    const config = forgot();
+    expect((await ecsSched(['validate', '--config', config])).code).toBe(0);
+    emulator.calls.reset();
+    const live = await ecsSched(['validate', '--live', '--config', config, ...at()]);
+    expect(live.code).toBe(2);
+    expect(live.stdout).toContain(`${config}: 2 errors`);
+    expect(live.stdout).toContain(`daemon rule "roles-agent": passRoles: missing ${EXEC} (the execution role of the task definition)`);
+    expect(live.stdout).toContain(`cron rule "roles-job": passRoles: missing ${EXEC}`);
+    // Task definitions only: nothing of the cluster is read.
+    expect(emulator.calls.count('DescribeTaskDefinition')).toBeGreaterThan(0);
+    expect(emulator.calls.total()).toBe(emulator.calls.count('DescribeTaskDefinition'));
+
+    const fixed = writeConfig('roles-fixed.json', { clusters: { [cluster]: {} }, daemons: [{ ...daemon, passRoles: [TASK, EXEC] }] });
+    const ok = await ecsSched(['validate', '--live', '--config', fixed, ...at()]);
+    expect(ok.stdout).toBe(`${fixed}: valid (task definitions read from ECS): 1 cluster, 1 daemon rule, 0 cron rules\n`);
+    expect(ok.code).toBe(0);
+  });
+
+  it('at run time, a start AWS refuses with AccessDenied is a failure that names the role and the fix', async () => {
+    const denied = { type: 'AccessDeniedException', message: `User is not authorized to perform: iam:PassRole on resource: ${EXEC}` };
+    const stopFailing = emulator.failCalls({ operation: 'StartTask', error: denied });
+    try {
+      const daemonRun = await ecsSched(['run', 'roles-agent', '--yes', '--config', forgot(), ...at()]);
+      expect(daemonRun.code).toBe(1);
+      expect(daemonRun.stdout).toMatch(/failed 1:\n {4}start .*: AccessDeniedException \(passRoles: missing arn:aws:iam::123456789012:role\/ecsTaskExecutionRole .*write passRoles: \[/);
+
+      const cronRun = await ecsSched(['run', 'roles-job', '--yes', '--config', forgot(), ...at()]);
+      expect(cronRun.code).toBe(1);
+      expect(cronRun.stdout).toContain(`: AccessDeniedException (passRoles: missing ${EXEC} (the execution role of the task definition)`);
+      expect(cronRun.stdout).toContain('ECS refuses the start itself; retrying would not help');
+    } finally {
+      stopFailing();
+    }
+  });
+});

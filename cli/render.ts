@@ -2,6 +2,7 @@ import type { FailedAction, StartedTask, StoppedTask } from '../shared/ecs/apply
 import { parseTaskDefinitionArn } from '../shared/ecs/task-definition-reference.js';
 import type { CronSlotOutcome } from '../shared/report/cron-report.js';
 import type { Coverage } from '../shared/rules/daemon/reconcile.js';
+import type { OrphansView } from './orphans.js';
 import type { CronPlanView, DaemonPlanView, SlotView, StartView, StopView } from './plans.js';
 
 /** Text for people: plans and run results, indented under a heading per rule. */
@@ -45,6 +46,16 @@ export function renderCronPlan(view: CronPlanView): string[] {
     }
   }
   return lines;
+}
+
+/** A cluster's orphaned copies: what no configured rule will ever stop or report. */
+export function renderOrphans(view: OrphansView): string[] {
+  if ('error' in view) return [`orphans · cluster ${view.cluster}`, `${INDENT}error: ${view.error.message}`, ...(view.error.hint ? [`${INDENT}hint: ${view.error.hint}`] : [])];
+  if (view.copies.length === 0) return [`orphans · cluster ${view.cluster}: none`];
+  return [
+    `orphans · cluster ${view.cluster}: ${view.copies.length} cop${view.copies.length === 1 ? 'y' : 'ies'} of rules not in the config (nothing stops or reports them; stop them, or restore the rule)`,
+    ...view.copies.map((copy) => `${INDENT}orphaned ${taskLabel(copy)}  ${copy.lastStatus}  startedBy ${copy.startedBy} (no ${copy.kind} rule "${copy.rule}" on this cluster)`),
+  ];
 }
 
 function renderSlot(title: string, slot: SlotView): string[] {
@@ -151,7 +162,7 @@ function renderFailures(failed: readonly FailedAction[]): string[] {
   ];
 }
 
-function taskLabel(stop: StopView): string {
+function taskLabel(stop: Pick<StopView, 'taskArn' | 'ec2InstanceId'>): string {
   return `task ${shortId(stop.taskArn)}${stop.ec2InstanceId ? ` on ${stop.ec2InstanceId}` : ''}`;
 }
 

@@ -188,3 +188,30 @@ describe('a task definition with an execution role missing from passRoles', () =
     }
   });
 });
+
+describe('a renamed daemon rule', () => {
+  it("leaves the old rule's copies running, and plan lists them as orphaned", async () => {
+    const cluster = 'rename';
+    emulator.admin.createCluster(cluster);
+    registerFamily('rename-agent');
+    for (let i = 0; i < 2; i += 1) emulator.admin.registerInstance({ cluster, cpu: 2048, memory: 4096, ec2InstanceId: `i-rename-${i}` });
+    const daemon = { cluster, taskDefinition: 'rename-agent' };
+    const before = writeConfig('rename-before.json', { clusters: { [cluster]: {} }, daemons: [{ ...daemon, name: 'old-agent' }] });
+    expect((await ecsSched(['run', 'old-agent', '--yes', '--config', before, ...at()])).code).toBe(0);
+    await emulator.admin.settle();
+
+    const after = writeConfig('rename-after.json', { clusters: { [cluster]: {} }, daemons: [{ ...daemon, name: 'new-agent' }] });
+    const text = await ecsSched(['plan', '--config', after, ...at()]);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain('orphans · cluster rename: 2 copies of rules not in the config');
+    expect(text.stdout).toMatch(/orphaned task \S+ on i-rename-0 {2}RUNNING {2}startedBy daemon\/old-agent \(no daemon rule "old-agent" on this cluster\)/);
+
+    const json = await ecsSched(['plan', '--json', '--config', after, ...at()]);
+    const { orphans } = JSON.parse(json.stdout) as { orphans: Array<{ cluster: string; copies: Array<{ startedBy: string; ec2InstanceId: string }> }> };
+    expect(orphans).toEqual([{ cluster, clusterArn: expect.any(String), copies: expect.any(Array) }]);
+    expect(orphans[0]!.copies.map((copy) => [copy.startedBy, copy.ec2InstanceId]).sort()).toEqual([
+      ['daemon/old-agent', 'i-rename-0'],
+      ['daemon/old-agent', 'i-rename-1'],
+    ]);
+  });
+});

@@ -58,6 +58,13 @@ export const daemonRuleSchema = z.strictObject({
    * maxUnavailable pace).
    */
   allowNoEligibleInstances: z.boolean().optional(),
+  /**
+   * What happens to the copies when this rule leaves the stack (removed, renamed, or the stack
+   * deleted): "destroy" stops them at the maxUnavailable pace; "retain" keeps them running (plan
+   * then lists them as orphaned). Default "destroy": nothing else would ever stop them, and a
+   * removed daemon's copies keep holding resources and host ports on every instance.
+   */
+  removalPolicy: z.enum(['destroy', 'retain']).optional(),
   /** Minutes between full sweeps, which catch anything an event missed. Default 5. */
   sweepIntervalMinutes: wholeNumber(1, 1440).optional(),
 });

@@ -13,6 +13,8 @@ const accepted: [string, unknown][] = [
   ['a count budget', withDaemon({ maxUnavailable: 3 })],
   ['the whole fleet at once', withDaemon({ maxUnavailable: '100%' })],
   ['a constraint', withDaemon({ constraint: 'attribute:ecs.instance-type =~ g4dn.*' })],
+  ['copies kept when the rule leaves the stack', withDaemon({ removalPolicy: 'retain' })],
+  ['runs stopped when the rule leaves the stack', withCron({ stopRunsOnRemoval: true })],
   ['copies allowed to stop when no instance is eligible', withDaemon({ constraint: 'attribute:pool == spot', allowNoEligibleInstances: true })],
   ['50 tags, an empty value', withDaemon({ tags: { ...Object.fromEntries(Array.from({ length: 49 }, (_, i) => [`k${i}`, 'v'])), empty: '' } })],
   [

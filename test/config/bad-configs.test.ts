@@ -36,6 +36,7 @@ const cases: [string, unknown, string[]][] = [
   ['daemons not a list', { clusters: {}, daemons: DAEMON }, ['daemons: must be a list, found an object']],
 
   // Daemon rules
+  ['removalPolicy in the capitals of CDK', withDaemon({ removalPolicy: 'RETAIN' }), [`${D}: removalPolicy: must be "destroy" or "retain", found "RETAIN"`]],
   [
     'daemon name with a space',
     withDaemon({ name: 'node exporter' }),

@@ -6,7 +6,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Provider } from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { fileURLToPath } from 'node:url';
-import { TERMS_PROPERTY } from '../shared/handlers/removal/handle.js';
+import { TERMS_PROPERTY } from '../shared/handlers/removal/terms.js';
 import type { RemovalTerms } from '../shared/rules/removal.js';
 import { SCHEDULER_BUNDLING } from './bundling.js';
 import { clusterArn, nagArn } from './ecs-permissions.js';

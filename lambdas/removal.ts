@@ -1,7 +1,8 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { createEcsClient } from '../shared/ecs/client.js';
-import { checkRemoval, removalTermsFrom } from '../shared/handlers/removal/handle.js';
+import { checkRemoval } from '../shared/handlers/removal/handle.js';
+import { removalTermsFrom } from '../shared/handlers/removal/terms.js';
 
 const context = { ecs: createEcsClient(), logger: new Logger() };
 

@@ -7,7 +7,8 @@ import { loadConfig, type SchedulerConfig } from '../../shared/config/index.js';
 import { systemClock } from '../../shared/handlers/context.js';
 import { reconcileRule } from '../../shared/handlers/daemon/handle.js';
 import { DaemonMemory } from '../../shared/handlers/daemon/memory.js';
-import { checkRemoval, removalTermsFrom } from '../../shared/handlers/removal/handle.js';
+import { checkRemoval } from '../../shared/handlers/removal/handle.js';
+import { removalTermsFrom } from '../../shared/handlers/removal/terms.js';
 import { MemoryPublisher } from '../../shared/report/publisher.js';
 import { orphanedCopies } from '../../shared/rules/orphans.js';
 import { daemonKey, type DaemonRule } from '../../shared/rules/daemon/rule.js';
@@ -125,5 +126,6 @@ describe('an upgrade that removes a cron rule', () => {
 describe('removalTermsFrom', () => {
   it('names the property when it is not a rule\'s terms', () => {
     expect(() => removalTermsFrom({ Terms: '{"kind":"daemon"}' })).toThrow('custom resource property Terms must be the JSON of a rule\'s removal terms, found "{\\"kind\\":\\"daemon\\"}"');
+    expect(() => removalTermsFrom({ Terms: 'daemon exporter' })).toThrow('custom resource property Terms must be the JSON of a rule\'s removal terms, found "daemon exporter"');
   });
 });

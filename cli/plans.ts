@@ -162,7 +162,7 @@ export async function readTaskDefinition(ecs: ECSClient, reference: string): Pro
 }
 
 /** The roles a rule's starts would pass that its passRoles lacks, and the fix. */
-export function roleCheck(rule: DaemonRule | CronRule, target: TaskDefinitionInfo): RoleCheck {
+function roleCheck(rule: DaemonRule | CronRule, target: TaskDefinitionInfo): RoleCheck {
   const missing = missingPassRoles(rule, target);
   return { missingPassRoles: missing, passRolesFix: missing.length > 0 ? `passRoles: ${describeMissingRoles(rule, missing)}` : null };
 }

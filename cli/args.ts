@@ -11,6 +11,7 @@ const OPTIONS = {
   endpoint: { type: 'string' },
   region: { type: 'string' },
   yes: { type: 'boolean', short: 'y' },
+  live: { type: 'boolean' },
   queue: { type: 'string' },
   table: { type: 'string' },
   limit: { type: 'string' },
@@ -29,6 +30,7 @@ export interface Flags {
   endpoint?: string;
   region?: string;
   yes?: boolean;
+  live?: boolean;
   queue?: string;
   table?: string;
   limit?: string;
@@ -90,7 +92,7 @@ export const HELP: Record<string, string> = {
 Usage: ecs-sched <command> [options]
 
 Commands:
-  validate                     check the config and print every error at once
+  validate [--live]            check the config and print every error at once
   plan [RULE...]               what each rule would do now, with reasons (read-only)
   snapshot --cluster C --out F write a cluster snapshot as a SQLite file
   query --cluster C "SQL"      run SQL over a fresh snapshot and print a table
@@ -103,11 +105,16 @@ Run ecs-sched <command> --help for a command's options.
 ${COMMON_HELP}
   --version           the version`,
 
-  validate: `Usage: ecs-sched validate [--config FILE]
+  validate: `Usage: ecs-sched validate [--live] [--config FILE] [AWS options]
 
-Checks the config as \`cdk deploy\` would and prints every error at once. Exit 2 if any.
+Checks the config as \`cdk deploy\` would and prints every error at once (an at() schedule
+already past included), then warnings (a fixed-offset time zone). Exit 2 if any error.
 
+  --live              also read each rule's task definition (DescribeTaskDefinition, with the
+                      credentials plan uses) and name every role its starts would pass that the
+                      rule's passRoles lacks, with the line to write
   --config FILE       default ./scheduler.config.ts (a module whose default export is the config), or a .json file
+${AWS_HELP}
 ${COMMON_HELP}`,
 
   plan: `Usage: ecs-sched plan [RULE...] [--config FILE] [AWS options]
@@ -152,7 +159,8 @@ cron/NAME when a daemon and a cron rule share a name.
 
   -y, --yes           do not ask (required when stdin is not a terminal)
   --queue URL         cron rules: send the run-now to the rule's deployed FIFO queue (the stack's
-                      CronQueue-RULE output), so it runs in order with the rule's slots
+                      CronQueue<name without - and _> output), so it runs in order with
+                      the rule's slots
   --table TABLE       cron rules: claim and record the run in the stack's run ledger (its
                       RunLedgerTable output; AWS_ENDPOINT_URL_DYNAMODB for a local one);
                       without it the claim lives in this process only

@@ -4,12 +4,14 @@ import type { RejectionReason } from '../shared/placement/types.js';
 import { overdueStopView } from '../shared/handlers/cron/overdue.js';
 import type { OverdueStop } from '../shared/report/result-events.js';
 import { planOverdueStops, planSlot, runNowSlot, startingDeadline, cronScope, type CronRule, type SlotOutcome } from '../shared/rules/cron/index.js';
-import { reconcileDaemon, type Coverage } from '../shared/rules/daemon/reconcile.js';
+import { reconcileDaemon, type Coverage, type DaemonPlan } from '../shared/rules/daemon/reconcile.js';
 import type { DaemonRule } from '../shared/rules/daemon/rule.js';
+import { describeMissingRoles, missingPassRoles, type PassedRole } from '../shared/rules/pass-roles.js';
 import type { PlannedStart, PlannedStop } from '../shared/rules/plan.js';
 import { describeSchedule, nextSlot, parseSchedule, previousSlot } from '../shared/schedule/index.js';
 import { loadSnapshot, type Snapshot } from '../shared/state/index.js';
 import { describeTaskDefinition } from '../shared/state/task-definitions.js';
+import type { TaskDefinitionInfo } from '../shared/state/types.js';
 import { CliError, EXIT_FAILED, TASK_DEFINITION_HINT } from './errors.js';
 
 /**
@@ -31,7 +33,14 @@ export interface StopView {
   reason: string;
 }
 
-export interface DaemonPlanView {
+/** Roles a start would pass that the rule's passRoles lacks: AWS would refuse every start (AccessDenied). */
+export interface RoleCheck {
+  missingPassRoles: PassedRole[];
+  /** The missing roles and the passRoles line to write; null when none is missing. */
+  passRolesFix: string | null;
+}
+
+export interface DaemonPlanView extends RoleCheck {
   kind: 'daemon';
   rule: string;
   cluster: string;
@@ -42,6 +51,8 @@ export interface DaemonPlanView {
   stops: StopView[];
   /** DaemonSet-style counters; failedToPlace lists the eligible instances that cannot take a copy, and why. */
   coverage: Coverage;
+  /** Set when the constraint matches no ACTIVE instance: the copies it would have stopped are kept. */
+  unmatchedConstraint: DaemonPlan['unmatchedConstraint'] | null;
 }
 
 /** One slot's decision: what it would start and stop, or why it would start nothing. */
@@ -57,10 +68,12 @@ export type SlotView =
       unplaced: number;
       /** Instances turned down for the first copy that fit nowhere, per reason. */
       rejections: Partial<Record<RejectionReason, number>>;
+      /** Why the unplaced copies could never be placed (the handler then fails the slot at once); null when room may come. */
+      neverPlaceable: string | null;
     }
   | { slot: string; decision: 'skip'; reason: string; detail: string; stops: StopView[] };
 
-export interface CronPlanView {
+export interface CronPlanView extends RoleCheck {
   kind: 'cron';
   rule: string;
   cluster: string;
@@ -95,9 +108,11 @@ export async function planDaemonRule(ecs: ECSClient, rule: DaemonRule, now: Date
       cluster: rule.cluster,
       clusterArn: snapshot.cluster.arn,
       taskDefinition: target.arn,
+      ...roleCheck(rule, target),
       starts: plan.starts.map((start) => startView(snapshot, start)),
       stops: plan.stops.map((stop) => stopView(snapshot, stop)),
       coverage: plan.coverage,
+      unmatchedConstraint: plan.unmatchedConstraint ?? null,
     };
   } finally {
     snapshot.close();
@@ -106,13 +121,7 @@ export async function planDaemonRule(ecs: ECSClient, rule: DaemonRule, now: Date
 
 export async function planCronRule(ecs: ECSClient, rule: CronRule, now: Date): Promise<CronPlanView> {
   // As runSlot does: resolve the revision first, then load the scope it implies.
-  const target = await describeTaskDefinition(ecs, rule.taskDefinition).catch((error: unknown) => {
-    // ECS answers an unknown task definition with a ClientException that does not name it.
-    if ((error as Error).name !== 'ClientException') throw error;
-    throw new CliError(`task definition "${rule.taskDefinition}" could not be described (ClientException: ${(error as Error).message})`, EXIT_FAILED, 'TaskDefinition', TASK_DEFINITION_HINT, {
-      cause: error,
-    });
-  });
+  const target = await readTaskDefinition(ecs, rule.taskDefinition);
   const snapshot = await loadSnapshot(ecs, rule.cluster, cronScope(rule, target), { taskDefinitions: [target.arn], now });
   try {
     const schedule = parseSchedule(rule.schedule, rule.timeZone);
@@ -125,6 +134,7 @@ export async function planCronRule(ecs: ECSClient, rule: CronRule, now: Date): P
       cluster: rule.cluster,
       clusterArn: snapshot.cluster.arn,
       taskDefinition: target.arn,
+      ...roleCheck(rule, target),
       schedule: describeSchedule(schedule),
       lastSlot: last?.toISOString() ?? null,
       nextSlot: next?.toISOString() ?? null,
@@ -136,6 +146,25 @@ export async function planCronRule(ecs: ECSClient, rule: CronRule, now: Date): P
   } finally {
     snapshot.close();
   }
+}
+
+/**
+ * A rule's task definition, from ECS. ECS answers an unknown one with a ClientException that does
+ * not name it: the error here does.
+ */
+export async function readTaskDefinition(ecs: ECSClient, reference: string): Promise<TaskDefinitionInfo> {
+  return describeTaskDefinition(ecs, reference).catch((error: unknown) => {
+    if ((error as Error).name !== 'ClientException') throw error;
+    throw new CliError(`task definition "${reference}" could not be described (ClientException: ${(error as Error).message})`, EXIT_FAILED, 'TaskDefinition', TASK_DEFINITION_HINT, {
+      cause: error,
+    });
+  });
+}
+
+/** The roles a rule's starts would pass that its passRoles lacks, and the fix. */
+function roleCheck(rule: DaemonRule | CronRule, target: TaskDefinitionInfo): RoleCheck {
+  const missing = missingPassRoles(rule, target);
+  return { missingPassRoles: missing, passRolesFix: missing.length > 0 ? `passRoles: ${describeMissingRoles(rule, missing)}` : null };
 }
 
 /** Whether a plan would change anything in the cluster. */
@@ -156,6 +185,7 @@ function slotView(snapshot: Snapshot, outcome: SlotOutcome): SlotView {
     missing: outcome.missing,
     unplaced: outcome.unplaced,
     rejections: outcome.rejections,
+    neverPlaceable: outcome.neverPlaceable ?? null,
   };
 }
 

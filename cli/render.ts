@@ -2,6 +2,7 @@ import type { FailedAction, StartedTask, StoppedTask } from '../shared/ecs/apply
 import { parseTaskDefinitionArn } from '../shared/ecs/task-definition-reference.js';
 import type { CronSlotOutcome } from '../shared/report/cron-report.js';
 import type { Coverage } from '../shared/rules/daemon/reconcile.js';
+import type { OrphansView } from './orphans.js';
 import type { CronPlanView, DaemonPlanView, SlotView, StartView, StopView } from './plans.js';
 
 /** Text for people: plans and run results, indented under a heading per rule. */
@@ -10,8 +11,10 @@ const INDENT = '  ';
 
 export function renderDaemonPlan(view: DaemonPlanView): string[] {
   const lines = [`daemon ${view.rule} · cluster ${view.cluster} · ${definitionName(view.taskDefinition)}`];
+  if (view.passRolesFix) lines.push(`${INDENT}${view.passRolesFix}`);
   lines.push(`${INDENT}coverage: ${renderCoverage(view.coverage)}`);
   lines.push(...renderChanges(view.starts, view.stops, INDENT));
+  if (view.unmatchedConstraint) lines.push(`${INDENT}${renderUnmatched(view.unmatchedConstraint)}`);
   const unplaced = view.coverage.failedToPlace;
   if (unplaced.length > 0) {
     lines.push(`${INDENT}cannot place ${unplaced.length}:`);
@@ -20,8 +23,13 @@ export function renderDaemonPlan(view: DaemonPlanView): string[] {
   return lines;
 }
 
+function renderUnmatched(unmatched: NonNullable<DaemonPlanView['unmatchedConstraint']>): string {
+  return `constraint matches no instance: "${unmatched.constraint}"; keeping ${unmatched.keptCopies} cop${unmatched.keptCopies === 1 ? 'y' : 'ies'} running (fix the constraint, or set allowNoEligibleInstances to let them stop)`;
+}
+
 export function renderCronPlan(view: CronPlanView): string[] {
   const lines = [`cron ${view.rule} · cluster ${view.cluster} · ${definitionName(view.taskDefinition)} · ${view.schedule}`];
+  if (view.passRolesFix) lines.push(`${INDENT}${view.passRolesFix}`);
   const last = view.lastSlot ? `last slot ${view.lastSlot}${view.currentSlot ? '' : ' (past its starting deadline)'}` : 'no slot yet';
   lines.push(`${INDENT}${last}, ${view.nextSlot ? `next slot ${view.nextSlot}` : 'no later slot'}`);
   if (view.currentSlot) lines.push(...renderSlot(`slot ${view.currentSlot.slot}, delivered now`, view.currentSlot));
@@ -40,13 +48,25 @@ export function renderCronPlan(view: CronPlanView): string[] {
   return lines;
 }
 
+/** A cluster's orphaned copies: what no configured rule will ever stop or report. */
+export function renderOrphans(view: OrphansView): string[] {
+  if ('error' in view) return [`orphans · cluster ${view.cluster}`, `${INDENT}error: ${view.error.message}`, ...(view.error.hint ? [`${INDENT}hint: ${view.error.hint}`] : [])];
+  if (view.copies.length === 0) return [`orphans · cluster ${view.cluster}: none`];
+  return [
+    `orphans · cluster ${view.cluster}: ${view.copies.length} cop${view.copies.length === 1 ? 'y' : 'ies'} of rules not in the config (nothing stops or reports them; stop them, or restore the rule)`,
+    ...view.copies.map((copy) => `${INDENT}orphaned ${taskLabel(copy)}  ${copy.lastStatus}  startedBy ${copy.startedBy} (no ${copy.kind} rule "${copy.rule}" on this cluster)`),
+  ];
+}
+
 function renderSlot(title: string, slot: SlotView): string[] {
   if (slot.decision === 'skip') {
     return [`${INDENT}${title}: start nothing (${slot.reason}): ${slot.detail}`, ...renderChanges([], slot.stops, INDENT + INDENT, true)];
   }
   const lines = [`${INDENT}${title}: ${slot.missing} cop${slot.missing === 1 ? 'y' : 'ies'} missing`];
   lines.push(...renderChanges(slot.starts, slot.stops, INDENT + INDENT, true));
-  if (slot.unplaced > 0) {
+  if (slot.neverPlaceable) {
+    lines.push(`${INDENT}${INDENT}cannot place ${slot.unplaced}: ${slot.neverPlaceable} (the handler fails the slot at once)`);
+  } else if (slot.unplaced > 0) {
     lines.push(`${INDENT}${INDENT}cannot place ${slot.unplaced}: ${renderRejections(slot.rejections)} (the handler retries until the starting deadline)`);
   }
   return lines;
@@ -89,6 +109,7 @@ export interface DaemonRunView {
   cluster: string;
   clusterArn: string | undefined;
   coverage: Coverage | undefined;
+  unmatchedConstraint: DaemonPlanView['unmatchedConstraint'];
   started: Array<StartedTask & { ec2InstanceId: string | undefined }>;
   stopped: StoppedTask[];
   failed: FailedAction[];
@@ -107,6 +128,7 @@ export function renderDaemonRun(view: DaemonRunView): string[] {
     for (const task of view.stopped) lines.push(`${INDENT}${INDENT}${shortId(task.taskArn)}  ${task.reason}`);
   }
   lines.push(...renderFailures(view.failed));
+  if (view.unmatchedConstraint) lines.push(`${INDENT}${renderUnmatched(view.unmatchedConstraint)}`);
   if (view.conflicts > 0) lines.push(`${INDENT}${view.conflicts} StartTask conflict(s), placed again`);
   if (view.coverage) lines.push(`${INDENT}coverage before: ${renderCoverage(view.coverage)}`);
   return lines;
@@ -140,7 +162,7 @@ function renderFailures(failed: readonly FailedAction[]): string[] {
   ];
 }
 
-function taskLabel(stop: StopView): string {
+function taskLabel(stop: Pick<StopView, 'taskArn' | 'ec2InstanceId'>): string {
   return `task ${shortId(stop.taskArn)}${stop.ec2InstanceId ? ` on ${stop.ec2InstanceId}` : ''}`;
 }
 

@@ -7,7 +7,8 @@ import { SchedulersStack } from './stack.js';
 // Synthesizes offline with no credentials: the stack is environment-agnostic unless `cdk deploy`
 // supplies the deployer's account and Region (or the config names a Region).
 const app = new App();
-const validated = loadConfig(config);
+// An at() schedule already past is refused at synth: it would deploy a rule that never runs.
+const validated = loadConfig(config, { now: new Date() });
 new SchedulersStack(app, 'EcsSchedulers', {
   config: validated,
   env: {

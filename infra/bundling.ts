@@ -1,5 +1,5 @@
 import type * as Esbuild from 'esbuild';
-import { copyFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
@@ -31,14 +31,16 @@ const SQL_WASM = 'sql-wasm.wasm';
 
 /**
  * Bundles one handler (a file of lambdas/) into `outDir` as Lambda runs it: `index.js` exporting
- * `handler`, sql.js's WebAssembly beside it, and a package.json that says the bundle is CommonJS
+ * its handlers, sql.js's WebAssembly beside it if it uses sql.js, and a package.json that says the bundle is CommonJS
  * (inside the installed package, whose own package.json says "module", Node would read it as ESM). esbuild is loaded here, on demand: it is a build
  * tool of this repository, not something an installed package needs (its bundles are prebuilt).
  */
 export function bundleHandler(entry: string, outDir: string): void {
   const require = createRequire(import.meta.url);
   const esbuild = require('esbuild') as typeof Esbuild;
-  esbuild.buildSync({ ...SCHEDULER_BUNDLING, entryPoints: [entry], outfile: join(outDir, 'index.js') });
-  copyFileSync(require.resolve(`sql.js/dist/${SQL_WASM}`), join(outDir, SQL_WASM));
+  const outfile = join(outDir, 'index.js');
+  esbuild.buildSync({ ...SCHEDULER_BUNDLING, entryPoints: [entry], outfile });
+  // Only a bundle that loads sql.js needs its 688 KB of WebAssembly.
+  if (readFileSync(outfile, 'utf8').includes(SQL_WASM)) copyFileSync(require.resolve(`sql.js/dist/${SQL_WASM}`), join(outDir, SQL_WASM));
   writeFileSync(join(outDir, 'package.json'), '{ "type": "commonjs" }\n');
 }

@@ -1,4 +1,4 @@
-import { Duration, TimeZone } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, TimeZone } from 'aws-cdk-lib';
 import { Rule, type IEventBus } from 'aws-cdk-lib/aws-events';
 import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
 import { runEndsPattern } from '../shared/events/patterns.js';
@@ -16,6 +16,7 @@ import { slotMessage } from '../shared/handlers/cron/messages.js';
 import { clusterArn, grantEcsAccess } from './ecs-permissions.js';
 import type { RunLedgerTable } from './run-ledger.js';
 import { RuleQueues } from './rule-queues.js';
+import { RuleRemoval } from './rule-removal.js';
 import { SchedulerFunction } from './scheduler-function.js';
 import { ruleTagValue } from '../shared/rules/rule-tag.js';
 import { grantPutResultEvents } from './results-permissions.js';
@@ -34,6 +35,11 @@ export interface CronRuleSchedulerProps {
   tracing?: boolean;
   /** Default 512 MiB. */
   memorySize?: number;
+  /**
+   * When the rule leaves the stack: DESTROY stops its runs still going if the rule's
+   * stopRunsOnRemoval says so (else they finish); RETAIN never touches them. Default DESTROY.
+   */
+  removalPolicy?: RemovalPolicy;
 }
 
 /**
@@ -144,6 +150,10 @@ export class CronRuleScheduler extends Construct {
     grantPutResultEvents(this.function, props.eventBus);
     props.ledger.grantRuleAccess(this.function, rule.name);
     grantEcsAccess(this, this.function, { cluster: rule.cluster, family: props.family, passRoleArns: rule.passRoles ?? [], ruleTag: ruleTagValue('cron', rule.name), stopsTasks: cronStopsRuns(rule) });
+    new RuleRemoval(this, 'Removal', {
+      terms: { kind: 'cron', rule: rule.name, cluster: rule.cluster, family: props.family, stopRuns: rule.stopRunsOnRemoval === true },
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
+    });
   }
 }
 

@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { EventField, Rule, RuleTargetInput, Schedule, type IEventBus } from 'aws-cdk-lib/aws-events';
 import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -10,6 +10,7 @@ import { METRICS_NAMESPACE, SERVICE_NAME } from '../shared/report/vocabulary.js'
 import { daemonKey, type DaemonRule } from '../shared/rules/daemon/rule.js';
 import { clusterArn, grantEcsAccess } from './ecs-permissions.js';
 import { RuleQueues } from './rule-queues.js';
+import { RuleRemoval } from './rule-removal.js';
 import { SchedulerFunction } from './scheduler-function.js';
 import { ruleTagValue } from '../shared/rules/rule-tag.js';
 import { grantPutResultEvents } from './results-permissions.js';
@@ -28,6 +29,11 @@ export interface DaemonRuleSchedulerProps {
   tracing?: boolean;
   /** Default 512 MiB. */
   memorySize?: number;
+  /**
+   * The copies when the rule leaves the stack: DESTROY stops them at the maxUnavailable pace,
+   * RETAIN keeps them running. Default: the rule's removalPolicy, else DESTROY.
+   */
+  removalPolicy?: RemovalPolicy;
 }
 
 /** A reconcile of a large cluster under throttling takes seconds; a minute leaves room. */
@@ -95,5 +101,9 @@ export class DaemonRuleScheduler extends Construct {
     grantPutResultEvents(this.function, props.eventBus);
     // A daemon stops duplicates, misplaced copies and the copies a rollout replaces.
     grantEcsAccess(this, this.function, { cluster: rule.cluster, family: props.family, passRoleArns: props.passRoleArns ?? [], ruleTag: ruleTagValue('daemon', rule.name), stopsTasks: true });
+    new RuleRemoval(this, 'Removal', {
+      terms: { kind: 'daemon', rule: rule.name, cluster: rule.cluster, ...(rule.maxUnavailable !== undefined && { maxUnavailable: rule.maxUnavailable }) },
+      removalPolicy: props.removalPolicy ?? (rule.removalPolicy === 'retain' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY),
+    });
   }
 }

@@ -95,7 +95,7 @@ export function grantEcsAccess(scope: Construct, grantee: IGrantable, access: Ec
 }
 
 /** An ECS ARN as cdk-nag prints it in a finding's id: unresolved parts as <AWS::...>. */
-function nagArn(stack: Stack, resource: string): string {
+export function nagArn(stack: Stack, resource: string): string {
   const part = (value: string, pseudo: string) => (Token.isUnresolved(value) ? `<AWS::${pseudo}>` : value);
   return `arn:<AWS::Partition>:ecs:${part(stack.region, 'Region')}:${part(stack.account, 'AccountId')}:${resource}`;
 }

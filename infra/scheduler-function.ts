@@ -1,22 +1,14 @@
 import type { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import { AssetHashType, DockerImage, Validations } from 'aws-cdk-lib';
+import { Validations } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Code, Function, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, Function, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { bundleHandler } from './bundling.js';
-
-/** The folder above infra/: the repository's root, or the installed package's dist/. */
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-
-/** Where the package build puts each handler's prebuilt bundle (see scripts/build-package.ts). */
-export const PREBUILT_FOLDER = 'lambda-assets';
+import { functionCode, type FunctionFile } from './function-code.js';
 
 export interface SchedulerFunctionProps {
-  /** Handler file under lambdas/, e.g. 'daemon.ts'. */
-  handler: string;
+  /** Handler file under lambdas/, e.g. 'daemon.ts'; its export `handler` is the function's. */
+  handler: FunctionFile;
   environment: Record<string, string>;
   timeout: Duration;
   /** Default 512 MiB. */
@@ -32,11 +24,9 @@ export interface SchedulerFunctionProps {
  * A scheduler Lambda as every rule gets it: the newest Node.js runtime the CDK offers, on arm64,
  * with a log group that has a retention and a role that may write only to it.
  *
- * Its code is the handler's bundle (SCHEDULER_BUNDLING, sql.js's WebAssembly beside it): in the
- * installed package, the bundle the package build made, so a user's `cdk synth` needs no
- * bundler; in this repository, bundled at synth by the local esbuild (no Docker). A plain
- * Function rather than NodejsFunction, because the latter can only bundle TypeScript sources,
- * which the package does not ship.
+ * Its code is the handler's bundle (see functionCode): prebuilt in the installed package, made at
+ * synth in this repository. A plain Function rather than NodejsFunction, because the latter can
+ * only bundle TypeScript sources, which the package does not ship.
  */
 export class SchedulerFunction extends Function {
   constructor(scope: Construct, id: string, props: SchedulerFunctionProps) {
@@ -50,7 +40,7 @@ export class SchedulerFunction extends Function {
     logGroup.grantWrite(role);
     super(scope, id, {
       role,
-      code: handlerCode(props.handler),
+      code: functionCode(props.handler),
       handler: 'index.handler',
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
@@ -68,26 +58,4 @@ export class SchedulerFunction extends Function {
       Validations.of(this).acknowledge({ id: 'Serverless-LambdaTracing', reason: 'X-Ray tracing is optional (the stack\'s tracing prop); results are already in logs, metrics and events.' });
     }
   }
-}
-
-/** The prebuilt bundle where the package ships one, else a bundle made at synth from lambdas/. */
-function handlerCode(handler: string): Code {
-  const name = handler.replace(/\.ts$/, '');
-  const prebuilt = `${ROOT}${PREBUILT_FOLDER}/${name}`;
-  if (existsSync(prebuilt)) return Code.fromAsset(prebuilt);
-  const entry = `${ROOT}lambdas/${handler}`;
-  return Code.fromAsset(`${ROOT}lambdas`, {
-    // The bundle's own hash: the same code gives the same asset, whatever else changed in the folder.
-    assetHashType: AssetHashType.OUTPUT,
-    bundling: {
-      // Never used: local bundling always succeeds or throws. CDK requires an image all the same.
-      image: DockerImage.fromRegistry('scratch'),
-      local: {
-        tryBundle(outputDir: string): boolean {
-          bundleHandler(entry, outputDir);
-          return true;
-        },
-      },
-    },
-  });
 }

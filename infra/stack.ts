@@ -5,6 +5,7 @@ import { Topic, type ITopic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { clusterTarget } from '../shared/config/cluster-target.js';
 import type { SchedulerConfig } from '../shared/config/index.js';
+import { queueOutputName } from '../shared/config/stack-outputs.js';
 import { familyOf } from '../shared/ecs/task-definition-reference.js';
 import { CronRuleScheduler } from './cron-rule.js';
 import { DaemonRuleScheduler } from './daemon-rule.js';
@@ -47,7 +48,7 @@ export class SchedulersStack extends Stack {
         passRoleArns: daemon.passRoles ?? [],
       });
       watched.push({ name: daemon.name, kind: 'daemon', deadLetterQueues: [{ label: 'DLQ', queue: scheduler.deadLetterQueue }, { label: 'undelivered events', queue: scheduler.undeliveredEvents }] });
-      new CfnOutput(this, `DaemonQueue-${daemon.name}`, { value: scheduler.queue.queueUrl, description: `Trigger queue of daemon rule ${daemon.name}` });
+      new CfnOutput(this, queueOutputName('daemons', daemon.name), { value: scheduler.queue.queueUrl, description: `Trigger queue of daemon rule ${daemon.name}` });
     }
     const crons = config.crons ?? [];
     // One ledger for every cron rule of the stack; each function may touch only its own rule's items.
@@ -66,7 +67,7 @@ export class SchedulersStack extends Stack {
         alarmOnFailure: cron.alarmOnFailure,
       });
       // `ecs-sched run` and anyone with access send "run now" here (see shared/handlers/cron/README.md).
-      new CfnOutput(this, `CronQueue-${cron.name}`, { value: scheduler.queue.queueUrl, description: `Slot queue of cron rule ${cron.name}` });
+      new CfnOutput(this, queueOutputName('crons', cron.name), { value: scheduler.queue.queueUrl, description: `Slot queue of cron rule ${cron.name}` });
     }
 
     const alarmTopic = props.alarmTopic ?? (config.alarmTopicArn ? Topic.fromTopicArn(this, 'OwnAlarmTopic', config.alarmTopicArn) : undefined);

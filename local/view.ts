@@ -15,6 +15,8 @@ function line(event: ResultEvent): string {
     }
     case DetailType.DaemonPlacementFailed:
       return `daemon ${event.detail.rule}: cannot place on ${event.detail.instances.map((i) => `${i.ec2InstanceId ?? i.containerInstanceArn} (${i.reason})`).join(', ')}`;
+    case DetailType.DaemonConstraintMatchesNothing:
+      return `daemon ${event.detail.rule}: constraint matches no instance (${event.detail.constraint}); kept ${event.detail.keptCopies} copies running`;
     case DetailType.CronRunStarted: {
       const d = event.detail;
       return `cron ${d.rule}: slot ${clock(d.slot)} started ${d.startedNow} of ${d.count} on ${d.placements.map((p) => p.ec2InstanceId).join(', ')}`;

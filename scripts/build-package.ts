@@ -9,11 +9,11 @@
  * 3. emulator/README.md goes beside the emulator's entry point, which the package exports.
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleHandler } from '../infra/bundling.js';
-import { PREBUILT_FOLDER } from '../infra/scheduler-function.js';
+import { bundleName, FUNCTION_FILES, PREBUILT_FOLDER } from '../infra/function-code.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DIST = join(ROOT, 'dist');
@@ -21,10 +21,8 @@ const DIST = join(ROOT, 'dist');
 rmSync(DIST, { recursive: true, force: true });
 execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json')], { stdio: 'inherit' });
 
-for (const file of readdirSync(join(ROOT, 'lambdas')).filter((name) => name.endsWith('.ts'))) {
-  const outDir = join(DIST, PREBUILT_FOLDER, file.replace(/\.ts$/, ''));
-  // Only files that export a handler are functions; the others are their shared modules.
-  if (!/export (async )?function handler\b/.test(readFileSync(join(ROOT, 'lambdas', file), 'utf8'))) continue;
+for (const file of FUNCTION_FILES) {
+  const outDir = join(DIST, PREBUILT_FOLDER, bundleName(file));
   mkdirSync(outDir, { recursive: true });
   bundleHandler(join(ROOT, 'lambdas', file), outDir);
 }

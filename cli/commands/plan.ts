@@ -3,9 +3,10 @@ import { AWS_OPTIONS, onlyOptions, type ParsedArgs } from '../args.js';
 import { ecsClientFor } from '../aws.js';
 import { DEFAULT_CONFIG, findRule, loadConfigFile, rulesOf, type ConfiguredRule } from '../config.js';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, explain, type ExitCode } from '../errors.js';
+import { listOrphans } from '../orphans.js';
 import type { Output } from '../output.js';
 import { planCronRule, planDaemonRule, type RulePlanView } from '../plans.js';
-import { renderCronPlan, renderDaemonPlan } from '../render.js';
+import { renderCronPlan, renderDaemonPlan, renderOrphans } from '../render.js';
 
 type RuleResult = RulePlanView | { kind: ConfiguredRule['kind']; rule: string; cluster: string; error: { code: string; message: string; hint?: string } };
 
@@ -15,7 +16,8 @@ type RuleResult = RulePlanView | { kind: ConfiguredRule['kind']; rule: string; c
  * StartTask or StopTask. Rules are planned one after another, so the reads stay within ECS's
  * shared read bucket. A rule whose cluster cannot be read is reported and the others still are,
  * unless the failure would repeat for every rule (no credentials, no Region), which ends the
- * command at once.
+ * command at once. Planning the whole config (no RULE named) also lists, per cluster, the
+ * copies in the schedulers' namespace that no configured rule owns: a removed or renamed rule's.
  */
 export async function plan(args: ParsedArgs, out: Output): Promise<ExitCode> {
   onlyOptions('plan', args.given, ['config', ...AWS_OPTIONS]);
@@ -42,8 +44,10 @@ export async function plan(args: ParsedArgs, out: Output): Promise<ExitCode> {
     }
   }
 
+  const orphans = args.positionals.length === 0 ? await listOrphans(ecs, config, target, now) : [];
   const failed = results.filter((result) => 'error' in result).length;
-  out.result({ at: now.toISOString(), rules: results, ecsCalls: calls.byOperation() });
+  const unlisted = orphans.filter((view) => 'error' in view).length;
+  out.result({ at: now.toISOString(), rules: results, orphans, ecsCalls: calls.byOperation() });
   if (results.length === 0) out.line('the config has no rules');
   for (const [index, result] of results.entries()) {
     if (index > 0) out.line();
@@ -55,7 +59,12 @@ export async function plan(args: ParsedArgs, out: Output): Promise<ExitCode> {
       for (const line of result.kind === 'daemon' ? renderDaemonPlan(result) : renderCronPlan(result)) out.line(line);
     }
   }
+  for (const view of orphans) {
+    out.line();
+    for (const line of renderOrphans(view)) out.line(line);
+  }
   out.line();
-  out.line(`read-only: ${calls.total()} ECS read calls, nothing started or stopped${failed > 0 ? `; ${failed} rule(s) could not be planned` : ''}`);
-  return failed > 0 ? EXIT_FAILED : EXIT_OK;
+  const problems = [failed > 0 ? `${failed} rule(s) could not be planned` : '', unlisted > 0 ? `the orphans of ${unlisted} cluster(s) could not be listed` : ''].filter(Boolean);
+  out.line(`read-only: ${calls.total()} ECS read calls, nothing started or stopped${problems.map((problem) => `; ${problem}`).join('')}`);
+  return failed + unlisted > 0 ? EXIT_FAILED : EXIT_OK;
 }

@@ -125,7 +125,7 @@ function printPreview(out: Output, preview: RulePlanView, ask: boolean): void {
 
 /** One reconcile through reconcileRule, as the daemon Lambda runs it. */
 async function runDaemon(ecs: ECSClient, rule: DaemonRule, logger: CapturingLogger, names: ReadonlyMap<string, string>): Promise<DaemonRunView> {
-  const { clusterArn, coverage, result } = await reconcileRule(
+  const { clusterArn, coverage, result, unmatchedConstraint } = await reconcileRule(
     {
       rule,
       ecs,
@@ -144,6 +144,7 @@ async function runDaemon(ecs: ECSClient, rule: DaemonRule, logger: CapturingLogg
     cluster: rule.cluster,
     clusterArn,
     coverage,
+    unmatchedConstraint: unmatchedConstraint ?? null,
     started: result.started.map((task) => ({ ...task, ec2InstanceId: names.get(task.containerInstanceArn) })),
     stopped: result.stopped,
     failed: result.failed,

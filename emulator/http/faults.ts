@@ -1,4 +1,4 @@
-import { serverError, type EcsError } from '../errors.js';
+import { EcsError, serverError } from '../errors.js';
 import type { Random } from '../random.js';
 
 export interface FailureRule {
@@ -9,9 +9,14 @@ export interface FailureRule {
   /** How many calls fail before the rule retires itself. Default: until removed. */
   times?: number;
   status?: 500 | 503;
+  /**
+   * A client error to answer with instead of a server error, such as the AccessDeniedException
+   * that AWS gives a StartTask whose caller may not pass the task definition's role.
+   */
+  error?: { type: string; message: string };
 }
 
-/** Server errors injected on purpose: at random (`errorRate`) or by rule (`failCalls`). */
+/** Errors injected on purpose: server errors at random (`errorRate`), or any error by rule (`failCalls`). */
 export class FaultInjector {
   private rules: Array<FailureRule & { remaining: number }> = [];
   private errorRate = 0;
@@ -43,7 +48,7 @@ export class FaultInjector {
     if (rule) {
       rule.remaining--;
       if (rule.remaining <= 0) this.rules = this.rules.filter((candidate) => candidate !== rule);
-      return serverError(rule.status);
+      return rule.error ? new EcsError(rule.error.type, rule.error.message) : serverError(rule.status);
     }
     if (this.errorRate > 0 && this.random.next() < this.errorRate) return serverError();
     return undefined;

@@ -78,6 +78,11 @@ export const cronRuleSchema = z
     retryDelaySeconds: wholeNumber(1, MAX_RETRY_DELAY_SECONDS).optional(),
     /** Whether the stack alarms when a slot ends failed (after its retries). Default true. */
     alarmOnFailure: z.boolean().optional(),
+    /**
+     * Whether the runs still going when this rule leaves the stack (removed, renamed, or the
+     * stack deleted) are stopped. Default false: a run is a job in progress, left to finish.
+     */
+    stopRunsOnRemoval: z.boolean().optional(),
     /** A suspended rule skips every slot (and reports it). Default false. */
     suspend: z.boolean().optional(),
     /**

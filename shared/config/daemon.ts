@@ -44,8 +44,27 @@ export const daemonRuleSchema = z.strictObject({
   passRoles: passRolesSchema.optional(),
   overrides: overridesSchema.optional(),
   tags: tagsSchema.optional(),
-  /** During a rollout, at most this many eligible instances without a running copy: a count, or a percentage of the eligible instances (rounded up). Default 1. */
+  /**
+   * At most this many instances without a running copy at once, whether a rollout or a changed
+   * constraint (misscheduled copies) stops them: a count, or a percentage (rounded up) of the
+   * instances the daemon serves (eligible, or running a misscheduled copy). Default 1.
+   */
   maxUnavailable: maxUnavailableSchema.optional(),
+  /**
+   * Whether the copies may all be stopped when the constraint matches no ACTIVE instance of the
+   * cluster. Default false: such a reconcile stops nothing and reports "constraint matches no
+   * instance", because a constraint that suddenly matches nothing is usually a typo. Set it for
+   * a daemon meant to follow instances that may all go away (copies then stop at the
+   * maxUnavailable pace).
+   */
+  allowNoEligibleInstances: z.boolean().optional(),
+  /**
+   * What happens to the copies when this rule leaves the stack (removed, renamed, or the stack
+   * deleted): "destroy" stops them at the maxUnavailable pace; "retain" keeps them running (plan
+   * then lists them as orphaned). Default "destroy": nothing else would ever stop them, and a
+   * removed daemon's copies keep holding resources and host ports on every instance.
+   */
+  removalPolicy: z.enum(['destroy', 'retain']).optional(),
   /** Minutes between full sweeps, which catch anything an event missed. Default 5. */
   sweepIntervalMinutes: wholeNumber(1, 1440).optional(),
 });

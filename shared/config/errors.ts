@@ -13,10 +13,11 @@ export class ConfigValidationError extends Error {
 }
 
 /**
- * Puts a zod issue in the user's terms: a rule is named by its name when it has one of its own
- * (`cron rule "nightly-report": schedule: ...`), else by its position (`daemons[2]: ...`).
+ * Puts a zod issue (or a finding of the same shape) in the user's terms: a rule is named by its
+ * name when it has one of its own (`cron rule "nightly-report": schedule: ...`), else by its
+ * position (`daemons[2]: ...`).
  */
-export function toConfigError(issue: z.core.$ZodIssue, config: unknown): ConfigError {
+export function toConfigError(issue: Pick<z.core.$ZodIssue, 'path' | 'message'>, config: unknown): ConfigError {
   const [section, key, ...field] = issue.path;
   if ((section === 'daemons' || section === 'crons') && typeof key === 'number') {
     const rule = identifyingName(isRecord(config) ? config[section] : undefined, key);

@@ -6,4 +6,4 @@ export { defineConfig } from './define.js';
 export { ConfigValidationError } from './errors.js';
 export { schedulerConfigSchema } from './schema.js';
 export type { ClusterConfig, ConfigError, SchedulerConfig } from './types.js';
-export { loadConfig, validateConfig, type ValidationResult } from './validate.js';
+export { configWarnings, loadConfig, validateConfig, type ValidationOptions, type ValidationResult } from './validate.js';

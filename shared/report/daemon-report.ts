@@ -1,7 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import type { ApplyResult } from '../ecs/apply.js';
-import type { Coverage } from '../rules/daemon/reconcile.js';
+import type { Coverage, DaemonPlan } from '../rules/daemon/reconcile.js';
 import type { EventPublisher } from './publisher.js';
 import type { ResultEventOf, UnplacedInstance } from './result-events.js';
 import { DetailType, MetricName, ruleDimensions } from './vocabulary.js';
@@ -13,6 +13,8 @@ export interface DaemonOutcome {
   reason: string;
   coverage: Coverage;
   result: ApplyResult;
+  /** Set when the constraint matched no ACTIVE instance and the copies were kept (see DaemonPlan). */
+  unmatchedConstraint?: DaemonPlan['unmatchedConstraint'];
   apiCalls: number;
   throttles: number;
 }
@@ -36,6 +38,9 @@ export async function reportDaemon(outcome: DaemonOutcome, sinks: { logger: Logg
     apiCalls: outcome.apiCalls,
     throttles: outcome.throttles,
   });
+  if (outcome.unmatchedConstraint) {
+    sinks.logger.warn('constraint matches no instance: the copies are kept, none stopped', { rule: outcome.rule, ...outcome.unmatchedConstraint });
+  }
 
   const { metrics } = sinks;
   metrics.addDimensions(ruleDimensions(outcome.rule, 'daemon'));
@@ -45,7 +50,9 @@ export async function reportDaemon(outcome: DaemonOutcome, sinks: { logger: Logg
   metrics.addMetric(MetricName.Available, MetricUnit.Count, coverage.available);
   metrics.addMetric(MetricName.Unavailable, MetricUnit.Count, coverage.unavailable);
   metrics.addMetric(MetricName.Misscheduled, MetricUnit.Count, coverage.misscheduled);
-  metrics.addMetric(MetricName.FailedToPlace, MetricUnit.Count, coverage.failedToPlace.length + startFailures(result));
+  // The placement alarm watches FailedToPlace: copies kept by a constraint that matches nothing count there too.
+  const kept = outcome.unmatchedConstraint?.keptCopies ?? 0;
+  metrics.addMetric(MetricName.FailedToPlace, MetricUnit.Count, coverage.failedToPlace.length + startFailures(result) + kept);
   metrics.addMetric(MetricName.Started, MetricUnit.Count, result.started.length);
   metrics.addMetric(MetricName.Stopped, MetricUnit.Count, result.stopped.length);
   metrics.addMetric(MetricName.Conflicts, MetricUnit.Count, result.conflicts);
@@ -59,7 +66,10 @@ function startFailures(result: ApplyResult): number {
   return result.failed.filter((f) => f.action === 'start').length;
 }
 
-type DaemonEvent = ResultEventOf<typeof DetailType.DaemonReconciled> | ResultEventOf<typeof DetailType.DaemonPlacementFailed>;
+type DaemonEvent =
+  | ResultEventOf<typeof DetailType.DaemonReconciled>
+  | ResultEventOf<typeof DetailType.DaemonPlacementFailed>
+  | ResultEventOf<typeof DetailType.DaemonConstraintMatchesNothing>;
 
 export function daemonEvents(outcome: DaemonOutcome): DaemonEvent[] {
   const { coverage, result } = outcome;
@@ -82,6 +92,9 @@ export function daemonEvents(outcome: DaemonOutcome): DaemonEvent[] {
       detail: { ...base, instances: unplaced },
       resources: [outcome.clusterArn, ...unplaced.map((u) => u.containerInstanceArn)],
     });
+  }
+  if (outcome.unmatchedConstraint) {
+    events.push({ detailType: DetailType.DaemonConstraintMatchesNothing, detail: { ...base, ...outcome.unmatchedConstraint }, resources: [outcome.clusterArn] });
   }
   return events;
 }

@@ -9,6 +9,7 @@ import type { DetailType } from './vocabulary.js';
 export interface ResultDetails {
   [DetailType.DaemonReconciled]: DaemonReconciledDetail;
   [DetailType.DaemonPlacementFailed]: DaemonPlacementFailedDetail;
+  [DetailType.DaemonConstraintMatchesNothing]: DaemonConstraintMatchesNothingDetail;
   [DetailType.CronRunStarted]: CronRunStartedDetail;
   [DetailType.CronSlotSkipped]: CronSlotSkippedDetail;
   [DetailType.CronSlotFailed]: CronSlotFailedDetail;
@@ -173,4 +174,10 @@ export interface UnplacedInstance {
 
 export interface DaemonPlacementFailedDetail extends RuleFields {
   instances: UnplacedInstance[];
+}
+
+export interface DaemonConstraintMatchesNothingDetail extends RuleFields {
+  constraint: string;
+  /** The copies kept running on instances the constraint no longer matches. */
+  keptCopies: number;
 }

@@ -12,6 +12,8 @@ export const EVENT_SOURCE = 'ecs-schedulers';
 export const DetailType = {
   DaemonReconciled: 'Daemon Reconciled',
   DaemonPlacementFailed: 'Daemon Placement Failed',
+  /** The constraint matches no ACTIVE instance while copies run: the reconcile kept them all. */
+  DaemonConstraintMatchesNothing: 'Daemon Constraint Matches Nothing',
   CronRunStarted: 'Cron Run Started',
   CronSlotSkipped: 'Cron Slot Skipped',
   /** A slot could not get its copies started (capacity, ECS refused, deadline). */

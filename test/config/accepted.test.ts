@@ -14,6 +14,9 @@ const accepted: [string, unknown][] = [
   ['a count budget', withDaemon({ maxUnavailable: 3 })],
   ['the whole fleet at once', withDaemon({ maxUnavailable: '100%' })],
   ['a constraint', withDaemon({ constraint: 'attribute:ecs.instance-type =~ g4dn.*' })],
+  ['copies kept when the rule leaves the stack', withDaemon({ removalPolicy: 'retain' })],
+  ['runs stopped when the rule leaves the stack', withCron({ stopRunsOnRemoval: true })],
+  ['copies allowed to stop when no instance is eligible', withDaemon({ constraint: 'attribute:pool == spot', allowNoEligibleInstances: true })],
   ['49 tags (the rule tag makes 50), an empty value', withDaemon({ tags: { ...Object.fromEntries(Array.from({ length: 48 }, (_, i) => [`k${i}`, 'v'])), empty: '' } })],
   [
     'every override ECS takes',
@@ -57,6 +60,10 @@ const accepted: [string, unknown][] = [
   [
     'one name for a daemon rule and a cron rule (their startedBy prefixes differ)',
     { clusters: { prod: {} }, daemons: [{ name: 'agent', cluster: 'prod', taskDefinition: 'agent' }], crons: [{ name: 'agent', cluster: 'prod', taskDefinition: 'agent', schedule: 'rate(1 hour)' }] },
+  ],
+  [
+    'a daemon rule and a cron rule whose names differ only in - (their stack outputs differ by prefix)',
+    { clusters: { prod: {} }, daemons: [{ name: 'eu-digest', cluster: 'prod', taskDefinition: 'digest' }], crons: [{ name: 'eudigest', cluster: 'prod', taskDefinition: 'digest', schedule: 'rate(1 hour)' }] },
   ],
 ];
 

@@ -41,6 +41,7 @@ const cases: [string, unknown, string[]][] = [
   ['daemons not a list', { clusters: {}, daemons: DAEMON }, ['daemons: must be a list, found an object']],
 
   // Daemon rules
+  ['removalPolicy in the capitals of CDK', withDaemon({ removalPolicy: 'RETAIN' }), [`${D}: removalPolicy: must be "destroy" or "retain", found "RETAIN"`]],
   [
     'daemon name with a space',
     withDaemon({ name: 'node exporter' }),
@@ -199,6 +200,21 @@ const cases: [string, unknown, string[]][] = [
     [
       'crons[1]: count: must be a whole number from 1 to 100, found 0',
       'crons[1]: name: "nightly-report" is already the name of crons[0]; each cron rule needs a name of its own',
+    ],
+  ],
+  [
+    'two cron rules whose names differ only in - and _: one stack output name',
+    { clusters: { prod: {} }, crons: [{ ...CRON, name: 'eu-digest' }, { ...CRON, name: 'eudigest' }, { ...CRON, name: 'eu_digest' }] },
+    [
+      'cron rule "eudigest": name: "eudigest" and "eu-digest" (crons[0]) both become the stack output CronQueueeudigest, since CloudFormation keeps only the letters and digits of a name; rename one of them',
+      'cron rule "eu_digest": name: "eu_digest" and "eu-digest" (crons[0]) both become the stack output CronQueueeudigest, since CloudFormation keeps only the letters and digits of a name; rename one of them',
+    ],
+  ],
+  [
+    'two daemon rules whose names differ only in _',
+    { clusters: { prod: {} }, daemons: [{ ...DAEMON, name: 'log_agent' }, { ...DAEMON, name: 'logagent' }] },
+    [
+      'daemon rule "logagent": name: "logagent" and "log_agent" (daemons[0]) both become the stack output DaemonQueuelogagent, since CloudFormation keeps only the letters and digits of a name; rename one of them',
     ],
   ],
 ];

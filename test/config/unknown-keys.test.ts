@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { validateConfig } from '../../shared/config/index.js';
 import { withCron, withDaemon } from './configs.js';
 
-const DAEMON_KEYS = 'name, cluster, taskDefinition, constraint, passRoles, overrides, tags, maxUnavailable, sweepIntervalMinutes';
+const DAEMON_KEYS = 'name, cluster, taskDefinition, constraint, passRoles, overrides, tags, maxUnavailable, allowNoEligibleInstances, removalPolicy, sweepIntervalMinutes';
 const CRON_KEYS =
   'name, cluster, taskDefinition, schedule, timeZone, flexibleWindowMinutes, count, placement, overlapPolicy, ' +
-  'startingDeadlineSeconds, maxRunSeconds, retryOnCapacity, retries, retryDelaySeconds, alarmOnFailure, suspend, passRoles, overrides, tags';
+  'startingDeadlineSeconds, maxRunSeconds, retryOnCapacity, retries, retryDelaySeconds, alarmOnFailure, stopRunsOnRemoval, suspend, passRoles, overrides, tags';
 
 /** [where, config, path, message]: a misspelt key is refused at every level, and the allowed keys are listed. */
 const cases: [string, unknown, string, string][] = [

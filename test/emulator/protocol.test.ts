@@ -107,6 +107,26 @@ describe('ECS JSON 1.1 protocol, through the real SDK', () => {
     expect(missing.name).toBe('ClientException');
   });
 
+  it('keeps the roles a task definition names and returns them, as StartTask passes them', async () => {
+    const ecs = ecsClient(emulator);
+    const roles = { taskRoleArn: 'arn:aws:iam::123456789012:role/app', executionRoleArn: 'arn:aws:iam::123456789012:role/ecsTaskExecutionRole' };
+    await ecs.send(new RegisterTaskDefinitionCommand({ ...containerSized('with-roles', 128, 128), ...roles }));
+    const described = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: 'with-roles' }));
+    expect(described.taskDefinition).toMatchObject(roles);
+  });
+
+  it('answers an injected client error as that error, such as AccessDeniedException for a role it may not pass', async () => {
+    const remove = emulator.failCalls({ operation: 'ListClusters', error: { type: 'AccessDeniedException', message: 'not authorized to perform: iam:PassRole' } });
+    try {
+      const error = await rejection(ecsClient(emulator).send(new ListClustersCommand({})));
+      expect(error.name).toBe('AccessDeniedException');
+      expect(error.message).toBe('not authorized to perform: iam:PassRole');
+      expect(error.$metadata?.httpStatusCode).toBe(400);
+    } finally {
+      remove();
+    }
+  });
+
   it('rejects a StartTask of an unknown task definition with ClientException', async () => {
     emulator.admin.createCluster('td-missing');
     const error = await rejection(

@@ -33,14 +33,16 @@ describe('the app (example config)', () => {
     const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
     const stack = new SchedulersStack(app, 'Agnostic', { config: loadConfig(config) });
     const template = Template.fromStack(stack);
-    template.resourceCountIs('AWS::Lambda::Function', 3);
+    // The 3 rules' functions, and the removal provider's 5 (our 2 handlers, 3 of CDK's provider framework).
+    template.resourceCountIs('AWS::Lambda::Function', 8);
   });
 
   it('deploys one scheduler per configured rule, with alarms, a topic and a dashboard', () => {
     const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
     const template = Template.fromStack(new SchedulersStack(app, 'EcsSchedulers', { config: loadConfig(config), env: ENV }));
-    // 1 daemon + 2 cron rules.
-    template.resourceCountIs('AWS::Lambda::Function', 3);
+    // 1 daemon + 2 cron rules, and the stack's one removal provider (2 handlers, 3 of CDK's framework).
+    template.resourceCountIs('AWS::Lambda::Function', 8);
+    template.resourceCountIs('Custom::EcsSchedulerRuleRemoval', 3);
     // Two slot schedules, one overdue pass (nightly-report has maxRunSeconds), one retry pass (cache-warmer has retries).
     template.resourceCountIs('AWS::Scheduler::Schedule', 4);
     // The daemon's instance events, stopped copies and sweep; each cron rule's stopped copies.
@@ -67,7 +69,10 @@ describe('the app (example config)', () => {
     template.hasOutput('RunLedgerTable', { Value: { Ref: Match.stringLikeRegexp('^RunLedgerTable') } });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'SlotsFailed', Dimensions: [{ Name: 'Kind', Value: 'cron' }, { Name: 'Rule', Value: 'nightly-report' }, { Name: 'service', Value: 'ecs-schedulers' }] });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'MessagesRejected', Statistic: 'Sum', Threshold: 1, Dimensions: [{ Name: 'Kind', Value: 'cron' }, { Name: 'Rule', Value: 'cache-warmer' }, { Name: 'service', Value: 'ecs-schedulers' }] });
+    // The names README gives: the prefix and the rule's letters and digits only.
     template.hasOutput('CronQueuenightlyreport', {});
+    template.hasOutput('CronQueuecachewarmer', {});
+    template.hasOutput('DaemonQueuenodeexporter', {});
   });
 
   it('names a cluster configured in another Region', () => {
@@ -90,9 +95,10 @@ describe('the app (example config)', () => {
     const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
     const renamed = loadConfig({ ...config, clusters: { prod: { arn: 'arn:aws:ecs:us-east-1:123456789012:cluster/prod-real' } } });
     const template = Template.fromStack(new SchedulersStack(app, 'Renamed', { config: renamed, env: ENV }));
-    const rules = Object.values(template.findResources('AWS::Lambda::Function')).map((fn) => {
-      const variables = (fn as { Properties: { Environment: { Variables: Record<string, string> } } }).Properties.Environment.Variables;
-      return JSON.parse(variables.DAEMON_RULE ?? variables.CRON_RULE!) as { cluster: string };
+    const rules = Object.values(template.findResources('AWS::Lambda::Function')).flatMap((fn) => {
+      const variables = (fn as { Properties: { Environment?: { Variables: Record<string, string> } } }).Properties.Environment?.Variables ?? {};
+      const rule = variables.DAEMON_RULE ?? variables.CRON_RULE;
+      return rule === undefined ? [] : [JSON.parse(rule) as { cluster: string }];
     });
     expect(rules.map((rule) => rule.cluster)).toEqual(['prod-real', 'prod-real', 'prod-real']);
   });

@@ -15,6 +15,7 @@ describe('the package entry point', () => {
       schedulers.defineConfig({ clusters: { prod: {} }, daemons: [{ name: 'agent', cluster: 'prod', taskDefinition: 'agent:3' }] }),
     ).daemons![0]!;
     new schedulers.DaemonRuleScheduler(stack, 'Agent', { rule, family: schedulers.familyOf(rule.taskDefinition), eventBus: EventBus.fromEventBusName(stack, 'Bus', 'default') });
-    Template.fromStack(stack).resourceCountIs('AWS::Lambda::Function', 1);
+    // The reconcile function, and the removal provider the construct brings (2 handlers, 3 of CDK's framework).
+    Template.fromStack(stack).resourceCountIs('AWS::Lambda::Function', 6);
   });
 });

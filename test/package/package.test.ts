@@ -39,16 +39,24 @@ function installedVersion(name: string): string {
   return (JSON.parse(readFileSync(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
 }
 
-/** Each Lambda function of a synthesized stack, with the files of its code asset (from the stack's asset manifest). */
-function functionAssets(outdir: string, stack: string): string[][] {
+/** Our functions of a synthesized stack (handlers in index.js), each with the files of its code asset, from the stack's asset manifest. */
+function functionAssets(outdir: string, stack: string): Record<string, string[]> {
   const template = JSON.parse(readFileSync(join(outdir, `${stack}.template.json`), 'utf8')) as {
-    Resources: Record<string, { Type: string; Properties: { Code: { S3Key: string } } }>;
+    Resources: Record<string, { Type: string; Properties: { Handler: string; Code: { S3Key: string } } }>;
   };
   const manifest = JSON.parse(readFileSync(join(outdir, `${stack}.assets.json`), 'utf8')) as { files: Record<string, { source: { path: string } }> };
-  return Object.values(template.Resources)
-    .filter((resource) => resource.Type === 'AWS::Lambda::Function')
-    .map((fn) => readdirSync(join(outdir, manifest.files[fn.Properties.Code.S3Key.replace(/\.zip$/, '')]!.source.path)).sort());
+  const assets: Record<string, string[]> = {};
+  for (const [id, resource] of Object.entries(template.Resources)) {
+    if (resource.Type !== 'AWS::Lambda::Function' || !resource.Properties.Handler.startsWith('index.')) continue;
+    const asset = manifest.files[resource.Properties.Code.S3Key.replace(/\.zip$/, '')]!.source.path;
+    assets[`${id.replace(/[0-9A-F]{8}$/, '')} ${resource.Properties.Handler}`] = readdirSync(join(outdir, asset)).sort();
+  }
+  return assets;
 }
+
+/** A scheduler function's code: the bundle, sql.js's WebAssembly and the package.json that says CommonJS. */
+const WITH_SQLITE = ['index.js', 'package.json', 'sql-wasm.wasm'];
+const WITHOUT_SQLITE = ['index.js', 'package.json'];
 
 describe('the packed package', () => {
   it('holds the built library, declarations, prebuilt bundles, the CLI and the docs, and no sources or tests', () => {
@@ -64,6 +72,7 @@ describe('the packed package', () => {
         'dist/lambda-assets/daemon/sql-wasm.wasm',
         'dist/lambda-assets/cron/index.js',
         'dist/lambda-assets/cron/sql-wasm.wasm',
+        'dist/lambda-assets/removal/index.js',
         'cli/ecs-sched.js',
         'README.md',
         'CHANGELOG.md',
@@ -79,20 +88,20 @@ describe('the packed package', () => {
     const outdir = join(work, 'ts.out');
     await run(process.execPath, [join(app, 'built/app.js'), outdir], { cwd: app, env: cleanEnv() });
     // Each function's code is the prebuilt bundle with sql.js's WebAssembly: nothing bundled at synth.
-    expect(functionAssets(outdir, 'Mine')).toEqual([
-      ['index.js', 'package.json', 'sql-wasm.wasm'],
-      ['index.js', 'package.json', 'sql-wasm.wasm'],
-    ]);
-    expect(functionAssets(outdir, 'FromConfig')).toHaveLength(2);
+    expect(functionAssets(outdir, 'Mine')).toEqual({
+      'AgentReconcile index.handler': WITH_SQLITE,
+      'ReportRun index.handler': WITH_SQLITE,
+      'RuleRemovalProvideronEvent index.onEvent': WITHOUT_SQLITE,
+      'RuleRemovalProviderisComplete index.isComplete': WITHOUT_SQLITE,
+    });
+    expect(Object.keys(functionAssets(outdir, 'FromConfig'))).toHaveLength(4);
   }, 240_000);
 
   it('synthesizes a CommonJS JavaScript CDK app offline', async () => {
     const outdir = join(work, 'js.out');
     await run(process.execPath, [join(app, 'app.cjs'), outdir], { cwd: app, env: cleanEnv() });
-    expect(functionAssets(outdir, 'Schedulers')).toEqual([
-      ['index.js', 'package.json', 'sql-wasm.wasm'],
-      ['index.js', 'package.json', 'sql-wasm.wasm'],
-    ]);
+    const contents = Object.values(functionAssets(outdir, 'Schedulers')).map((files) => files.join(' '));
+    expect(contents.sort()).toEqual([WITH_SQLITE, WITH_SQLITE, WITHOUT_SQLITE, WITHOUT_SQLITE].map((files) => files.join(' ')).sort());
   }, 240_000);
 
   it('installs an ecs-sched that runs on plain node and reads a TypeScript config', async () => {

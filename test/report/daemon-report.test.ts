@@ -101,4 +101,17 @@ describe('Daemon Reconciled and Daemon Placement Failed', () => {
     // FailedToPlace counts the placer's refusals and ECS's refused starts.
     expect(metrics.published.at(-1)).toMatchObject({ Rule: 'node-exporter', Kind: 'daemon', Desired: 5, FailedToPlace: 2, Started: 1, Stopped: 1, Conflicts: 1, EcsThrottles: 2 });
   });
+
+  it('a constraint that matches nothing publishes Daemon Constraint Matches Nothing and counts the kept copies in FailedToPlace', async () => {
+    const quiet = { ...outcome, coverage: { ...COVERAGE, desired: 0, misscheduled: 12, failedToPlace: [] }, result: { started: [], stopped: [], failed: [], conflicts: 0 } };
+    const { events, metrics } = await report({ ...quiet, unmatchedConstraint: { constraint: 'attribute:ecs.os-typo == linux', keptCopies: 12 } });
+    expect(events).toStrictEqual([
+      {
+        detailType: 'Daemon Constraint Matches Nothing',
+        detail: { rule: 'node-exporter', cluster: CLUSTER_ARN, constraint: 'attribute:ecs.os-typo == linux', keptCopies: 12 },
+        resources: [CLUSTER_ARN],
+      },
+    ]);
+    expect(metrics.last('FailedToPlace')).toBe(12);
+  });
 });

@@ -326,6 +326,33 @@ describe('planSlot', () => {
       );
     });
 
+    describe('a constraint no instance matches', () => {
+      const pools = () => [instanceFixture('a', { attributes: new Map([['pool', 'web']]) }), instanceFixture('d', { status: 'DRAINING', attributes: new Map([['pool', 'web']]) })];
+      const constrained = (expression: string, more: Partial<CronRule> = {}) => ({ rule: { ...more, placement: { constraints: [{ type: 'memberOf' as const, expression }] } } });
+
+      it('says no copy could ever start, whatever retryOnCapacity says', async () => {
+        for (const retryOnCapacity of [true, false]) {
+          const outcome = started(await outcomeOf(pools(), [], constrained('attribute:pool == batch', { retryOnCapacity })));
+          expect(outcome).toMatchObject({ placed: 0, unplaced: 1 });
+          expect(outcome.neverPlaceable).toBe(
+            'no instance of the cluster matches the constraint "attribute:pool == batch" (2 instances, whatever their room): no copy could ever start; fix the constraint or the instances\' attributes',
+          );
+        }
+      });
+
+      it('is only a lack of room when some instance matches, even a draining one', async () => {
+        const outcome = started(await outcomeOf([instanceFixture('a', { remainingMemory: 100, attributes: new Map([['pool', 'web']]) })], [], constrained('attribute:pool == web')));
+        expect(outcome.neverPlaceable).toBeUndefined();
+        const drainingOnly = started(await outcomeOf(pools().slice(1), [], constrained('attribute:pool == web')));
+        expect(drainingOnly.neverPlaceable).toBeUndefined();
+      });
+
+      it('is not claimed for task:group, which other tasks may come to match, nor for a cluster without instances', async () => {
+        expect(started(await outcomeOf(pools(), [], constrained('task:group == reports'))).neverPlaceable).toBeUndefined();
+        expect(started(await outcomeOf([], [], constrained('attribute:pool == batch'))).neverPlaceable).toBeUndefined();
+      });
+    });
+
     it('still stops the replaced run when nothing fits and retryOnCapacity is false', async () => {
       const full = instanceFixture('full', { remainingMemory: 300 });
       const outcome = await outcomeOf([full], [run(PREVIOUS, full, { arn: 'x/old' })], { rule: { overlapPolicy: 'Replace', retryOnCapacity: false } });

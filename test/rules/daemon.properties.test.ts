@@ -46,6 +46,7 @@ const scenario = fc.record({
   tasks: fc.array(taskShape, { maxLength: 14 }),
   constraint: fc.option(fc.constant(CONSTRAINT)),
   maxUnavailable: fc.constantFrom<DaemonRule['maxUnavailable']>(undefined, 1, 2, 3, '25%', '50%'),
+  allowNoEligibleInstances: fc.boolean(),
   targetRevision: fc.constantFrom(1, 2),
 });
 
@@ -79,6 +80,7 @@ async function reconcile(input: Scenario): Promise<Outcome> {
     taskDefinition: 'exporter',
     ...(input.constraint === null ? {} : { constraint: input.constraint }),
     ...(input.maxUnavailable === undefined ? {} : { maxUnavailable: input.maxUnavailable }),
+    ...(input.allowNoEligibleInstances && { allowNoEligibleInstances: true }),
   };
   const target = definition(input.targetRevision);
   const snapshot = await Snapshot.create(CLUSTER, { kind: 'all' });
@@ -99,6 +101,12 @@ const copiesOn = (o: Outcome, instance: ContainerInstance) =>
 const stoppedArns = (o: Outcome) => new Set(o.plan.stops.map((stop) => stop.taskArn));
 const withoutRunningCopy = (o: Outcome, copiesLeft: (instance: ContainerInstance) => Task[]) =>
   o.instances.filter((i) => eligible(o, i) && !copiesLeft(i).some((t) => t.lastStatus === 'RUNNING')).length;
+/** ACTIVE instances that run a copy but do not match the constraint. */
+const misscheduled = (o: Outcome) => o.instances.filter((i) => i.status === 'ACTIVE' && !eligible(o, i) && copiesOn(o, i).length > 0);
+
+/** Whether the reconcile stops this copy as a duplicate (another copy on its instance is kept). */
+const duplicateOnItsInstance = (o: Outcome, task: Task) =>
+  o.plan.stops.some((stop) => stop.taskArn === task.arn && stop.reason.includes('duplicate copy'));
 
 const RUNS = { numRuns: 200 };
 
@@ -118,16 +126,37 @@ describe('reconcileDaemon, for any cluster', () => {
     );
   });
 
-  it('never makes more eligible instances unavailable than maxUnavailable allows', async () => {
+  it('never makes more instances unavailable than maxUnavailable allows, whether rolling out or stopping misscheduled copies', async () => {
     await fc.assert(
       fc.asyncProperty(scenario, async (input) => {
         const o = await reconcile(input);
         const stopped = stoppedArns(o);
         const desired = o.instances.filter((i) => eligible(o, i)).length;
+        const wrongPlace = misscheduled(o);
         const before = withoutRunningCopy(o, (i) => copiesOn(o, i));
-        const after = withoutRunningCopy(o, (i) => copiesOn(o, i).filter((t) => !stopped.has(t.arn)));
-        // Stops only ever add to what was unavailable, and only up to the budget.
-        expect(after).toBeLessThanOrEqual(Math.max(before, unavailableBudget(o.rule.maxUnavailable, desired)));
+        const eligibleAfter = withoutRunningCopy(o, (i) => copiesOn(o, i).filter((t) => !stopped.has(t.arn)));
+        const misscheduledStopped = wrongPlace.filter((i) => copiesOn(o, i).every((t) => stopped.has(t.arn))).length;
+        // Stops only ever add to what was unavailable, and only up to the budget of every instance served.
+        expect(eligibleAfter + misscheduledStopped).toBeLessThanOrEqual(Math.max(before, unavailableBudget(o.rule.maxUnavailable, desired + wrongPlace.length)));
+      }),
+      RUNS,
+    );
+  });
+
+  it('stops no misscheduled copy while the constraint matches no ACTIVE instance, unless the rule allows it', async () => {
+    await fc.assert(
+      fc.asyncProperty(scenario, async (input) => {
+        const o = await reconcile(input);
+        const matchesNothing = o.rule.constraint !== undefined && !o.instances.some((i) => eligible(o, i));
+        const wrongPlace = misscheduled(o);
+        const stopped = stoppedArns(o);
+        const stoppedThere = wrongPlace.flatMap((i) => copiesOn(o, i)).filter((t) => stopped.has(t.arn) && !duplicateOnItsInstance(o, t));
+        if (matchesNothing && wrongPlace.length > 0 && !o.rule.allowNoEligibleInstances) {
+          expect(stoppedThere).toEqual([]);
+          expect(o.plan.unmatchedConstraint?.keptCopies).toBe(wrongPlace.length);
+        } else {
+          expect(o.plan.unmatchedConstraint).toBeUndefined();
+        }
       }),
       RUNS,
     );

@@ -113,6 +113,39 @@ describe('reconcileDaemon', () => {
     expect(plan.coverage).toMatchObject({ desired: 1, current: 1, misscheduled: 1 });
   });
 
+  describe('a changed constraint (misscheduled copies)', () => {
+    const linux = new Map([['ecs.os-type', 'linux']]);
+    const fleet = Array.from({ length: 12 }, (_, i) => instanceFixture(`m${i}`, { attributes: i < 4 ? new Map([...linux, ['tier', 'gpu']]) : linux }));
+    const copies = () => fleet.map((instance, i) => copy(instance, { arn: `x/copy-${i}` }));
+
+    it('stops them at the maxUnavailable pace, oldest first, counting every instance served', async () => {
+      const plan = await reconcile(fleet, copies(), { ...RULE, maxUnavailable: '25%', constraint: 'attribute:tier == gpu' });
+      expect(stopped(plan)).toEqual(['copy-4', 'copy-5', 'copy-6']);
+      expect(plan.stops[0]!.reason).toBe('daemon node-exporter: i-m4 no longer matches the constraint');
+      expect(plan.coverage).toMatchObject({ desired: 4, current: 4, misscheduled: 8 });
+      expect(plan.unmatchedConstraint).toBeUndefined();
+    });
+
+    it('waits while eligible instances are already without a running copy', async () => {
+      const tasks = copies().map((task, i) => (i < 3 ? { ...task, lastStatus: 'PENDING' as const } : task));
+      const plan = await reconcile(fleet, tasks, { ...RULE, maxUnavailable: '25%', constraint: 'attribute:tier == gpu' });
+      expect(plan.stops).toEqual([]);
+    });
+
+    it('stops nothing when the constraint matches no ACTIVE instance, and says so', async () => {
+      const plan = await reconcile(fleet, copies(), { ...RULE, maxUnavailable: '25%', constraint: 'attribute:ecs.os-typo == linux' });
+      expect(plan.stops).toEqual([]);
+      expect(plan.unmatchedConstraint).toEqual({ constraint: 'attribute:ecs.os-typo == linux', keptCopies: 12 });
+      expect(plan.coverage).toMatchObject({ desired: 0, misscheduled: 12 });
+    });
+
+    it('stops them at the pace when the rule allows no eligible instance on purpose', async () => {
+      const plan = await reconcile(fleet, copies(), { ...RULE, maxUnavailable: '25%', constraint: 'attribute:ecs.os-typo == linux', allowNoEligibleInstances: true });
+      expect(stopped(plan)).toEqual(['copy-0', 'copy-1', 'copy-2']);
+      expect(plan.unmatchedConstraint).toBeUndefined();
+    });
+  });
+
   it('reports instances that cannot take a copy, with the reason, instead of planning a doomed start', async () => {
     const full = instanceFixture('full', { remainingMemory: 100 });
     const portTaken = instanceFixture('port', { tcpPortsInUse: [9100] });

@@ -19,7 +19,7 @@ export interface Attempt {
   /** 1 for the first attempt, one more for each retry. */
   number: number;
   /** The planner's decision, as far as the next step depends on it. */
-  decision: { kind: 'skip'; reason: SkipReason; detail: string } | { kind: 'start'; unplaced: number; rejections: Rejections };
+  decision: { kind: 'skip'; reason: SkipReason; detail: string } | { kind: 'start'; unplaced: number; rejections: Rejections; neverPlaceable?: string };
   /** What ECS refused or could not do while the plan was applied. */
   failures: FailedAction[];
   /** The slot's copies, in any status, after the apply. */
@@ -60,6 +60,8 @@ export type SlotStep = { kind: 'done' } | { kind: 'skip'; reason: SkipReason; de
  *   earlier attempt's start showed up), and anything else failed: the slot became barred while
  *   it waited (another slot's run began meanwhile, or the deadline went by);
  * - all copies there: done;
+ * - copies that no instance could ever take (the constraint matches none): fail, whatever
+ *   retryOnCapacity says; waiting for capacity would only hold the function until the deadline;
  * - a start ECS refuses for what it is (a bad request, access denied): fail, retrying would not help;
  * - retryOnCapacity false: fail, unless a start's outcome is unknown, which a re-read settles;
  * - otherwise wait (see retryWait) and retry, unless the deadline has passed or the function
@@ -78,6 +80,7 @@ export function nextStep(attempt: Attempt): SlotStep {
   const unknown = starts.some((f) => f.outcomeUnknown);
   // A lost answer stays listed (outcomeUnknown): if retrying ends here, the copy may exist after all.
   const last = { unplaced: decision.unplaced, rejections: decision.rejections, failures: attempt.failures };
+  if (decision.neverPlaceable) return slotFailure(last, [decision.neverPlaceable]);
   if (starts.some((f) => PERMANENT.test(f.reason))) return slotFailure(last, ['ECS refuses the start itself; retrying would not help']);
   if (!attempt.retryOnCapacity && !unknown) return slotFailure(last, ['retryOnCapacity is false']);
 

@@ -3,6 +3,7 @@ import { CallCounter } from '../../ecs/call-counter.js';
 import type { CronSlotOutcome } from '../../report/cron-report.js';
 import type { Placement } from '../../report/result-events.js';
 import { planSlot, type SlotOutcome } from '../../rules/cron/plan-slot.js';
+import { explainAccessDenied } from '../../rules/pass-roles.js';
 import type { CronRule } from '../../rules/cron/rule.js';
 import { slotTerms, type Retry } from '../../rules/cron/slot-terms.js';
 import { cronScope } from '../../rules/cron/scope.js';
@@ -141,7 +142,8 @@ async function attemptOnce(run: SlotRun, context: CronContext, waitMs: number): 
     });
     copiesBefore = copiesOf(snapshot, run.key).length;
     const decision = planSlot({ snapshot, rule: run.rule, target: run.target, slot: run.slot, now, trigger: run.trigger, retry: run.retry });
-    const result = decision.plan && (await applyPlan(ecs, snapshot, decision.plan));
+    const applied = decision.plan && (await applyPlan(ecs, snapshot, decision.plan));
+    const result = applied && { ...applied, failed: explainAccessDenied(applied.failed, run.rule, run.target) };
     return { ok: true, clusterArn: snapshot.cluster.arn, copiesBefore, decision, result, copies: copiesOf(snapshot, run.key) };
   } catch (error) {
     return { ok: false, error, copiesBefore, sight: snapshot && sightOf(snapshot, run.key) };

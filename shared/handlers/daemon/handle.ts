@@ -4,6 +4,7 @@ import { parseTrigger } from '../../events/triggers.js';
 import { reportDaemon, type DaemonOutcome } from '../../report/daemon-report.js';
 import { reconcileDaemon } from '../../rules/daemon/reconcile.js';
 import type { DaemonRule } from '../../rules/daemon/rule.js';
+import { explainAccessDenied } from '../../rules/pass-roles.js';
 import { daemonScope } from '../../rules/daemon/scope.js';
 import { loadSnapshot } from '../../state/load.js';
 import type { HandlerContext, QueueMessage } from '../context.js';
@@ -62,7 +63,8 @@ export async function reconcileRule(context: DaemonContext, reason: string): Pro
   try {
     const target = snapshot.taskDefinition(rule.taskDefinition)!;
     const plan = reconcileDaemon(snapshot, rule, target);
-    const result = await applyPlan(ecs, snapshot, plan);
+    const applied = await applyPlan(ecs, snapshot, plan);
+    const result = { ...applied, failed: explainAccessDenied(applied.failed, rule, target) };
     context.memory.remember(snapshot, {
       started: result.started.map((s) => s.taskArn),
       quietStops: result.stopped.filter((s) => !s.awaitsReplacement).map((s) => s.taskArn),
@@ -79,6 +81,7 @@ export async function reconcileRule(context: DaemonContext, reason: string): Pro
       reason,
       coverage: plan.coverage,
       result,
+      ...(plan.unmatchedConstraint && { unmatchedConstraint: plan.unmatchedConstraint }),
       apiCalls: calls.total(),
       throttles: calls.throttles(),
     };

@@ -1,4 +1,5 @@
 import type { RejectionReason } from '../../placement/types.js';
+import { constraintMatchesNoInstance } from '../../placement/unmatched.js';
 import type { ClusterView } from '../../state/view.js';
 import type { TaskDefinitionInfo } from '../../state/types.js';
 import type { Plan } from '../plan.js';
@@ -25,6 +26,11 @@ export type SlotOutcome =
       missing: number;
       unplaced: number;
       rejections: Partial<Record<RejectionReason, number>>;
+      /**
+       * Set when the unplaced copies could never be placed (the constraint matches no instance
+       * of the cluster), with the reason: the slot fails now rather than wait for capacity.
+       */
+      neverPlaceable?: string;
     }
   /** Nothing to start for this slot; `plan` is present only when there is still something to stop. */
   | { kind: 'skip'; slot: Date; reason: SkipReason; detail: string; plan?: Plan };
@@ -53,9 +59,11 @@ export interface SlotInput {
  * 4. the overlap policy, over the live runs of other slots (see resolveOverlap). When Replace
  *    stops runs, the plan says `startsNeedStops`: if a stop fails, nothing starts (two runs
  *    would overlap);
- * 5. placement of the missing copies. If none fits and retryOnCapacity is false, the slot is
- *    skipped for capacity; otherwise the outcome is a start with `unplaced` > 0 and the handler
- *    retries until the deadline. A partial fit always starts what fits.
+ * 5. placement of the missing copies. If the constraint matches no instance of the cluster, the
+ *    outcome says so (`neverPlaceable`) and the handler fails the slot at once. If none fits and
+ *    retryOnCapacity is false, the slot is skipped for capacity; otherwise the outcome is a start
+ *    with `unplaced` > 0 and the handler retries until the deadline. A partial fit always starts
+ *    what fits.
  *
  * Replace and capacity: the runs Replace stops still hold their resources in the snapshot, and
  * ECS frees them only once the stop completes, after this plan's starts are sent. So the copies
@@ -90,6 +98,10 @@ export function planSlot(input: SlotInput): SlotOutcome {
   // Replace: the new run must not start beside an old one that could not be stopped.
   const plan: Plan = { starts, stops: overlap.stops, ...(overlap.stops.length > 0 && { startsNeedStops: true }) };
 
+  const neverPlaceable = result.unplaced > 0 ? constraintMatchesNoInstance(snapshot, rule.placement?.constraints ?? []) : undefined;
+  if (neverPlaceable) {
+    return { kind: 'start', slot, plan, placed: starts.length, missing, unplaced: result.unplaced, rejections: result.rejections, neverPlaceable };
+  }
   if (starts.length === 0 && rule.retryOnCapacity === false) {
     const detail = `no instance can take a copy for slot ${at} (${describeRejections(result.rejections)}), and retryOnCapacity is false`;
     // Replace still ends the old run: that is the policy's promise whether or not the new run fits.

@@ -29,6 +29,11 @@ export interface Coverage {
 
 export interface DaemonPlan extends Plan {
   coverage: Coverage;
+  /**
+   * Set when the constraint matches no ACTIVE instance while copies run on some: those copies
+   * were kept, not stopped (a typo in a constraint must not end the daemon everywhere at once).
+   */
+  unmatchedConstraint?: { constraint: string; keptCopies: number };
 }
 
 /**
@@ -36,8 +41,11 @@ export interface DaemonPlan extends Plan {
  * it one copy per eligible instance. It
  * - starts a copy on each eligible instance that has none (and says why where it cannot);
  * - stops duplicates, keeping the copy that is furthest along (running, then oldest);
- * - stops copies on ACTIVE instances that no longer match the constraint, and copies whose
- *   instance is gone from the cluster;
+ * - stops copies whose instance is gone from the cluster;
+ * - stops copies on ACTIVE instances that no longer match the constraint (misscheduled) a few at a
+ *   time, within the same budget as a rollout; and none while the constraint matches no ACTIVE
+ *   instance at all, unless the rule allows it (allowNoEligibleInstances): that is far more
+ *   often a mistake in the constraint than a wish to stop the daemon everywhere;
  * - leaves the copy on a DRAINING instance alone, so the daemon is the last to leave;
  * - replaces copies of an older task definition a few at a time, never letting more than the
  *   rollout budget of eligible instances be without a running copy.
@@ -53,6 +61,7 @@ export function reconcileDaemon(snapshot: ClusterView, rule: DaemonRule, target:
   const stops: PlannedStop[] = [];
   const coverage: Coverage = { desired: 0, current: 0, upToDate: 0, available: 0, unavailable: 0, misscheduled: 0, failedToPlace: [] };
   const outdated: Task[] = [];
+  const misscheduled: Array<{ copy: Task; instance: ContainerInstance }> = [];
 
   for (const [instanceArn, copies] of copiesByInstance) {
     if (snapshot.instance(instanceArn)) continue;
@@ -68,7 +77,7 @@ export function reconcileDaemon(snapshot: ClusterView, rule: DaemonRule, target:
     if (memberOf && !memberOf(instanceFacts(instance, groups))) {
       if (kept) {
         coverage.misscheduled += 1;
-        stops.push({ taskArn: kept.arn, reason: `daemon ${rule.name}: ${instance.ec2InstanceId} no longer matches the constraint` });
+        misscheduled.push({ copy: kept, instance });
       }
       continue;
     }
@@ -87,10 +96,22 @@ export function reconcileDaemon(snapshot: ClusterView, rule: DaemonRule, target:
   }
   coverage.unavailable = coverage.desired - coverage.available;
 
-  // Rollout: each old copy stopped now is an instance without a running copy until its
-  // replacement runs (the next reconcile starts it, once the stop has freed the resources).
-  const budget = unavailableBudget(rule.maxUnavailable, coverage.desired) - coverage.unavailable;
-  for (const copy of outdated.sort(byAge).slice(0, Math.max(0, budget))) {
+  // A constraint that matches no ACTIVE instance while copies run is far more often a typo than
+  // a wish to stop the daemon everywhere: keep them all (nothing is eligible, so nothing rolls out).
+  if (rule.constraint !== undefined && coverage.desired === 0 && misscheduled.length > 0 && !rule.allowNoEligibleInstances) {
+    return { starts, stops, coverage, unmatchedConstraint: { constraint: rule.constraint, keptCopies: misscheduled.length } };
+  }
+
+  // Misscheduled copies and the rollout share one budget: each copy stopped now leaves an
+  // instance without a running copy (for a rollout, until its replacement runs). The percentage
+  // counts every instance the daemon serves, so a constraint change that leaves 4 of 12
+  // instances eligible still stops at most 25% of 12 at a time, not of 4.
+  let budget = Math.max(0, unavailableBudget(rule.maxUnavailable, coverage.desired + coverage.misscheduled) - coverage.unavailable);
+  for (const { copy, instance } of misscheduled.sort((a, b) => byAge(a.copy, b.copy)).slice(0, budget)) {
+    stops.push({ taskArn: copy.arn, reason: `daemon ${rule.name}: ${instance.ec2InstanceId} no longer matches the constraint` });
+    budget -= 1;
+  }
+  for (const copy of outdated.sort(byAge).slice(0, budget)) {
     stops.push({
       taskArn: copy.arn,
       reason: `daemon ${rule.name}: replacing ${revisionOf(copy)} with ${target.family}:${target.revision}`,

@@ -18,10 +18,13 @@ export function daemonKey(rule: Pick<DaemonRule, 'name'>): string {
   return `${STARTED_BY_PREFIX}${rule.name}`;
 }
 
-/** The rollout budget: how many eligible instances may be without a running copy at once. */
-export function unavailableBudget(maxUnavailable: DaemonRule['maxUnavailable'], eligible: number): number {
+/**
+ * The disruption budget: how many of the instances a daemon serves may be without a running copy
+ * at once, whether a rollout or a changed constraint stopped it.
+ */
+export function unavailableBudget(maxUnavailable: DaemonRule['maxUnavailable'], served: number): number {
   if (maxUnavailable === undefined) return 1;
   if (typeof maxUnavailable === 'number') return Math.max(1, Math.floor(maxUnavailable));
   // As a Kubernetes DaemonSet does: a percentage rounds up, so 25% of 3 instances is 1, not 0.
-  return Math.max(1, Math.ceil((Number(maxUnavailable.slice(0, -1)) / 100) * eligible));
+  return Math.max(1, Math.ceil((Number(maxUnavailable.slice(0, -1)) / 100) * served));
 }

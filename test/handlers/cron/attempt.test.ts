@@ -43,6 +43,11 @@ describe('the next step of a cron slot after one attempt', () => {
         failures: [cpu, denied],
       },
     ],
+    [
+      'copies no instance could ever take: fails now, with time to spare',
+      { number: 1, decision: { kind: 'start', unplaced: 1, rejections: { CONSTRAINT: 3 }, neverPlaceable: 'no instance matches' } },
+      { kind: 'fail', reasons: ['1 copy fits on no instance (CONSTRAINT on 3)', 'no instance matches'], rejections: { CONSTRAINT: 3 }, failures: [] },
+    ],
     ['a stop refused (only starts are permanent)', { failures: [stopRefused] }, { kind: 'retry', waitMs: 10_000, why: 'capacity' }],
     [
       'no room and retryOnCapacity false',

@@ -3,7 +3,8 @@ import { currentAttempt, SLOT_STATE, type SlotRecord } from '../../ledger/slot-r
 import type { CronSlotOutcome } from '../../report/cron-report.js';
 import { cronAttemptKey, type CronRule } from '../../rules/cron/rule.js';
 import type { CronContext } from './context.js';
-import { runClaimed } from './slot-ledger.js';
+import { randomUUID } from 'node:crypto';
+import { lease, runClaimed } from './slot-ledger.js';
 
 /**
  * The periodic retry pass of one rule: each slot waiting for a retry whose time has come is
@@ -28,6 +29,7 @@ async function claimRetry(rule: CronRule, record: SlotRecord, context: CronConte
     return await context.ledger.update({
       ...rest,
       state: SLOT_STATE.Claimed,
+      ...lease(randomUUID(), context),
       attempts: [...record.attempts, { number, startedBy: cronAttemptKey(rule, new Date(record.slot), number), dueAt: retryAt, copies: [] }],
       updatedAt: context.now().toISOString(),
     });

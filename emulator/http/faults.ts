@@ -9,6 +9,18 @@ export interface FailureRule {
   /** How many calls fail before the rule retires itself. Default: until removed. */
   times?: number;
   status?: 500 | 503;
+  /**
+   * The call takes effect and only its answer is lost (the client sees the 5xx): a StartTask that
+   * started its tasks although the caller cannot know it. Default false: the call fails before
+   * ECS acts on it.
+   */
+  answerLost?: boolean;
+}
+
+/** An injected failure: the error to answer with, and whether the call is carried out first. */
+export interface InjectedFault {
+  error: EcsError;
+  answerLost: boolean;
 }
 
 /** Server errors injected on purpose: at random (`errorRate`) or by rule (`failCalls`). */
@@ -37,15 +49,15 @@ export class FaultInjector {
     };
   }
 
-  /** The error this call should fail with, if any. */
-  check(operation: string, input: unknown): EcsError | undefined {
+  /** The failure this call should meet, if any. */
+  check(operation: string, input: unknown): InjectedFault | undefined {
     const rule = this.rules.find((candidate) => candidate.operation === operation && (candidate.when?.(input) ?? true));
     if (rule) {
       rule.remaining--;
       if (rule.remaining <= 0) this.rules = this.rules.filter((candidate) => candidate !== rule);
-      return serverError(rule.status);
+      return { error: serverError(rule.status), answerLost: rule.answerLost ?? false };
     }
-    if (this.errorRate > 0 && this.random.next() < this.errorRate) return serverError();
+    if (this.errorRate > 0 && this.random.next() < this.errorRate) return { error: serverError(), answerLost: false };
     return undefined;
   }
 }

@@ -1,15 +1,12 @@
-import { build } from 'esbuild';
 import { execFile } from 'node:child_process';
-import { copyFile, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { zipSync } from 'fflate';
-import { SCHEDULER_BUNDLING, SQL_WASM } from '../infra/bundling.js';
+import { bundleFunction } from './bundle.js';
 import { median, round } from './stats.js';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const RUNS = 5;
 
 /** Each handler with the environment its stack gives it. */
@@ -32,19 +29,7 @@ export async function coldstartBench(): Promise<object> {
   for (const fn of FUNCTIONS) {
     const dir = await mkdtemp(join(tmpdir(), `coldstart-${fn.name}-`));
     try {
-      await build({
-        entryPoints: [join(ROOT, fn.entry)],
-        outfile: join(dir, 'index.js'),
-        bundle: true,
-        platform: 'node',
-        target: `node${process.versions.node.split('.')[0]}`,
-        format: SCHEDULER_BUNDLING.format,
-        minify: SCHEDULER_BUNDLING.minify,
-        sourcemap: SCHEDULER_BUNDLING.sourceMap,
-        external: SCHEDULER_BUNDLING.externalModules,
-        logLevel: 'error',
-      });
-      await copyFile(join(ROOT, SQL_WASM), join(dir, 'sql-wasm.wasm'));
+      await bundleFunction(fn.entry, dir);
       const files: Record<string, Uint8Array> = {};
       for (const file of await readdir(dir)) files[file] = await readFile(join(dir, file));
       const zipBytes = zipSync(files, { level: 9 }).length;

@@ -32,5 +32,6 @@ export async function crashBench(argv: string[]): Promise<object> {
   });
   for (const name of CASES) console.log(`killed   ${name.padEnd(13)} ${JSON.stringify(figures.killed[name])}`);
   for (const [name, case_] of Object.entries(figures.twoAtOnce)) console.log(`2 at once ${name.padEnd(12)} ${JSON.stringify(case_)}`);
+  console.log(`kills landed at ${JSON.stringify(figures.killedAt)}`);
   return { bench: 'crash', kills, seconds: round((performance.now() - started) / 1000, 1), ...figures };
 }

@@ -64,6 +64,8 @@ export interface CrashOptions {
 
 export interface CrashFigures {
   killed: Record<CaseName, CaseFigures>;
+  /** Where the kills landed, per kill point (before-start, during-stop, before-ack, ...). */
+  killedAt: Record<string, number>;
   twoAtOnce: Record<'daemon' | 'cron-1' | 'cron-20', CaseFigures>;
 }
 
@@ -101,9 +103,9 @@ export async function runCrashSuite(options: CrashOptions): Promise<CrashFigures
       for (const name of ['daemon', 'cron-1', 'cron-20'] as const) runs.push(() => suite.run(name, `t${i}`, 'two-at-once', twoAtOnce[name]));
     }
     await inParallel(runs, options.parallel);
-    return { killed, twoAtOnce };
+    return { killed, killedAt: workers.killedAt, twoAtOnce };
   } finally {
-    workers.close();
+    await workers.close();
     ecs.destroy();
     await ledger.close();
     await emulator.stop();
@@ -266,6 +268,7 @@ interface Ended {
 class WorkerPool {
   private readonly spares: Array<ReturnType<typeof spawnWorker>> = [];
   private closed = false;
+  readonly killedAt: Record<string, number> = {};
 
   constructor(
     private readonly bundle: string,
@@ -305,6 +308,7 @@ class WorkerPool {
           return;
         }
         killed = true;
+        this.killedAt[message.point!] = (this.killedAt[message.point!] ?? 0) + 1;
         if (message.point?.startsWith('during-')) {
           // Let the request go out, then kill while it is in flight (or just about to be).
           child.stdin.write('go\n');
@@ -319,9 +323,19 @@ class WorkerPool {
     });
   }
 
-  close(): void {
+  /** Ends the spare workers, and waits until they have exited (their bundle is removed next). */
+  async close(): Promise<void> {
     this.closed = true;
-    for (const child of this.spares.splice(0)) child.stdin.end();
+    await Promise.all(
+      this.spares.splice(0).map(
+        (child) =>
+          new Promise<void>((resolve) => {
+            if (child.exitCode !== null) return resolve();
+            child.once('exit', () => resolve());
+            child.stdin.end();
+          }),
+      ),
+    );
   }
 }
 
@@ -347,7 +361,9 @@ class Barrier {
 
 function spawnWorker(bundle: string) {
   // The worker exits when its standard input closes, so it dies with the harness.
-  return spawn(process.execPath, [bundle], { stdio: ['pipe', 'pipe', 'inherit'] });
+  // Node 20 is what the machines have; the SDK's warning about it would repeat for every worker.
+  const env = { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
+  return spawn(process.execPath, [bundle], { stdio: ['pipe', 'pipe', 'inherit'], env });
 }
 
 async function inParallel(runs: ReadonlyArray<() => Promise<void>>, parallel: number): Promise<void> {

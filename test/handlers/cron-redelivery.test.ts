@@ -1,4 +1,3 @@
-import type { ECSClient } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../../emulator/index.js';
 import { startLocalLedger, type LocalLedger } from '../../local/ledger.js';
@@ -8,6 +7,7 @@ import { MemoryPublisher } from '../../shared/report/publisher.js';
 import { isResultEvent } from '../../shared/report/result-events.js';
 import { DetailType } from '../../shared/report/vocabulary.js';
 import { cronSlotKey, type CronRule } from '../../shared/rules/cron/rule.js';
+import { dieAtStart } from '../support/die.js';
 import { schedulerClient } from '../support/emulator.js';
 import { CapturingMetrics, silentLogger } from '../support/telemetry.js';
 
@@ -15,8 +15,7 @@ import { CapturingMetrics, silentLogger } from '../support/telemetry.js';
  * A slot whose invocation died mid-apply, delivered again at the deployed timing (the visibility
  * timeout after the first receive, so past the starting deadline): it is completed, never left
  * half-started, and a slot that cannot be completed any more is reported failed. The "death" is
- * an invocation frozen at a StartTask for good, which from outside is what a killed Lambda is:
- * it never writes or calls anything again. (The crash suite kills real processes.)
+ * an invocation frozen at a StartTask for good (see dieAtStart).
  */
 
 let clock = Date.parse('2026-03-01T02:00:01Z');
@@ -74,24 +73,6 @@ function setUp(rule: Partial<CronRule> = {}, instances = 3) {
   };
   const copies = (slot = SLOT) => emulator.admin.listTasks(cluster, { startedBy: cronSlotKey(cron, slot) });
   return { cron, cluster, timeouts, invocation, deliver, copies };
-}
-
-/** The invocation dies at its `nth` StartTask (1 = the first): the call never returns, and nothing after it runs. */
-function dieAtStart(ecs: ECSClient, nth: number): Promise<void> {
-  let calls = 0;
-  return new Promise((died) => {
-    ecs.middlewareStack.add(
-      (next, { commandName }) =>
-        async (args) => {
-          if (commandName === 'StartTaskCommand' && (calls += 1) === nth) {
-            died();
-            return new Promise<never>(() => undefined);
-          }
-          return next(args);
-        },
-      { step: 'initialize', name: 'dieAtStart' },
-    );
-  });
 }
 
 describe('a begun cron slot, delivered again after its invocation died', () => {

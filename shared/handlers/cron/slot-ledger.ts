@@ -78,7 +78,7 @@ export function lease(owner: string, context: CronContext): Pick<SlotRecord, 'ow
 }
 
 /** Takes over a Claimed record whose lease is over, or yields to the invocation that holds it. */
-async function takeOver(record: SlotRecord, owner: string, context: CronContext): Promise<SlotRecord> {
+export async function takeOver(record: SlotRecord, owner: string, context: CronContext): Promise<SlotRecord> {
   const yieldTo = (held: SlotRecord | undefined) => new SlotLeasedError(record.rule, record.slot, held?.owner, held?.leaseUntil);
   if (record.leaseUntil !== undefined && new Date(record.leaseUntil) > context.now()) throw yieldTo(record);
   try {

@@ -9,6 +9,7 @@ import { bundleHandler } from '../infra/bundling.js';
 import { median, round } from './stats.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
 const RUNS = 5;
 
 /** Each handler with the environment its stack gives it. */

@@ -2,6 +2,7 @@
  * `npm run --silent bench -- <name> [flags]`: runs one benchmark and prints its figures, the
  * last line being one JSON object for scripts to read.
  */
+import { crashBench } from './crash.js';
 import { cronBench } from './cron.js';
 import { coldstartBench } from './coldstart.js';
 import { daemonBench } from './daemon.js';
@@ -9,6 +10,7 @@ import { placementBench } from './placement.js';
 import { snapshotBench } from './snapshot.js';
 
 const benches: Record<string, (args: string[]) => Promise<object>> = {
+  crash: crashBench,
   cron: cronBench,
   coldstart: coldstartBench,
   daemon: daemonBench,

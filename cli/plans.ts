@@ -127,7 +127,12 @@ export async function planCronRule(ecs: ECSClient, rule: CronRule, now: Date): P
     const schedule = parseSchedule(rule.schedule, rule.timeZone);
     const last = previousSlot(schedule, now);
     const next = nextSlot(schedule, now);
-    const decide = (slot: Date, trigger: 'schedule' | 'manual') => slotView(snapshot, planSlot({ snapshot, rule, target, slot, now, trigger }));
+    const decide = (slot: Date, trigger: 'schedule' | 'manual') => {
+      const first = planSlot({ snapshot, rule, target, slot, now, trigger });
+      // Replace stops the old run and starts once it has stopped: show both steps as one plan.
+      const whole = first.kind === 'await-stops' ? planSlot({ snapshot, rule, target, slot, now, trigger, stopWaitOver: new Set(first.stopping) }) : first;
+      return slotView(snapshot, whole);
+    };
     return {
       kind: 'cron',
       rule: rule.name,
@@ -177,6 +182,7 @@ function slotView(snapshot: Snapshot, outcome: SlotOutcome): SlotView {
   const slot = outcome.slot.toISOString();
   const stops = (outcome.plan?.stops ?? []).map((stop) => stopView(snapshot, stop));
   if (outcome.kind === 'skip') return { slot, decision: 'skip', reason: outcome.reason, detail: outcome.detail, stops };
+  if (outcome.kind === 'await-stops') return { slot, decision: 'skip', reason: 'awaiting-stops', detail: `waiting for ${outcome.stopping.join(', ')} to stop`, stops };
   return {
     slot,
     decision: 'start',

@@ -9,6 +9,7 @@
  */
 import { parseArgs } from 'node:util';
 import { startEmulator } from './index.js';
+import { Random } from './random.js';
 import { seedCluster } from './seed.js';
 
 const { values } = parseArgs({
@@ -25,6 +26,8 @@ const { values } = parseArgs({
     'daemon-started-by': { type: 'string' },
     'latency-ms': { type: 'string', default: '0' },
     throttling: { type: 'boolean', default: false },
+    /** A share of StartTask calls that start their tasks but lose the answer (a 500), for the crash suite. */
+    'lose-start-answers': { type: 'string', default: '0' },
     seed: { type: 'string', default: '1' },
   },
 });
@@ -34,6 +37,12 @@ const emulator = await startEmulator({
   throttling: values.throttling,
   randomSeed: Number(values.seed),
 });
+const loseRate = Number(values['lose-start-answers']);
+if (!(loseRate >= 0 && loseRate <= 1)) throw new RangeError(`--lose-start-answers must be between 0 and 1, got ${values['lose-start-answers']}`);
+if (loseRate > 0) {
+  const random = new Random(Number(values.seed) + 1);
+  emulator.failCalls({ operation: 'StartTask', answerLost: true, when: () => random.next() < loseRate });
+}
 const families = values.families?.split(',').filter(Boolean);
 if (families && values['task-cpu'] && values['task-memory']) {
   for (const family of families) {

@@ -2,7 +2,7 @@ import { Duration, RemovalPolicy, TimeZone } from 'aws-cdk-lib';
 import { Rule, type IEventBus } from 'aws-cdk-lib/aws-events';
 import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
 import { runEndsPattern } from '../shared/events/patterns.js';
-import { cronRulePrefix, cronStopsRuns, type CronRule } from '../shared/rules/cron/rule.js';
+import { cronRulePrefix, type CronRule } from '../shared/rules/cron/rule.js';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { ContextAttribute, Schedule, ScheduleExpression, ScheduleTargetInput, TimeWindow } from 'aws-cdk-lib/aws-scheduler';
@@ -11,6 +11,7 @@ import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../shared/report/vocabulary.js';
 import { MAX_STARTING_DEADLINE_SECONDS, secondsToDeadline } from '../shared/rules/cron/deadline.js';
+import { cronTimeouts } from '../shared/queues/timeouts.js';
 import { overduePassMinutes } from '../shared/rules/cron/overdue-pass.js';
 import { slotMessage } from '../shared/handlers/cron/messages.js';
 import { clusterArn, grantEcsAccess } from './ecs-permissions.js';
@@ -43,16 +44,6 @@ export interface CronRuleSchedulerProps {
 }
 
 /**
- * Lambda's ceiling. Capacity retries that would need longer are cut short: when the function's
- * remaining time no longer covers the next wait and attempt, runSlot reports the slot failed
- * ('Cron Slot Failed', saying the function had too little time left) and the message is deleted;
- * the slot is not tried again.
- */
-const MAX_TIMEOUT_SECONDS = 900;
-/** Batch size 1: a message is in flight at most as long as the function runs; the margin covers Lambda's polling. */
-const VISIBILITY_MARGIN_SECONDS = 30;
-
-/**
  * One cron rule, deployed: an EventBridge Scheduler schedule (its expression, time zone and
  * flexible window) sends each slot, with its scheduled time, to an SQS FIFO queue whose message
  * group is the rule, so one slot of a rule is handled at a time and a slot delivered twice within
@@ -75,12 +66,16 @@ export class CronRuleScheduler extends Construct {
     super(scope, id);
     const { rule } = props;
     const deadline = secondsToDeadline(rule);
-    // The handler retries for capacity until the starting deadline.
-    const timeout = Duration.seconds(Math.min(MAX_TIMEOUT_SECONDS, deadline + 60));
+    // The handler retries for capacity until the starting deadline; capacity retries that would need
+    // longer than Lambda's 900 s are cut short and the slot reported failed. The local FIFO queue
+    // and the handler's completion bound read the same numbers (shared/queues/timeouts.ts).
+    const timeouts = cronTimeouts(rule);
+    const timeout = Duration.seconds(timeouts.functionSeconds);
 
     const queues = new RuleQueues(this, 'Queues', {
       functionTimeout: timeout,
-      visibilityTimeout: Duration.seconds(timeout.toSeconds() + VISIBILITY_MARGIN_SECONDS),
+      visibilityTimeout: Duration.seconds(timeouts.visibilitySeconds),
+      maxReceiveCount: timeouts.maxReceiveCount,
     });
     this.queue = queues.queue;
     this.deadLetterQueue = queues.deadLetterQueue;
@@ -149,7 +144,9 @@ export class CronRuleScheduler extends Construct {
     this.function.addEventSource(new SqsEventSource(this.queue, { batchSize: 1, reportBatchItemFailures: true }));
     grantPutResultEvents(this.function, props.eventBus);
     props.ledger.grantRuleAccess(this.function, rule.name);
-    grantEcsAccess(this, this.function, { cluster: rule.cluster, family: props.family, passRoleArns: rule.passRoles ?? [], ruleTag: ruleTagValue('cron', rule.name), stopsTasks: cronStopsRuns(rule) });
+    // It may stop its own copies: those found above a slot's count, whatever the policy, and with
+    // Replace or maxRunSeconds the runs those end.
+    grantEcsAccess(this, this.function, { cluster: rule.cluster, family: props.family, passRoleArns: rule.passRoles ?? [], ruleTag: ruleTagValue('cron', rule.name) });
     new RuleRemoval(this, 'Removal', {
       terms: { kind: 'cron', rule: rule.name, cluster: rule.cluster, family: props.family, stopRuns: rule.stopRunsOnRemoval === true },
       removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,

@@ -9,6 +9,7 @@ import { instanceEventsPattern, copyLifecyclePattern } from '../shared/events/pa
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../shared/report/vocabulary.js';
 import { daemonKey, type DaemonRule } from '../shared/rules/daemon/rule.js';
 import { clusterArn, grantEcsAccess } from './ecs-permissions.js';
+import { DAEMON_TIMEOUTS } from '../shared/queues/timeouts.js';
 import { RuleQueues } from './rule-queues.js';
 import { RuleRemoval } from './rule-removal.js';
 import { SchedulerFunction } from './scheduler-function.js';
@@ -36,8 +37,8 @@ export interface DaemonRuleSchedulerProps {
   removalPolicy?: RemovalPolicy;
 }
 
-/** A reconcile of a large cluster under throttling takes seconds; a minute leaves room. */
-const RECONCILE_TIMEOUT = Duration.minutes(1);
+/** One source with the local FIFO queue (shared/queues/timeouts.ts). */
+const RECONCILE_TIMEOUT = Duration.seconds(DAEMON_TIMEOUTS.functionSeconds);
 
 /**
  * One daemon rule, deployed: the cluster's container-instance events and the rule's copies
@@ -60,7 +61,11 @@ export class DaemonRuleScheduler extends Construct {
     const cluster = clusterArn(this, rule.cluster);
     const key = daemonKey(rule);
 
-    const queues = new RuleQueues(this, 'Queues', { functionTimeout: RECONCILE_TIMEOUT });
+    const queues = new RuleQueues(this, 'Queues', {
+      functionTimeout: RECONCILE_TIMEOUT,
+      visibilityTimeout: Duration.seconds(DAEMON_TIMEOUTS.visibilitySeconds),
+      maxReceiveCount: DAEMON_TIMEOUTS.maxReceiveCount,
+    });
     this.queue = queues.queue;
     this.deadLetterQueue = queues.deadLetterQueue;
     this.undeliveredEvents = queues.undelivered;
@@ -100,7 +105,7 @@ export class DaemonRuleScheduler extends Construct {
     this.function.addEventSource(new SqsEventSource(this.queue, { batchSize: 10 }));
     grantPutResultEvents(this.function, props.eventBus);
     // A daemon stops duplicates, misplaced copies and the copies a rollout replaces.
-    grantEcsAccess(this, this.function, { cluster: rule.cluster, family: props.family, passRoleArns: props.passRoleArns ?? [], ruleTag: ruleTagValue('daemon', rule.name), stopsTasks: true });
+    grantEcsAccess(this, this.function, { cluster: rule.cluster, family: props.family, passRoleArns: props.passRoleArns ?? [], ruleTag: ruleTagValue('daemon', rule.name) });
     new RuleRemoval(this, 'Removal', {
       terms: { kind: 'daemon', rule: rule.name, cluster: rule.cluster, ...(rule.maxUnavailable !== undefined && { maxUnavailable: rule.maxUnavailable }) },
       removalPolicy: props.removalPolicy ?? (rule.removalPolicy === 'retain' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY),

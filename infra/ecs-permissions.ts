@@ -12,8 +12,6 @@ export interface EcsAccess {
   passRoleArns: readonly string[];
   /** The value of the rule tag (RULE_TAG_KEY) on every task the rule starts: `daemon/<name>` or `cron/<name>`. */
   ruleTag: string;
-  /** Whether the rule ever stops tasks; one that never does gets no StopTask. */
-  stopsTasks: boolean;
 }
 
 export function clusterArn(scope: Construct, cluster: string): string {
@@ -23,8 +21,8 @@ export function clusterArn(scope: Construct, cluster: string): string {
 /**
  * The least a rule needs from ECS, statement by statement: reads conditioned to its cluster,
  * StartTask only for its family, only in its cluster and only with its rule tag; tagging only as
- * part of StartTask and only with its rule tag; StopTask (for a rule that stops anything) only on
- * tasks of its cluster whose rule tag names its rule; PassRole only for its task definition's
+ * part of StartTask and only with its rule tag; StopTask only on tasks of its cluster whose rule
+ * tag names its rule; PassRole only for its task definition's
  * roles and only to ECS tasks.
  */
 export function grantEcsAccess(scope: Construct, grantee: IGrantable, access: EcsAccess): void {
@@ -60,18 +58,14 @@ export function grantEcsAccess(scope: Construct, grantee: IGrantable, access: Ec
       resources: [tasks],
       conditions: { StringEquals: { 'ecs:CreateAction': 'StartTask', ...requestsRuleTag } },
     }),
-  ];
-  if (access.stopsTasks) {
     // Its own copies only: services and other rules' or teams' tasks in the cluster carry no such tag.
-    statements.push(
-      new PolicyStatement({
-        sid: 'StopOwnCopies',
-        actions: ['ecs:StopTask'],
-        resources: [tasks],
-        conditions: { ...inCluster, StringEquals: { [`aws:ResourceTag/${RULE_TAG_KEY}`]: access.ruleTag } },
-      }),
-    );
-  }
+    new PolicyStatement({
+      sid: 'StopOwnCopies',
+      actions: ['ecs:StopTask'],
+      resources: [tasks],
+      conditions: { ...inCluster, StringEquals: { [`aws:ResourceTag/${RULE_TAG_KEY}`]: access.ruleTag } },
+    }),
+  ];
   if (access.passRoleArns.length > 0) {
     statements.push(
       new PolicyStatement({

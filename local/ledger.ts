@@ -1,8 +1,9 @@
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import type { AddressInfo } from 'node:net';
 import { RunLedger, type RunLedgerOptions } from '../shared/ledger/run-ledger.js';
 import { LEDGER_TABLE } from '../shared/ledger/table.js';
+import { localDynamoClient } from './dynamo-client.js';
 
 /** A run ledger on a DynamoDB-protocol server on 127.0.0.1, in memory: for local mode, the CLI against the emulator, and the tests. */
 export interface LocalLedger {
@@ -43,10 +44,6 @@ export async function startLocalLedger(options: RunLedgerOptions & { tableName?:
   };
 }
 
-/** A DynamoDB client for a local server: fixed credentials and region, no retries hidden behind long backoffs. */
-export function localDynamoClient(endpoint: string): DynamoDBClient {
-  return new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-}
 
 /** Creates the ledger table as the stack does (on-demand, the sparse retry index). */
 export async function createLedgerTable(dynamo: DynamoDBClient, tableName: string): Promise<void> {

@@ -21,6 +21,7 @@ import { addExampleInstance, registerExampleTaskDefinitions } from './example-cl
 import { startLocalLedger, type LocalLedger } from './ledger.js';
 import { LivePublisher } from './live-publisher.js';
 import { EventPipeline } from './pipeline/event-pipeline.js';
+import { cronTimeouts, DAEMON_TIMEOUTS, MAX_RECEIVE_COUNT } from '../shared/queues/timeouts.js';
 import { settle } from './pipeline/settle.js';
 import { exampleScenario, type Happening } from './scenario.js';
 
@@ -141,7 +142,15 @@ export class Simulation {
     this.local = await startLocalLedger({ now: () => this.now() });
     const context: CronContext = { ...shared, rules: new Map(crons.map((cron) => [cron.name, cron] as const)), ecs: this.client(), ledger: this.local.ledger };
     // One queue for the cron rules, a message group per rule, as the deployed schedules send.
-    this.cronQueue = new EventPipeline({ patterns: [], handler: (messages) => handleCronBatch(messages, context), now: () => this.nowMs });
+    // The stack's own timeouts: a failed or crashed slot comes back when it would in AWS.
+    const timeouts = new Map(crons.map((cron) => [cron.name, cronTimeouts(cron)] as const));
+    this.cronQueue = new EventPipeline({
+      patterns: [],
+      handler: (messages) => handleCronBatch(messages, context),
+      visibilityTimeoutMs: (group) => timeouts.get(group)!.visibilitySeconds * 1000,
+      maxReceiveCount: MAX_RECEIVE_COUNT,
+      now: () => this.nowMs,
+    });
     this.pipelines.push(this.cronQueue);
     // Each rule's EventBridge rule sends its copies' STOPPED events to the queue, in the rule's group.
     const runEnds = crons.map((cron) => ({ name: cron.name, pattern: runEndsPattern(clusterArn, cronRulePrefix(cron)) }));
@@ -157,6 +166,8 @@ export class Simulation {
       patterns: [instanceEventsPattern(clusterArn), copyLifecyclePattern(clusterArn, daemonKey(rule))],
       groupId: clusterArn,
       handler: (messages) => handleDaemonBatch(messages, context),
+      visibilityTimeoutMs: DAEMON_TIMEOUTS.visibilitySeconds * 1000,
+      maxReceiveCount: DAEMON_TIMEOUTS.maxReceiveCount,
       now: () => this.nowMs,
     }).connect(this.emulator);
     this.daemonQueues.set(rule.name, queue);

@@ -14,6 +14,18 @@ export interface FailureRule {
    * that AWS gives a StartTask whose caller may not pass the task definition's role.
    */
   error?: { type: string; message: string };
+  /**
+   * The call takes effect and only its answer is lost (the client sees the 5xx): a StartTask that
+   * started its tasks although the caller cannot know it. Default false: the call fails before
+   * ECS acts on it.
+   */
+  answerLost?: boolean;
+}
+
+/** An injected failure: the error to answer with, and whether the call is carried out first. */
+export interface InjectedFault {
+  error: EcsError;
+  answerLost: boolean;
 }
 
 /** Errors injected on purpose: server errors at random (`errorRate`), or any error by rule (`failCalls`). */
@@ -42,15 +54,15 @@ export class FaultInjector {
     };
   }
 
-  /** The error this call should fail with, if any. */
-  check(operation: string, input: unknown): EcsError | undefined {
+  /** The failure this call should meet, if any. */
+  check(operation: string, input: unknown): InjectedFault | undefined {
     const rule = this.rules.find((candidate) => candidate.operation === operation && (candidate.when?.(input) ?? true));
     if (rule) {
       rule.remaining--;
       if (rule.remaining <= 0) this.rules = this.rules.filter((candidate) => candidate !== rule);
-      return rule.error ? new EcsError(rule.error.type, rule.error.message) : serverError(rule.status);
+      return { error: rule.error ? new EcsError(rule.error.type, rule.error.message) : serverError(rule.status), answerLost: rule.answerLost ?? false };
     }
-    if (this.errorRate > 0 && this.random.next() < this.errorRate) return serverError();
+    if (this.errorRate > 0 && this.random.next() < this.errorRate) return { error: serverError(), answerLost: false };
     return undefined;
   }
 }

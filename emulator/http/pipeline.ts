@@ -35,7 +35,8 @@ export class CallPipeline {
     }
     if (!throttling.admit(operation)) throw throttled();
     const fault = faults.check(operation, input);
-    if (fault) throw fault;
+    if (fault?.answerLost) answer(input);
+    if (fault) throw fault.error;
     return answer(input);
   }
 }

@@ -109,8 +109,18 @@ export class EventPipeline {
     return events.length;
   }
 
-  /** Resolves once the queue is empty and no batch is being handled. */
+  /** Whether a batch is being handled. */
+  get busy(): boolean {
+    return this.active.size > 0;
+  }
+
+  /**
+   * Resolves once no message can be received now and no batch is being handled. Messages that
+   * wait out their visibility timeout stay: they come back once the clock reaches it
+   * (queue.nextVisibleAt), and the next drain hands them out.
+   */
   async drain(): Promise<void> {
+    if (this.queue.ready) this.pump();
     while (this.scheduled || this.active.size > 0) {
       if (this.active.size > 0) await Promise.race(this.active);
       else await new Promise((resolve) => setImmediate(resolve));

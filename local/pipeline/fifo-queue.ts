@@ -8,33 +8,58 @@ export interface QueuedMessage extends QueueMessage {
   receiveCount: number;
 }
 
+/** What the queue keeps of a message between receives. */
+interface Stored extends QueuedMessage {
+  /** Until when it stays invisible after its last receive (epoch ms); 0 before the first. */
+  visibleAt: number;
+  /** Which receive is current: a consumer whose receive is not may no longer delete it. */
+  receipt: number;
+  /** Handed out and not answered yet. Without a visibility timeout it stays out until answered. */
+  out: boolean;
+}
+
+/** A message as handed out: it remembers which receive it came from. */
+type Received = QueuedMessage & { receipt?: number };
+
 export interface FifoQueueOptions {
   /** Receives before a message moves to the dead-letter queue. Default 3. */
   maxReceiveCount?: number;
   /** SQS FIFO deduplicates identical bodies sent within 5 minutes (content-based deduplication). */
   deduplicationWindowMs?: number;
+  /**
+   * How long a received message stays invisible, per message group: a message whose batch failed,
+   * or whose consumer died, comes back only then, and one whose consumer is still busy then is
+   * handed out a second time. Take it from the stack's numbers (shared/queues/timeouts.ts).
+   * Default 0: a failed message comes back at once.
+   */
+  visibilityTimeoutMs?: number | ((groupId: string) => number);
   now?: () => number;
 }
 
 /**
  * An SQS FIFO queue as a Lambda event source sees it: messages of one group are handed out in
- * order and one batch at a time (the next batch of a group waits until the last is done), a
- * failed batch, or the failed messages of a partial batch response, come back to the head of
- * their group, and a message received too often moves to the dead-letter queue.
+ * order and one batch at a time (the next batch of a group waits while one is out), a received
+ * message stays invisible for the visibility timeout, on the queue's clock: a failed batch, the
+ * failed messages of a partial batch response, and the messages of a consumer that never answers
+ * come back to the head of their group once it ends; a batch still out when it ends is handed out
+ * again (two invocations of one message), and the first consumer's answer then no longer counts.
+ * A message received too often moves to the dead-letter queue.
  */
 export class FifoQueue {
   readonly deadLetters: QueuedMessage[] = [];
-  private readonly groups = new Map<string, QueuedMessage[]>();
-  private readonly busyGroups = new Set<string>();
+  private readonly groups = new Map<string, Stored[]>();
   private readonly recentBodies = new Map<string, number>();
   private sequence = 0;
   private readonly maxReceiveCount: number;
   private readonly deduplicationWindowMs: number;
+  private readonly visibilityTimeoutMs: (groupId: string) => number;
   private readonly now: () => number;
 
   constructor(options: FifoQueueOptions = {}) {
     this.maxReceiveCount = options.maxReceiveCount ?? 3;
     this.deduplicationWindowMs = options.deduplicationWindowMs ?? 5 * 60_000;
+    const visibility = options.visibilityTimeoutMs ?? 0;
+    this.visibilityTimeoutMs = typeof visibility === 'number' ? () => visibility : visibility;
     this.now = options.now ?? Date.now;
   }
 
@@ -46,53 +71,95 @@ export class FifoQueue {
     this.recentBodies.set(digest, this.now());
     this.sequence += 1;
     const queue = this.groups.get(groupId) ?? [];
-    queue.push({ messageId: `m-${this.sequence}`, body, groupId, receiveCount: 0 });
+    queue.push({ messageId: `m-${this.sequence}`, body, groupId, receiveCount: 0, visibleAt: 0, receipt: 0, out: false });
     this.groups.set(groupId, queue);
     return true;
   }
 
-  /** Up to `max` messages of the first group that has messages and no batch out. */
+  /**
+   * Up to `max` visible messages from the head of the first group whose head is visible (FIFO: a
+   * group waits behind its invisible head). A message already received maxReceiveCount times
+   * moves to the dead-letter queue instead.
+   */
   receive(max: number): QueuedMessage[] | undefined {
     for (const [groupId, queue] of this.groups) {
-      if (queue.length === 0 || this.busyGroups.has(groupId)) continue;
-      const batch = queue.splice(0, max);
-      for (const message of batch) message.receiveCount += 1;
-      this.busyGroups.add(groupId);
-      return batch;
+      while (queue[0] && this.isVisible(queue[0]) && queue[0].receiveCount >= this.maxReceiveCount) this.deadLetters.push(strip(queue.shift()!));
+      const batch: Received[] = [];
+      for (const message of queue) {
+        if (batch.length === max || !this.isVisible(message) || message.receiveCount >= this.maxReceiveCount) break;
+        message.receiveCount += 1;
+        message.receipt += 1;
+        message.out = true;
+        message.visibleAt = this.now() + this.visibilityTimeoutMs(groupId);
+        batch.push({ ...strip(message), receipt: message.receipt });
+      }
+      if (batch.length > 0) return batch;
     }
     return undefined;
   }
 
-  /** The batch failed: its messages go back to the head of their group, or to the dead-letter queue. */
+  /** The batch failed: its messages come back once their visibility timeout ends, or go to the dead-letter queue. */
   returnToQueue(batch: readonly QueuedMessage[]): void {
     this.complete(batch, new Set(batch.map((message) => message.messageId)));
   }
 
   /**
-   * A partial batch response: the messages named in `failed` go back to the head of their group,
-   * in their order and keeping their receive count (or to the dead-letter queue); the rest are deleted.
+   * A partial batch response: the messages named in `failed` stay, invisible until their
+   * visibility timeout ends (or go to the dead-letter queue after their last receive); the rest
+   * are deleted. An answer from a receive that is no longer current changes nothing.
    */
   complete(batch: readonly QueuedMessage[], failed: ReadonlySet<string>): void {
-    this.release(batch);
-    const back = batch.filter((message) => failed.has(message.messageId));
-    const retry = back.filter((message) => message.receiveCount < this.maxReceiveCount);
-    this.deadLetters.push(...back.filter((message) => message.receiveCount >= this.maxReceiveCount));
-    if (retry.length === 0) return;
-    const groupId = retry[0]!.groupId;
-    this.groups.set(groupId, [...retry, ...(this.groups.get(groupId) ?? [])]);
+    for (const handed of batch as readonly Received[]) {
+      const queue = this.groups.get(handed.groupId) ?? [];
+      const index = queue.findIndex((message) => message.messageId === handed.messageId);
+      const stored = queue[index];
+      if (!stored || (handed.receipt !== undefined && stored.receipt !== handed.receipt)) continue;
+      stored.out = false;
+      if (!failed.has(handed.messageId)) queue.splice(index, 1);
+      else if (stored.receiveCount >= this.maxReceiveCount) this.deadLetters.push(strip(queue.splice(index, 1)[0]!));
+    }
   }
 
+  /** Messages not yet deleted, visible or not. */
   get depth(): number {
     let count = 0;
     for (const queue of this.groups.values()) count += queue.length;
     return count;
   }
 
+  /** Groups whose head is handed out and not answered (nor come back after its visibility timeout). */
   get inFlight(): number {
-    return this.busyGroups.size;
+    let count = 0;
+    for (const queue of this.groups.values()) if (queue[0]?.out && !this.isVisible(queue[0])) count += 1;
+    return count;
   }
 
-  private release(batch: readonly QueuedMessage[]): void {
-    if (batch[0]) this.busyGroups.delete(batch[0].groupId);
+  /** Whether a batch could be received now. */
+  get ready(): boolean {
+    for (const queue of this.groups.values()) if (queue[0] && this.isVisible(queue[0])) return true;
+    return false;
   }
+
+  /**
+   * When the next message waiting out its visibility timeout comes back (epoch ms), if one does:
+   * whoever owns the clock moves it there to see the redelivery.
+   */
+  nextVisibleAt(): number | undefined {
+    let next: number | undefined;
+    for (const queue of this.groups.values()) {
+      const head = queue[0];
+      if (head && !this.isVisible(head) && (!head.out || this.visibilityTimeoutMs(head.groupId) > 0)) next = Math.min(next ?? Infinity, head.visibleAt);
+    }
+    return next;
+  }
+
+  /** Receivable now: never received, or its visibility timeout is over (and, without one, its consumer answered). */
+  private isVisible(message: Stored): boolean {
+    if (message.out && this.visibilityTimeoutMs(message.groupId) === 0) return false;
+    return message.visibleAt <= this.now();
+  }
+}
+
+function strip(message: Stored | Received): QueuedMessage {
+  return { messageId: message.messageId, body: message.body, groupId: message.groupId, receiveCount: message.receiveCount };
 }

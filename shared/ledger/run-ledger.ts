@@ -7,7 +7,7 @@ import {
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import { SLOT_STATE, type SlotRecord } from './slot-record.js';
+import { currentAttempt, SLOT_STATE, type AttemptRecord, type SlotRecord } from './slot-record.js';
 import { DEFAULT_RETENTION_DAYS, LEDGER_TABLE } from './table.js';
 
 /** The record layout this code reads and writes. A record of another version is refused by name, never guessed at. */
@@ -162,8 +162,9 @@ export class RunLedger {
   }
 
   /**
-   * Slots of the rule waiting for a retry whose time has come, from the sparse retry index. The
-   * index is eventually consistent: each is read again, consistently, before it is acted on.
+   * Slots of the rule waiting for a retry whose time has come, and slots whose retry was claimed
+   * but not run (its invocation may have died), from the sparse retry index. The index is
+   * eventually consistent: each is read again, consistently, before it is acted on.
    */
   async retriesDue(rule: string, now: Date): Promise<SlotRecord[]> {
     const { partitionKey, sortKey, name } = LEDGER_TABLE.retryIndex;
@@ -185,7 +186,7 @@ export class RunLedger {
       for (const item of page.Items ?? []) {
         const slot = item[LEDGER_TABLE.sortKey]?.S;
         const record = slot === undefined ? undefined : await this.get(rule, new Date(slot));
-        if (record?.state === SLOT_STATE.Retrying) due.push(record);
+        if (record && (record.state === SLOT_STATE.Retrying || claimedRetry(record))) due.push(record);
       }
       startKey = page.LastEvaluatedKey;
     } while (startKey);
@@ -198,8 +199,15 @@ export class RunLedger {
 
   private toItem(record: SlotRecord): Record<string, AttributeValue> {
     const expiresAt = Math.floor(new Date(record.slot).getTime() / 1000) + this.retentionSeconds;
-    // Only a slot waiting for a retry carries the index's partition key: the index stays sparse.
-    const retry = record.state === SLOT_STATE.Retrying ? { [LEDGER_TABLE.retryIndex.partitionKey]: partitionOf(record.rule) } : {};
+    // Only a slot waiting for a retry, or whose retry is claimed and not yet run, carries the index's
+    // partition key: the index stays sparse. A claimed retry is indexed at its due time.
+    const claimed = claimedRetry(record);
+    const retry =
+      record.state === SLOT_STATE.Retrying
+        ? { [LEDGER_TABLE.retryIndex.partitionKey]: partitionOf(record.rule) }
+        : claimed?.dueAt
+          ? { [LEDGER_TABLE.retryIndex.partitionKey]: partitionOf(record.rule), [LEDGER_TABLE.retryIndex.sortKey]: claimed.dueAt }
+          : {};
     return {
       ...this.key(record.rule, record.slot),
       ...marshall({ ...record, ...retry, schemaVersion: LEDGER_SCHEMA_VERSION, [LEDGER_TABLE.timeToLiveAttribute]: expiresAt }, { removeUndefinedValues: true }),
@@ -220,6 +228,8 @@ export class RunLedger {
     if (Number(raw[LEDGER_TABLE.timeToLiveAttribute]) < this.epochSeconds()) return undefined;
     const { [LEDGER_TABLE.partitionKey]: _pk, [LEDGER_TABLE.sortKey]: _sk, schemaVersion: _v, [LEDGER_TABLE.timeToLiveAttribute]: _ttl, ...rest } = raw;
     const { [LEDGER_TABLE.retryIndex.partitionKey]: _retryRule, ...record } = rest;
+    // The index's due time is the record's retryAt only while it waits for its retry.
+    if (record.state !== SLOT_STATE.Retrying) delete record[LEDGER_TABLE.retryIndex.sortKey];
     return record as unknown as SlotRecord;
   }
 
@@ -241,6 +251,12 @@ export class RunLedger {
   private epochSeconds(): number {
     return Math.floor(this.now().getTime() / 1000);
   }
+}
+
+/** The attempt of a record claimed for a retry (attempt 2 on) and not yet run, if it is one. */
+export function claimedRetry(record: SlotRecord): AttemptRecord | undefined {
+  const attempt = currentAttempt(record);
+  return record.state === SLOT_STATE.Claimed && attempt !== undefined && attempt.number > 1 ? attempt : undefined;
 }
 
 /**

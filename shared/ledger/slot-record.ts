@@ -74,6 +74,19 @@ export interface SlotRecord {
   /** The cluster as ECS names it, once a snapshot was read. */
   clusterArn?: string;
   claimedAt: string;
+  /**
+   * The invocation that holds the claim, and until when: while a record is Claimed, a second
+   * invocation of the slot yields to a lease that has not ended; one that has ended (its holder
+   * died: the lease is the holder's own function deadline) is taken over by the next delivery.
+   */
+  owner?: string;
+  leaseUntil?: string;
+  /**
+   * Until when a begun slot is completed, whatever its starting deadline: the last moment a
+   * delivery of its message can still come and run (see completionBoundSeconds). A slot still
+   * short of copies after it has failed.
+   */
+  completeBy?: string;
   updatedAt: string;
   finishedAt?: string;
   /** Bumped by every write: a write names the revision it read, so a stale writer is refused. */

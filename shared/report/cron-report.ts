@@ -22,6 +22,8 @@ interface SlotBase {
   attempts: number;
   /** Runs of earlier slots stopped by the Replace overlap policy. */
   replaced: StoppedTask[];
+  /** The slot's own copies above `count` (a race let them in), stopped newest first. */
+  extrasStopped: StoppedTask[];
   conflicts: number;
   apiCalls: number;
   throttles: number;
@@ -86,6 +88,7 @@ export async function reportSlot(outcome: CronSlotOutcome, sinks: Sinks): Promis
     attempts: outcome.attempts,
     copies: outcome.copies,
     replaced: outcome.replaced.length,
+    extrasStopped: outcome.extrasStopped,
     conflicts: outcome.conflicts,
     apiCalls: outcome.apiCalls,
     throttles: outcome.throttles,
@@ -112,6 +115,10 @@ export async function reportSlot(outcome: CronSlotOutcome, sinks: Sinks): Promis
       break;
   }
 
+  if (outcome.extrasStopped.length > 0) {
+    sinks.logger.warn('cron slot had copies above its count: the newest were stopped', { ...slotFields(outcome), extrasStopped: outcome.extrasStopped });
+  }
+
   const { metrics } = sinks;
   metrics.addDimensions(ruleDimensions(outcome.rule, 'cron'));
   const startedNow = outcome.status === 'skipped' ? 0 : outcome.startedNow;
@@ -119,6 +126,7 @@ export async function reportSlot(outcome: CronSlotOutcome, sinks: Sinks): Promis
   metrics.addMetric(MetricName.CopiesStarted, MetricUnit.Count, startedNow);
   metrics.addMetric(MetricName.SlotsSkipped, MetricUnit.Count, outcome.status === 'skipped' ? 1 : 0);
   metrics.addMetric(MetricName.SlotsFailed, MetricUnit.Count, outcome.status === 'failed' ? 1 : 0);
+  metrics.addMetric(MetricName.ExtraCopiesStopped, MetricUnit.Count, outcome.extrasStopped.length);
   metrics.addMetric(MetricName.Conflicts, MetricUnit.Count, outcome.conflicts);
   metrics.addMetric(MetricName.EcsThrottles, MetricUnit.Count, outcome.throttles);
   metrics.publishStoredMetrics();
@@ -144,11 +152,12 @@ export function slotEvents(outcome: CronSlotOutcome): SlotEvent[] {
   const base = slotFields(outcome);
   const resources = [outcome.clusterArn, ...outcome.copies.map((c) => c.taskArn)];
   const replaced = outcome.replaced.map((r) => ({ taskArn: r.taskArn, reason: r.reason }));
+  const extrasStopped = outcome.extrasStopped.map((r) => ({ taskArn: r.taskArn, reason: r.reason }));
   const events: SlotEvent[] = [];
   if (outcome.status === 'skipped') {
     events.push({
       detailType: DetailType.CronSlotSkipped,
-      detail: { ...base, reason: outcome.reason, detail: outcome.detail, copies: outcome.copies, replaced },
+      detail: { ...base, reason: outcome.reason, detail: outcome.detail, copies: outcome.copies, replaced, extrasStopped },
       resources,
     });
     return events;
@@ -156,7 +165,7 @@ export function slotEvents(outcome: CronSlotOutcome): SlotEvent[] {
   if (outcome.startedNow > 0) {
     events.push({
       detailType: DetailType.CronRunStarted,
-      detail: { ...base, placements: outcome.copies, startedNow: outcome.startedNow, attempts: outcome.attempts, replaced, conflicts: outcome.conflicts },
+      detail: { ...base, placements: outcome.copies, startedNow: outcome.startedNow, attempts: outcome.attempts, replaced, extrasStopped, conflicts: outcome.conflicts },
       resources,
     });
   }
@@ -173,6 +182,7 @@ export function slotEvents(outcome: CronSlotOutcome): SlotEvent[] {
         failures: outcome.failures,
         placements: outcome.copies,
         replaced,
+        extrasStopped,
       },
       resources,
     });

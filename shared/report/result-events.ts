@@ -76,6 +76,8 @@ export interface CronRunStartedDetail extends SlotFields {
   startedNow: number;
   attempts: number;
   replaced: ReplacedRun[];
+  /** The slot's own copies above `count`, stopped (newest first). */
+  extrasStopped: ReplacedRun[];
   conflicts: number;
 }
 
@@ -85,6 +87,7 @@ export interface CronSlotSkippedDetail extends SlotFields {
   detail: string;
   copies: Placement[];
   replaced: ReplacedRun[];
+  extrasStopped: ReplacedRun[];
 }
 
 export interface CronSlotFailedDetail extends SlotFields {
@@ -97,6 +100,7 @@ export interface CronSlotFailedDetail extends SlotFields {
   failures: FailedAction[];
   placements: Placement[];
   replaced: ReplacedRun[];
+  extrasStopped: ReplacedRun[];
 }
 
 /** A run the max-run-time pass stopped. */

@@ -50,6 +50,8 @@ export const MetricName = {
   CopiesStarted: 'CopiesStarted',
   SlotsSkipped: 'SlotsSkipped',
   SlotsFailed: 'SlotsFailed',
+  /** A slot's own copies above its count (two invocations raced), stopped. */
+  ExtraCopiesStopped: 'ExtraCopiesStopped',
   OverdueStopped: 'OverdueStopped',
   RunsSucceeded: 'RunsSucceeded',
   /** Slots whose last attempt failed: what alarmOnFailure watches. */

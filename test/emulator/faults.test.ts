@@ -1,4 +1,4 @@
-import { DescribeClustersCommand, ListTasksCommand, StopTaskCommand } from '@aws-sdk/client-ecs';
+import { DescribeClustersCommand, ListTasksCommand, StartTaskCommand, StopTaskCommand } from '@aws-sdk/client-ecs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../../emulator/index.js';
 import { ecsClient, rejection } from './helpers.js';
@@ -71,6 +71,18 @@ describe('throttling, injected failures, latency and the call counter', () => {
     for (let i = 0; i < 3; i++) expect((await rejection(ecs.send(new ListTasksCommand({ cluster: 'c', family: 'doomed' })))).$metadata?.httpStatusCode).toBe(500);
     remove();
     await ecs.send(new ListTasksCommand({ cluster: 'c', family: 'doomed' }));
+  });
+
+  it('answerLost: the call takes effect, and only its answer is lost', async () => {
+    const emulator = await start();
+    const ecs = ecsClient(emulator, 1);
+    emulator.admin.createCluster('lost');
+    const instance = emulator.admin.registerInstance({ cluster: 'lost', cpu: 1024, memory: 2048 });
+    const definition = emulator.admin.registerTaskDefinition({ family: 'job', containerDefinitions: [{ name: 'main', image: 'job', memory: 128 }] });
+    emulator.failCalls({ operation: 'StartTask', times: 1, answerLost: true });
+    const lost = await rejection(ecs.send(new StartTaskCommand({ cluster: 'lost', taskDefinition: definition, containerInstances: [instance], startedBy: 'lost-answer' })));
+    expect(lost.$metadata?.httpStatusCode).toBe(500);
+    expect(emulator.admin.listTasks('lost', { startedBy: 'lost-answer' })).toHaveLength(1);
   });
 
   it('lets the SDK retry through an injected failure', async () => {

@@ -9,6 +9,7 @@ import { MemoryPublisher } from '../../shared/report/publisher.js';
 import { isResultEvent } from '../../shared/report/result-events.js';
 import { DetailType } from '../../shared/report/vocabulary.js';
 import { cronAttemptKey, cronRulePrefix, cronSlotKey, type CronRule } from '../../shared/rules/cron/rule.js';
+import { dieAtStart } from '../support/die.js';
 import { schedulerClient } from '../support/emulator.js';
 import { CapturingMetrics, silentLogger } from '../support/telemetry.js';
 
@@ -88,7 +89,7 @@ function setUp(rule: Partial<CronRule> = {}) {
     return takeStops();
   };
   const events = () => publisher.events;
-  return { cron, cluster, clusterArn, send, finish, events, metrics };
+  return { cron, cluster, clusterArn, context, send, finish, events, metrics };
 }
 
 const slotMessage = (rule: CronRule) => ({ kind: 'slot', rule: rule.name, slot: SLOT.toISOString() });
@@ -159,6 +160,31 @@ describe('cron run outcomes', () => {
     expect(metrics.published.filter((doc) => (doc as Record<string, unknown>).RunsFailed === 1)).toHaveLength(1);
     expect(metrics.published.filter((doc) => (doc as Record<string, unknown>).RunsRetried === 1)).toHaveLength(1);
     expect(await local.ledger.get(cron.name, SLOT)).toMatchObject({ state: 'Failed', reason: expect.stringContaining('container main exited 3') });
+  });
+
+  it('a retry whose invocation died after claiming it is taken over by a later pass once its lease runs out, and runs', async () => {
+    const { cron, cluster, context, send, finish } = setUp({ retries: 1, retryDelaySeconds: 60 });
+    const startedAt = clock;
+    await send(slotMessage(cron));
+    await send(...(await finish(cronSlotKey(cron, SLOT), 1)));
+    clock += 61_000;
+    const dying = { ...context, ecs: schedulerClient(emulator) };
+    const died = dieAtStart(dying.ecs, 1);
+    void handleCronBatch([{ messageId: 'pass-1', body: JSON.stringify({ kind: 'retries', rule: cron.name }) }], dying);
+    await died;
+    expect(await local.ledger.get(cron.name, SLOT)).toMatchObject({ state: 'Claimed', attempts: [{ number: 1 }, { number: 2 }] });
+
+    // While its lease runs, a pass leaves it alone; once it has run out, a pass takes it over, past its starting deadline.
+    clock += 60_000;
+    await send({ kind: 'retries', rule: cron.name, at: new Date(clock).toISOString() });
+    expect(emulator.admin.listTasks(cluster, { startedBy: cronAttemptKey(cron, SLOT, 2) })).toHaveLength(0);
+    clock += 900_000;
+    await send({ kind: 'retries', rule: cron.name, at: new Date(clock).toISOString() });
+    expect(emulator.admin.listTasks(cluster, { startedBy: cronAttemptKey(cron, SLOT, 2) })).toHaveLength(1);
+    expect(await local.ledger.get(cron.name, SLOT)).toMatchObject({ state: 'Running', attempts: [{ number: 1 }, { number: 2, copies: [expect.anything()] }] });
+    expect((await local.ledger.get(cron.name, SLOT))!.retryAt).toBeUndefined();
+    // The other cases deliver SLOT within its starting deadline.
+    clock = startedAt;
   });
 
   it('never retries a run the scheduler stopped for running past maxRunSeconds, and does not report it as a failure', async () => {

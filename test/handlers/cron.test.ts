@@ -6,6 +6,7 @@ import { EventPipeline } from '../../local/pipeline/event-pipeline.js';
 import { settle } from '../../local/pipeline/settle.js';
 import { handleCronBatch, type CronContext } from '../../shared/handlers/cron/handle.js';
 import { FIRST_RETRY_MS } from '../../shared/handlers/cron/backoff.js';
+import { STOP_POLL_MS } from '../../shared/handlers/cron/attempt.js';
 import { MemoryPublisher } from '../../shared/report/publisher.js';
 import { isResultEvent, type ResultDetails, type ResultEvent } from '../../shared/report/result-events.js';
 import type { DetailType } from '../../shared/report/vocabulary.js';
@@ -14,7 +15,6 @@ import { ReadPacer } from '../../shared/state/read-pacer.js';
 import { startLocalLedger, type LocalLedger } from '../../local/ledger.js';
 import { schedulerClient } from '../support/emulator.js';
 import { CapturingMetrics } from '../support/telemetry.js';
-import { holdStartsUntilAllArrive } from '../support/race.js';
 import { stopOnlyTasksTagged } from '../support/iam.js';
 
 /**
@@ -272,21 +272,24 @@ describe('cron handler: once per slot', () => {
     expect(copies(name, rule, SLOT)).toHaveLength(1);
   });
 
-  it('two invocations at once for one slot, without the queue, DO double-start: the FIFO group is what prevents it', async () => {
+  it('two invocations at once for one slot, without the queue: the lease lets one run it, the other yields and comes back', async () => {
     const { name, rule } = cluster(4, { count: 2 });
     clock = at(SLOT, 1);
     const message = [{ messageId: 'm-1', body: slotMessage(rule, SLOT) }];
-    // Two Lambdas with their own clients; each StartTask waits until both got there, so both planned from the same state.
+    // Two Lambdas with their own clients, as when a visibility timeout ends while the first still runs.
     const first = context([rule]);
     const second = context([rule]);
-    holdStartsUntilAllArrive([first.ecs, second.ecs]);
     const answers = await Promise.all([handleCronBatch(message, first), handleCronBatch(message, second)]);
     await emulator.admin.settle();
 
-    expect(answers).toEqual([{ batchItemFailures: [] }, { batchItemFailures: [] }]);
-    // Harm done: four copies of a two-copy run. Nothing in ECS or in the planner can stop this.
-    expect(copies(name, rule, SLOT)).toHaveLength(4);
-    expect([...first.publisher.events, ...second.publisher.events].filter((e) => e.detailType === 'Cron Run Started')).toHaveLength(2);
+    expect(answers.map((answer) => answer.batchItemFailures.length).sort()).toEqual([0, 1]);
+    expect(copies(name, rule, SLOT)).toHaveLength(2);
+    expect([...first.publisher.events, ...second.publisher.events].filter((e) => e.detailType === 'Cron Run Started')).toHaveLength(1);
+    // The yielded delivery, back after the visibility timeout, finds the slot running.
+    const again = context([rule]);
+    expect(await handleCronBatch(message, again)).toEqual({ batchItemFailures: [] });
+    expect(ofType(again.publisher.events, 'Cron Slot Skipped').map((s) => s.reason)).toEqual(['slot-complete']);
+    expect(copies(name, rule, SLOT)).toHaveLength(2);
   });
 
   it('the same two deliveries at once through the rule\'s FIFO group: handled one after the other, exactly count copies', async () => {
@@ -416,7 +419,7 @@ describe('cron handler: overlap policies', () => {
     expect(next.queue.deadLetters).toEqual([]);
   });
 
-  it('Replace on a full instance: the new run starts once the old one has freed its room (capacity retry)', async () => {
+  it('Replace on a full instance: the new run starts once the old one has reached STOPPED and freed its room', async () => {
     const { name, rule } = cluster(1, { schedule: EVERY_5, overlapPolicy: 'Replace' }, { cpu: 512, memory: 1024 });
     clock = at(SLOT, 1);
     const ctx = context([rule]);
@@ -436,7 +439,7 @@ describe('cron handler: overlap policies', () => {
     }
 
     expect(running(name, rule).map((t) => t.startedBy)).toEqual([cronSlotKey(rule, NEXT)]);
-    expect(ctxNext.sleeps).toEqual([FIRST_RETRY_MS]);
+    expect(ctxNext.sleeps).toEqual([STOP_POLL_MS]);
     expect(ofType(ctxNext.publisher.events, 'Cron Run Started')).toEqual([expect.objectContaining({ attempts: 2, replaced: [expect.anything()] })]);
   });
 

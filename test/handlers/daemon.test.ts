@@ -238,36 +238,64 @@ describe('daemon handler through the local event pipeline', () => {
     expect(ctx.metrics.last('FailedToPlace')).toBe(1);
   });
 
-  it('two invocations at once (serialization failed): duplicates may start, the next reconcile keeps the oldest', async () => {
+  it('two invocations at once (serialization failed): each checks after starting, and no duplicate outlives them', async () => {
     const { name, rule } = fleet(6, { taskDefinition: 'log-shipper' });
     const sweep = [{ messageId: 'a', body: JSON.stringify({ kind: 'sweep', rule: rule.name }) }];
-    // Hold each invocation's StartTask until both have reached it: both decided from the same state.
+    // Hold each invocation's StartTask until both have reached it: both decided from the same state,
+    // so both start a copy everywhere. (A daemon with a static host port, like node-exporter, is
+    // protected by ECS itself: the second copy would fail with RESOURCE:PORTS.)
     const first = context(rule);
     const second = context(rule);
     holdStartsUntilAllArrive([first.ecs, second.ecs]);
     await Promise.all([handleDaemonBatch(sweep, first), handleDaemonBatch(sweep, second)]);
     await emulator.admin.settle();
 
-    const before = copiesByInstance(name, rule);
-    const duplicated = [...before.entries()].filter(([, list]) => list.length > 1);
-    // Both read the cluster before either started anything, so both started a copy everywhere.
-    // (A daemon with a static host port, like node-exporter, is protected by ECS itself: the
-    // second copy would fail with RESOURCE:PORTS.)
-    expect(duplicated.length).toBe(6);
-    const oldest = new Map(
-      duplicated.map(([instance, list]) => [
-        instance,
-        [...list].sort((a, b) => emulator.admin.describeTask(a).createdAt.getTime() - emulator.admin.describeTask(b).createdAt.getTime() || a.localeCompare(b))[0],
-      ]),
-    );
-
-    await handleDaemonBatch(sweep, context(rule));
-    await emulator.admin.settle();
-
+    const byAge = (list: string[]) =>
+      [...list].sort((a, b) => emulator.admin.describeTask(a).createdAt.getTime() - emulator.admin.describeTask(b).createdAt.getTime() || a.localeCompare(b));
+    const everyCopy = new Map<string, string[]>();
+    for (const state of ['RUNNING', 'STOPPED'] as const) {
+      for (const [instance, list] of copiesByInstance(name, rule, state)) everyCopy.set(instance, [...(everyCopy.get(instance) ?? []), ...list]);
+    }
+    expect([...everyCopy.values()].map((list) => list.length)).toEqual([2, 2, 2, 2, 2, 2]);
+    // Before the next reconcile: one copy per instance, the oldest, and the newer one stopped.
     const after = copiesByInstance(name, rule);
     expect(after.size).toBe(6);
-    for (const [instance, list] of after) expect(list).toEqual([oldest.get(instance)]);
-    expect(copiesByInstance(name, rule, 'STOPPED').size).toBe(6);
+    for (const [instance, list] of after) expect(list).toEqual([byAge(everyCopy.get(instance)!)[0]]);
+    const reported = [...first.publisher.events, ...second.publisher.events].filter((e) => e.detailType === 'Daemon Reconciled');
+    const stops = reported.flatMap((e) => (e.detail as { stopped: Array<{ reason: string }> }).stopped);
+    expect(stops.length).toBeGreaterThanOrEqual(6);
+    for (const stop of stops) expect(stop.reason).toMatch(/duplicate copy started by a concurrent reconcile, keeping the oldest/);
+  });
+});
+
+describe('daemon: a StartTask whose answer was lost', () => {
+  it('is settled by a re-read in the same invocation: the copies that started are reported started, never as placement failures', async () => {
+    const { name, rule } = fleet(4);
+    emulator.failCalls({ operation: 'StartTask', times: 1, answerLost: true });
+    const ctx = context(rule);
+    await handleDaemonBatch([{ messageId: 'a', body: JSON.stringify({ kind: 'sweep', rule: rule.name }) }], ctx);
+    await emulator.admin.settle();
+
+    expect(copiesByInstance(name, rule).size).toBe(4);
+    expect(ctx.publisher.events.filter((e) => e.detailType === 'Daemon Placement Failed')).toEqual([]);
+    const [reconciled] = ctx.publisher.events.filter((e) => e.detailType === 'Daemon Reconciled');
+    const detail = reconciled!.detail as { started: Array<{ reason: string }>; failed: unknown[] };
+    expect(detail.failed).toEqual([]);
+    expect(detail.started).toHaveLength(4);
+    expect(detail.started.filter((s) => s.reason.includes("StartTask's answer was lost; the re-read found the copy"))).toHaveLength(4);
+    expect(ctx.metrics.last('FailedToPlace')).toBe(0);
+  });
+
+  it('a lost answer of a start that did not happen stays a failure, marked as settled', async () => {
+    const { name, rule, instances } = fleet(1);
+    emulator.failCalls({ operation: 'StartTask', times: 1 });
+    const ctx = context(rule, 1);
+    await handleDaemonBatch([{ messageId: 'a', body: JSON.stringify({ kind: 'sweep', rule: rule.name }) }], ctx);
+    expect(copiesByInstance(name, rule).size).toBe(0);
+    const [failed] = ctx.publisher.events.filter((e) => e.detailType === 'Daemon Placement Failed');
+    const [instance] = (failed!.detail as { instances: Array<{ containerInstanceArn: string; detail: string }> }).instances;
+    expect(instance).toMatchObject({ containerInstanceArn: instances[0] });
+    expect(instance!.detail).toMatch(/a re-read finds no new copy on the instance: it did not start$/);
   });
 });
 

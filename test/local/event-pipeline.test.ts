@@ -111,3 +111,76 @@ describe('local event pipeline: SQS partial batch responses', () => {
     expect(most).toBe(1);
   });
 });
+
+describe('the FIFO queue\'s visibility timeout, on the injected clock', () => {
+  it('a failed message comes back only when its visibility timeout ends, and holds its group up meanwhile', async () => {
+    let clock = 1_000_000;
+    const received: Array<[string, number, number]> = [];
+    const events = new EventPipeline({
+      patterns: [],
+      batchSize: 1,
+      visibilityTimeoutMs: 390_000,
+      now: () => clock,
+      handler: async (batch) => {
+        received.push([batch[0]!.body, batch[0]!.receiveCount, clock]);
+        if (batch[0]!.body === 'slot' && batch[0]!.receiveCount === 1) throw new Error('crashed');
+      },
+    });
+    events.send('slot', 'rule');
+    events.send('next', 'rule');
+    await events.drain();
+    expect(received).toEqual([['slot', 1, 1_000_000]]);
+    expect(events.queue.nextVisibleAt()).toBe(1_390_000);
+
+    clock = 1_389_999;
+    await events.drain();
+    expect(received).toHaveLength(1);
+    clock = 1_390_000;
+    await events.drain();
+    expect(received).toEqual([['slot', 1, 1_000_000], ['slot', 2, 1_390_000], ['next', 1, 1_390_000]]);
+    expect(events.queue.depth).toBe(0);
+  });
+
+  it('a batch still out when its visibility timeout ends is handed out again, and the late answer of the first no longer counts', async () => {
+    let clock = 0;
+    let releaseFirst: () => void = () => undefined;
+    const bodies: number[] = [];
+    const events = new EventPipeline({
+      patterns: [],
+      visibilityTimeoutMs: 60_000,
+      now: () => clock,
+      handler: async (batch) => {
+        if (batch[0]!.body !== 'slot') return;
+        bodies.push(batch[0]!.receiveCount);
+        // The first invocation outlives the visibility timeout; the second fails.
+        if (batch[0]!.receiveCount === 1) await new Promise<void>((resolve) => (releaseFirst = resolve));
+        else throw new Error('second invocation failed');
+      },
+    });
+    events.send('slot', 'rule');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(bodies).toEqual([1]);
+    clock = 60_000;
+    expect(events.queue.ready).toBe(true);
+    events.send('nudge', 'other');
+    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(bodies).toEqual([1, 2]);
+    // The first one now answers success: its receive is stale, so the message is not deleted.
+    releaseFirst();
+    await events.drain();
+    expect(events.queue.depth).toBe(1);
+    expect(events.queue.nextVisibleAt()).toBe(120_000);
+  });
+
+  it('after its last receive, a message that keeps failing moves to the dead-letter queue', async () => {
+    let clock = 0;
+    const events = new EventPipeline({ patterns: [], visibilityTimeoutMs: 1_000, maxReceiveCount: 2, now: () => clock, handler: () => Promise.reject(new Error('always')) });
+    events.send('doomed', 'rule');
+    await events.drain();
+    clock += 1_000;
+    await events.drain();
+    expect(events.queue.deadLetters.map((m) => [m.body, m.receiveCount])).toEqual([['doomed', 2]]);
+    expect(events.queue.depth).toBe(0);
+  });
+});

@@ -45,7 +45,7 @@ describe('Cron Run Started', () => {
     expect(events).toStrictEqual([
       {
         detailType: 'Cron Run Started',
-        detail: { ...SLOT_FIELDS, placements: [PLACEMENT_A, PLACEMENT_B], startedNow: 2, attempts: 2, replaced: REPLACED, conflicts: 1 },
+        detail: { ...SLOT_FIELDS, placements: [PLACEMENT_A, PLACEMENT_B], startedNow: 2, attempts: 2, replaced: REPLACED, extrasStopped: [], conflicts: 1 },
         resources: [CLUSTER_ARN, PLACEMENT_A.taskArn, PLACEMENT_B.taskArn],
       },
     ]);
@@ -58,7 +58,7 @@ describe('Cron Slot Skipped', () => {
     expect(events).toStrictEqual([
       {
         detailType: 'Cron Slot Skipped',
-        detail: { ...SLOT_FIELDS, reason: 'slot-complete', detail: 'the slot already has its 2 copies', copies: [PLACEMENT_A], replaced: REPLACED },
+        detail: { ...SLOT_FIELDS, reason: 'slot-complete', detail: 'the slot already has its 2 copies', copies: [PLACEMENT_A], replaced: REPLACED, extrasStopped: [] },
         resources: [CLUSTER_ARN, PLACEMENT_A.taskArn],
       },
     ]);
@@ -76,6 +76,7 @@ describe('Cron Slot Failed', () => {
     failures: [{ action: 'start', target: 'arn:aws:ecs:us-east-1:123456789012:container-instance/prod/ci-c', startedBy: 'cron/nightly-report/1767232800', reason: 'RESOURCE:CPU' }],
     placements: [PLACEMENT_A],
     replaced: REPLACED,
+    extrasStopped: [],
   };
 
   it('a partial run: the copies that started get their Cron Run Started, then the failure says what is missing and why', async () => {
@@ -83,7 +84,7 @@ describe('Cron Slot Failed', () => {
     expect(events).toStrictEqual([
       {
         detailType: 'Cron Run Started',
-        detail: { ...SLOT_FIELDS, placements: [PLACEMENT_A], startedNow: 1, attempts: 2, replaced: REPLACED, conflicts: 1 },
+        detail: { ...SLOT_FIELDS, placements: [PLACEMENT_A], startedNow: 1, attempts: 2, replaced: REPLACED, extrasStopped: [], conflicts: 1 },
         resources: [CLUSTER_ARN, PLACEMENT_A.taskArn],
       },
       { detailType: 'Cron Slot Failed', detail: FAILED_DETAIL, resources: [CLUSTER_ARN, PLACEMENT_A.taskArn] },
@@ -104,8 +105,8 @@ describe('the slot metrics the dashboard and the SlotsFailed alarm read', () => 
   ])('%s', async (_, outcome, counts) => {
     const { metrics } = await slotReport(outcome);
     expect(metrics.published).toHaveLength(1);
-    expect(metrics.published[0]).toMatchObject({ Rule: 'nightly-report', Kind: 'cron', ...counts, Conflicts: 1, EcsThrottles: 3 });
-    expect(metrics.lastNames()).toEqual(['RunsStarted', 'CopiesStarted', 'SlotsSkipped', 'SlotsFailed', 'Conflicts', 'EcsThrottles']);
+    expect(metrics.published[0]).toMatchObject({ Rule: 'nightly-report', Kind: 'cron', ...counts, ExtraCopiesStopped: 0, Conflicts: 1, EcsThrottles: 3 });
+    expect(metrics.lastNames()).toEqual(['RunsStarted', 'CopiesStarted', 'SlotsSkipped', 'SlotsFailed', 'ExtraCopiesStopped', 'Conflicts', 'EcsThrottles']);
     expect(metrics.lastDimensions()).toEqual(['service', 'Rule', 'Kind']);
   });
 });

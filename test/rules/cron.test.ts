@@ -69,20 +69,23 @@ interface Case {
   slot?: Date;
   now?: Date;
   trigger?: 'schedule' | 'manual';
+  completeBy?: Date;
+  stopWaitOver?: ReadonlySet<string>;
 }
 async function outcomeOf(instances: ContainerInstance[], tasks: Task[] = [], options: Case = {}): Promise<SlotOutcome> {
   const rule = { ...RULE, ...options.rule };
   const slot = options.slot ?? SLOT;
-  return planSlot({ snapshot: await snapshotOf(instances, tasks, rule), rule, target: TARGET, slot, now: options.now ?? seconds(30), trigger: options.trigger });
+  return planSlot({ snapshot: await snapshotOf(instances, tasks, rule), rule, target: TARGET, slot, now: options.now ?? seconds(30), trigger: options.trigger, completeBy: options.completeBy, stopWaitOver: options.stopWaitOver });
 }
 
 function started(outcome: SlotOutcome): Extract<SlotOutcome, { kind: 'start' }> {
+  if (outcome.kind === 'await-stops') throw new Error(`expected a start, got a wait for ${outcome.stopping.join(', ')} to stop`);
   if (outcome.kind !== 'start') throw new Error(`expected a start, got skip ${outcome.reason}: ${outcome.detail}`);
   return outcome;
 }
 const startsOn = (p: Plan) => p.starts.map((s) => s.containerInstanceArn.split('/').pop());
 const stopped = (p: Plan | undefined) => (p?.stops ?? []).map((s) => s.taskArn.split('/').pop());
-const skipOf = (outcome: SlotOutcome) => (outcome.kind === 'skip' ? outcome.reason : 'start');
+const skipOf = (outcome: SlotOutcome) => (outcome.kind === 'skip' ? outcome.reason : outcome.kind);
 
 describe('planSlot', () => {
   it('starts count copies on an empty cluster, keyed by the slot, with its tags, the rule tag and the scheduled time', async () => {
@@ -166,6 +169,32 @@ describe('planSlot', () => {
       expect(outcome).toMatchObject({ kind: 'skip', reason: 'too-late' });
     });
 
+    it('a begun slot (completeBy) re-delivered past its starting deadline starts its missing copies, until its completion bound', async () => {
+      const begun = { rule: { count: 2 }, now: seconds(3600), completeBy: seconds(3600) };
+      expect(started(await outcomeOf([a, b], [run(SLOT, a)], begun)).plan.starts).toHaveLength(1);
+      const past = await outcomeOf([a, b], [run(SLOT, a)], { ...begun, now: seconds(3601) });
+      expect(past).toMatchObject({ kind: 'skip', reason: 'too-late' });
+      if (past.kind === 'skip') expect(past.detail).toBe(`slot ${SLOT.toISOString()} began in time but has 1 of 2 copies at its completion bound ${seconds(3600).toISOString()}`);
+    });
+
+    it('a slot above its count stops the newest live extras, and reports them; the oldest stay', async () => {
+      const c = instanceFixture('c');
+      const copies = [run(SLOT, a, { arn: 'x/oldest', createdAt: seconds(1) }), run(SLOT, b, { arn: 'x/middle', createdAt: seconds(2) }), run(SLOT, c, { arn: 'x/newest', createdAt: seconds(3) })];
+      const outcome = await outcomeOf([a, b, c], copies, { rule: { count: 1 } });
+      if (outcome.kind !== 'skip') throw new Error(`expected a skip, got ${outcome.kind}`);
+      expect(outcome.reason).toBe('slot-complete');
+      expect(outcome.extras?.map((stop) => stop.taskArn)).toEqual(['x/newest', 'x/middle']);
+      expect(stopped(outcome.plan)).toEqual(['newest', 'middle']);
+      expect(outcome.plan?.starts).toEqual([]);
+    });
+
+    it('an extra copy that already stopped counts against the excess: nothing live is stopped for it', async () => {
+      const copies = [run(SLOT, a, { arn: 'x/old', createdAt: seconds(1) }), run(SLOT, b, { arn: 'x/new', createdAt: seconds(2), lastStatus: 'STOPPED', desiredStatus: 'STOPPED' })];
+      const outcome = await outcomeOf([a, b], copies, { rule: { count: 1 } });
+      expect(outcome).toMatchObject({ kind: 'skip', reason: 'slot-complete' });
+      expect(outcome).not.toHaveProperty('plan');
+    });
+
     it.each([
       ['one copy running', [run(SLOT, a)], 2],
       ['one copy stopped: never restarted', [stoppedRun(SLOT, a)], 2],
@@ -235,18 +264,35 @@ describe('planSlot', () => {
       expect(outcome.kind === 'skip' && outcome.detail).toContain(`run of slot ${PREVIOUS.toISOString()} is still going`);
     });
 
-    it('Replace stops the live runs of earlier slots, naming the new slot, and starts the copy', async () => {
+    it('Replace stops the live runs of earlier slots, naming the new slot, and waits for them to stop before it starts', async () => {
       const older = new Date('2026-02-27T02:00:00Z');
-      const outcome = started(
-        await outcomeOf(instances, [run(PREVIOUS, a, { arn: 'x/previous' }), run(older, b, { arn: 'x/older' }), stoppedRun(older, b)], {
-          rule: { overlapPolicy: 'Replace' },
-        }),
-      );
+      const outcome = await outcomeOf(instances, [run(PREVIOUS, a, { arn: 'x/previous' }), run(older, b, { arn: 'x/older' }), stoppedRun(older, b)], {
+        rule: { overlapPolicy: 'Replace' },
+      });
+      if (outcome.kind !== 'await-stops') throw new Error(`expected a wait for stops, got ${outcome.kind}`);
       expect(stopped(outcome.plan).sort()).toEqual(['older', 'previous']);
+      expect(outcome.stopping.sort()).toEqual(['x/older', 'x/previous']);
       for (const stop of outcome.plan.stops) expect(stop.reason).toContain(`replaced by the run for slot ${SLOT.toISOString()}`);
+      // ECS keeps a stopping task's containers up to their stop timeout: the new run waits.
+      expect(outcome.plan.starts).toEqual([]);
+    });
+
+    it('Replace keeps waiting while a run it stopped is stopping, and starts once it has STOPPED', async () => {
+      const stopping = { arn: 'x/previous', desiredStatus: 'STOPPED' as const };
+      const waiting = await outcomeOf(instances, [run(PREVIOUS, a, stopping)], { rule: { overlapPolicy: 'Replace' } });
+      expect(waiting).toMatchObject({ kind: 'await-stops', stopping: ['x/previous'], plan: { starts: [], stops: [] } });
+      const ended = started(await outcomeOf(instances, [run(PREVIOUS, a, { ...stopping, lastStatus: 'STOPPED' })], { rule: { overlapPolicy: 'Replace' } }));
+      expect(ended.plan.starts).toHaveLength(1);
+      expect(ended.plan.starts[0]!.launch.startedBy).toBe(KEY);
+      expect(ended.plan.stops).toEqual([]);
+    });
+
+    it('Replace past the stop wait: starts, and the start still depends on the stops', async () => {
+      const outcome = started(
+        await outcomeOf(instances, [run(PREVIOUS, a, { arn: 'x/previous' })], { rule: { overlapPolicy: 'Replace' }, stopWaitOver: new Set(['x/previous']) }),
+      );
+      expect(stopped(outcome.plan)).toEqual(['previous']);
       expect(outcome.plan.starts).toHaveLength(1);
-      expect(outcome.plan.starts[0]!.launch.startedBy).toBe(KEY);
-      // The new run starts only if the old ones could be stopped: two runs must not overlap.
       expect(outcome.plan.startsNeedStops).toBe(true);
     });
 
@@ -267,10 +313,12 @@ describe('planSlot', () => {
       expect(outcome.kind === 'skip' && outcome.detail).toContain(`superseded: the run of the later slot ${NEXT.toISOString()}`);
     });
 
-    it("Replace places against capacity as it is: the old run's resources are not free until it has stopped", async () => {
+    it("Replace past the stop wait places against capacity as it is: the old run's resources are not free until it has stopped", async () => {
       // The old run holds most of the only instance; the copy does not fit beside it yet.
       const full = instanceFixture('full', { remainingMemory: 300 });
-      const outcome = started(await outcomeOf([full], [run(PREVIOUS, full, { arn: 'x/old' })], { rule: { overlapPolicy: 'Replace' } }));
+      const outcome = started(
+        await outcomeOf([full], [run(PREVIOUS, full, { arn: 'x/old' })], { rule: { overlapPolicy: 'Replace' }, stopWaitOver: new Set(['x/old']) }),
+      );
       expect(stopped(outcome.plan)).toEqual(['old']);
       expect(outcome).toMatchObject({ placed: 0, missing: 1, unplaced: 1, rejections: { 'RESOURCE:MEMORY': 1 } });
     });
@@ -292,9 +340,11 @@ describe('planSlot', () => {
       const zoneB1 = zoned('zb1', 'us-east-1b');
       const zoneB2 = zoned('zb2', 'us-east-1b');
       // Counting the two runs being replaced would send the copy to zone a instead.
+      const replaced = [run(PREVIOUS, zoneB1), run(PREVIOUS, zoneB2)];
       const outcome = started(
-        await outcomeOf([zoneA, zoneB1, zoneB2], [run(SLOT, zoneA), run(PREVIOUS, zoneB1), run(PREVIOUS, zoneB2)], {
+        await outcomeOf([zoneA, zoneB1, zoneB2], [run(SLOT, zoneA), ...replaced], {
           rule: { overlapPolicy: 'Replace', count: 2, placement: { strategy: [{ type: 'spread', field: 'attribute:ecs.availability-zone' }] } },
+          stopWaitOver: new Set(replaced.map((task) => task.arn)),
         }),
       );
       expect(outcome.plan.stops).toHaveLength(2);
@@ -355,7 +405,10 @@ describe('planSlot', () => {
 
     it('still stops the replaced run when nothing fits and retryOnCapacity is false', async () => {
       const full = instanceFixture('full', { remainingMemory: 300 });
-      const outcome = await outcomeOf([full], [run(PREVIOUS, full, { arn: 'x/old' })], { rule: { overlapPolicy: 'Replace', retryOnCapacity: false } });
+      const outcome = await outcomeOf([full], [run(PREVIOUS, full, { arn: 'x/old' })], {
+        rule: { overlapPolicy: 'Replace', retryOnCapacity: false },
+        stopWaitOver: new Set(['x/old']),
+      });
       expect(outcome).toMatchObject({ kind: 'skip', reason: 'no-capacity' });
       expect(outcome.kind === 'skip' && outcome.plan?.starts).toEqual([]);
       expect(stopped(outcome.kind === 'skip' ? outcome.plan : undefined)).toEqual(['old']);

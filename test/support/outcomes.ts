@@ -28,6 +28,7 @@ function base(rule: string, slot: Date) {
     deadline: new Date(slot.getTime() + 5 * 60_000),
     attempts: 2,
     replaced: [{ taskArn: 'arn:aws:ecs:us-east-1:123456789012:task/prod/old', reason: 'overlap policy Replace: a new slot is due', awaitsReplacement: true }],
+    extrasStopped: [],
     conflicts: 1,
     apiCalls: 9,
     throttles: 3,

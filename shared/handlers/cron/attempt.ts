@@ -9,6 +9,15 @@ import { retryWait } from './backoff.js';
  */
 export const RESERVED_MS = 30_000;
 
+/** How often a Replace looks whether the run it stopped has reached STOPPED. */
+export const STOP_POLL_MS = 2_000;
+/**
+ * How long a Replace waits for the run it stopped: ECS stops a container within its stop timeout
+ * (at most 120 s, then SIGKILL), and the agent reports STOPPED shortly after. Past this, the old
+ * copies no longer hold the new run back.
+ */
+export const STOP_WAIT_MAX_MS = 150_000;
+
 /** Start failures that the same request would meet again: retrying them until the deadline only spends calls. */
 const PERMANENT = /^(ClientException|InvalidParameterException|AccessDeniedException|UnsupportedFeatureException|PlatformUnknownException)$/;
 
@@ -19,7 +28,12 @@ export interface Attempt {
   /** 1 for the first attempt, one more for each retry. */
   number: number;
   /** The planner's decision, as far as the next step depends on it. */
-  decision: { kind: 'skip'; reason: SkipReason; detail: string } | { kind: 'start'; unplaced: number; rejections: Rejections; neverPlaceable?: string };
+  decision: { kind: 'skip'; reason: SkipReason; detail: string } | { kind: 'start'; unplaced: number; rejections: Rejections; neverPlaceable?: string } | { kind: 'await-stops'; stopping: number };
+  /**
+   * The slot has begun (an earlier delivery claimed it, or this one stopped the run it replaces):
+   * it must end with its copies or as a failure, never as a skip.
+   */
+  begun: boolean;
   /** What ECS refused or could not do while the plan was applied. */
   failures: FailedAction[];
   /** The slot's copies, in any status, after the apply. */
@@ -52,13 +66,21 @@ export interface SlotFailure {
  *   `why` says whether for capacity or to re-read after a start whose answer was lost;
  * - fail: copies are missing and retrying is over.
  */
-export type SlotStep = { kind: 'done' } | { kind: 'skip'; reason: SkipReason; detail: string } | { kind: 'retry'; waitMs: number; why: 'capacity' | 'outcome-unknown' } | SlotFailure;
+export type SlotStep =
+  | { kind: 'done' }
+  | { kind: 'skip'; reason: SkipReason; detail: string }
+  | { kind: 'retry'; waitMs: number; why: 'capacity' | 'outcome-unknown' | 'awaiting-stops' }
+  | SlotFailure;
 
 /**
  * The next step of a slot after an attempt, as a pure function of what the attempt saw. In order:
- * - a skip on the first attempt is the slot's outcome; on a retry, a complete slot is done (an
- *   earlier attempt's start showed up), and anything else failed: the slot became barred while
- *   it waited (another slot's run began meanwhile, or the deadline went by);
+ * - a complete slot is skipped as complete on the first attempt, and done on a retry (an earlier
+ *   attempt's start showed up);
+ * - any other skip on the first attempt of a slot not yet begun is the slot's outcome; otherwise
+ *   it failed: the slot became barred while it waited (another slot's run began meanwhile, the
+ *   deadline or its completion bound went by), and a begun slot never ends silently as a skip;
+ * - the runs Replace stopped have not reached STOPPED: look again shortly, unless the function
+ *   is about to end; if ECS refused a stop, retry as for capacity until the deadline, then fail;
  * - all copies there: done;
  * - copies that no instance could ever take (the constraint matches none): fail, whatever
  *   retryOnCapacity says; waiting for capacity would only hold the function until the deadline;
@@ -70,9 +92,26 @@ export type SlotStep = { kind: 'done' } | { kind: 'skip'; reason: SkipReason; de
 export function nextStep(attempt: Attempt): SlotStep {
   const { decision } = attempt;
   if (decision.kind === 'skip') {
-    if (attempt.number === 1) return { kind: 'skip', reason: decision.reason, detail: decision.detail };
-    if (decision.reason === 'slot-complete') return { kind: 'done' };
+    if (decision.reason === 'slot-complete') return attempt.number === 1 ? { kind: 'skip', reason: decision.reason, detail: decision.detail } : { kind: 'done' };
+    if (attempt.number === 1 && !attempt.begun) return { kind: 'skip', reason: decision.reason, detail: decision.detail };
     return slotFailure({ unplaced: 0, rejections: {}, failures: [] }, [decision.detail]);
+  }
+  if (decision.kind === 'await-stops') {
+    const refused = attempt.failures.filter((f) => f.action === 'stop');
+    if (refused.length > 0) {
+      // ECS would not stop the old run: retry as for capacity, never start beside it, and give up at the deadline.
+      const waitMs = retryWait(attempt.number, attempt.now, attempt.deadline);
+      if (waitMs > 0 && attempt.remainingTimeMs - waitMs >= RESERVED_MS) return { kind: 'retry', waitMs, why: 'capacity' };
+      return slotFailure({ unplaced: 0, rejections: {}, failures: attempt.failures }, [
+        `REPLACE_STOP_FAILED: the run it replaces could not be stopped by ${attempt.deadline.toISOString()}; the new run did not start, as the two must not overlap`,
+      ]);
+    }
+    if (attempt.remainingTimeMs - STOP_POLL_MS < RESERVED_MS) {
+      return slotFailure({ unplaced: 0, rejections: {}, failures: attempt.failures }, [
+        `${decision.stopping} cop${decision.stopping === 1 ? 'y' : 'ies'} of the replaced run had not stopped when the function's time ran out`,
+      ]);
+    }
+    return { kind: 'retry', waitMs: STOP_POLL_MS, why: 'awaiting-stops' };
   }
   if (attempt.copies >= attempt.count) return { kind: 'done' };
 

@@ -9,7 +9,7 @@ import { stopOverdueRuns } from './overdue.js';
 import { RESERVED_MS } from './attempt.js';
 import { beginDueRetries } from './retries.js';
 import { recordRunEnd, type RunEnd } from './run-ended.js';
-import { runLedgeredSlot } from './slot-ledger.js';
+import { runLedgeredSlot, SlotLeasedError } from './slot-ledger.js';
 
 export type { BatchResponse, CronContext } from './context.js';
 
@@ -111,7 +111,10 @@ export async function handleCronMessage(message: QueueMessage, context: CronCont
       }
     }
   } catch (error) {
-    if (!(error instanceof CronMessageError) && !(error instanceof LedgerSchemaError)) {
+    if (error instanceof SlotLeasedError) {
+      // Not a fault: the holder finishes the slot, and this delivery comes back to find it done (or the holder dead).
+      logger.warn('cron slot is held by another invocation: this delivery yields and comes back after the visibility timeout', { ...error });
+    } else if (!(error instanceof CronMessageError) && !(error instanceof LedgerSchemaError)) {
       logger.error('cron message failed: SQS retries it when its visibility timeout ends, then moves it to the dead-letter queue', {
         messageId: message.messageId,
         error: error as Error,

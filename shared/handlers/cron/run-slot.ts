@@ -11,7 +11,7 @@ import { loadSnapshot } from '../../state/load.js';
 import type { Snapshot } from '../../state/snapshot.js';
 import { describeTaskDefinition } from '../../state/task-definitions.js';
 import type { TaskDefinitionInfo } from '../../state/types.js';
-import { failureAfterError, nextStep, type SlotStep } from './attempt.js';
+import { failureAfterError, nextStep, STOP_WAIT_MAX_MS, type SlotStep } from './attempt.js';
 import type { CronContext } from './context.js';
 
 /** What stays fixed across the attempts at one slot. */
@@ -25,7 +25,21 @@ interface SlotRun {
   /** The startedBy of the slot's copies. */
   key: string;
   count: number;
+  /** Where capacity retries end: the starting deadline, or the completion bound once the slot has begun. */
   deadline: Date;
+  /** The slot's completion bound; set when an earlier delivery began it (the deadline then no longer applies). */
+  completeBy: Date | undefined;
+  /** Runs Replace stopped that have been stopping for longer than any stop timeout: the new run no longer waits for them. */
+  stopWaitOver: Set<string>;
+}
+
+/** How an invocation takes up a slot. */
+export interface SlotRunOptions {
+  retry?: Retry;
+  /** The slot's completion bound (from its ledger record). */
+  completeBy?: Date;
+  /** An earlier delivery began the slot: it is completed until `completeBy`, whatever its starting deadline. */
+  resumed?: boolean;
 }
 
 /** The slot's copies as an attempt left them. */
@@ -62,12 +76,28 @@ type Tried =
  * ends `failed`, listing the copies that started and the error, and is reported like any outcome,
  * so those copies are never hidden behind a retry.
  */
-export async function runSlot(rule: CronRule, slot: Date, trigger: 'schedule' | 'manual', context: CronContext, retry?: Retry): Promise<CronSlotOutcome> {
+export async function runSlot(rule: CronRule, slot: Date, trigger: 'schedule' | 'manual', context: CronContext, options: SlotRunOptions = {}): Promise<CronSlotOutcome> {
   const calls = new CallCounter().attach(context.ecs);
   const target = await describeTaskDefinition(context.ecs, rule.taskDefinition);
+  const { retry, completeBy } = options;
   const { key, deadline } = slotTerms(rule, slot, trigger, retry);
-  const run: SlotRun = { rule, slot, trigger, retry, target, key, count: rule.count ?? 1, deadline };
+  const resumed = options.resumed === true && completeBy !== undefined;
+  const run: SlotRun = {
+    rule,
+    slot,
+    trigger,
+    retry,
+    target,
+    key,
+    count: rule.count ?? 1,
+    deadline: resumed ? completeBy : deadline,
+    completeBy: resumed ? completeBy : undefined,
+    stopWaitOver: new Set(),
+  };
   const replaced: StoppedTask[] = [];
+  const extras: StoppedTask[] = [];
+  /** When each run Replace waits for was first seen stopping. */
+  const stoppingSince = new Map<string, number>();
   let conflicts = 0;
   /** The slot's copies when first seen: those above it started in this invocation. */
   let copiesAtFirstLook: number | undefined;
@@ -87,17 +117,25 @@ export async function runSlot(rule: CronRule, slot: Date, trigger: 'schedule' | 
       if (failure === undefined) throw tried.error;
       // Rethrown, the message would come back and the copies that started would vanish from the outcome.
       context.logger.error('cron slot: an error after copies started; reported as a failed run with them', { rule: rule.name, slot: slot.toISOString(), error: tried.error as Error });
-      return outcome(slotBase(run, sight.clusterArn, attempts, replaced, conflicts, calls), failure, sight.copies, startedNow);
+      return outcome(slotBase(run, sight.clusterArn, attempts, replaced, extras, conflicts, calls), failure, sight.copies, startedNow);
     }
 
     const firstLook = (copiesAtFirstLook ??= tried.copiesBefore);
     const { clusterArn, decision, result, copies } = tried;
-    replaced.push(...(result?.stopped ?? []));
+    // A skip's stops are the slot's own extra copies; any other stops are the runs Replace ends.
+    (decision.kind === 'skip' ? extras : replaced).push(...(result?.stopped ?? []));
     conflicts += result?.conflicts ?? 0;
     if (decision.kind === 'start') lastStart = { clusterArn, copies, failures: result!.failed };
+    if (replaced.length > 0 && run.completeBy === undefined && completeBy !== undefined) {
+      // The old run is stopped: the slot has begun, and its new run starts whatever the deadline.
+      run.completeBy = completeBy;
+      run.deadline = completeBy;
+    }
+    if (decision.kind === 'await-stops') awaitStops(run, decision.stopping, context.now(), stoppingSince);
     const step = nextStep({
       number: attempts,
-      decision,
+      begun: run.completeBy !== undefined,
+      decision: decision.kind === 'await-stops' ? { kind: 'await-stops', stopping: decision.stopping.length } : decision,
       failures: result?.failed ?? [],
       copies: copies.length,
       count: run.count,
@@ -106,11 +144,11 @@ export async function runSlot(rule: CronRule, slot: Date, trigger: 'schedule' | 
       deadline: run.deadline,
       remainingTimeMs: context.remainingTimeMs(),
     });
-    if (step.kind !== 'retry') return outcome(slotBase(run, clusterArn, attempts, replaced, conflicts, calls), step, copies, Math.max(0, copies.length - firstLook));
+    if (step.kind !== 'retry') return outcome(slotBase(run, clusterArn, attempts, replaced, extras, conflicts, calls), step, copies, Math.max(0, copies.length - firstLook));
 
     // Only a start is ever retried: a skip ends the slot.
     const rejections = decision.kind === 'start' ? decision.rejections : {};
-    context.logger.info(step.why === 'outcome-unknown' ? 'a start may or may not have happened; re-reading the cluster before trying again' : 'cron slot waits for capacity', {
+    context.logger.info(WAITING[step.why], {
       rule: rule.name,
       slot: slot.toISOString(),
       attempt: attempts,
@@ -119,6 +157,24 @@ export async function runSlot(rule: CronRule, slot: Date, trigger: 'schedule' | 
       rejections,
     });
     waitMs = step.waitMs;
+  }
+}
+
+const WAITING = {
+  'outcome-unknown': 'a start may or may not have happened; re-reading the cluster before trying again',
+  capacity: 'cron slot waits for capacity',
+  'awaiting-stops': 'cron slot waits for the run it replaces to reach STOPPED',
+} as const;
+
+/**
+ * Notes since when each run Replace waits for has been stopping; one stopping for longer than
+ * any stop timeout no longer holds the new run back (the next plan starts it).
+ */
+function awaitStops(run: SlotRun, stopping: readonly string[], now: Date, since: Map<string, number>): void {
+  for (const arn of stopping) {
+    const first = since.get(arn) ?? now.getTime();
+    since.set(arn, first);
+    if (now.getTime() - first >= STOP_WAIT_MAX_MS) run.stopWaitOver.add(arn);
   }
 }
 
@@ -141,7 +197,17 @@ async function attemptOnce(run: SlotRun, context: CronContext, waitMs: number): 
       ...(context.readPacer && { pacer: context.readPacer }),
     });
     copiesBefore = copiesOf(snapshot, run.key).length;
-    const decision = planSlot({ snapshot, rule: run.rule, target: run.target, slot: run.slot, now, trigger: run.trigger, retry: run.retry });
+    const decision = planSlot({
+      snapshot,
+      rule: run.rule,
+      target: run.target,
+      slot: run.slot,
+      now,
+      trigger: run.trigger,
+      retry: run.retry,
+      completeBy: run.completeBy,
+      stopWaitOver: run.stopWaitOver,
+    });
     const applied = decision.plan && (await applyPlan(ecs, snapshot, decision.plan));
     const result = applied && { ...applied, failed: explainAccessDenied(applied.failed, run.rule, run.target) };
     return { ok: true, clusterArn: snapshot.cluster.arn, copiesBefore, decision, result, copies: copiesOf(snapshot, run.key) };
@@ -163,7 +229,7 @@ function sightOf(snapshot: Snapshot, key: string): Sight | undefined {
 
 type SlotBase = Omit<Extract<CronSlotOutcome, { status: 'started' }>, 'status' | 'copies' | 'startedNow'>;
 
-function slotBase(run: SlotRun, clusterArn: string, attempts: number, replaced: StoppedTask[], conflicts: number, calls: CallCounter): SlotBase {
+function slotBase(run: SlotRun, clusterArn: string, attempts: number, replaced: StoppedTask[], extras: StoppedTask[], conflicts: number, calls: CallCounter): SlotBase {
   return {
     rule: run.rule.name,
     clusterArn,
@@ -174,6 +240,7 @@ function slotBase(run: SlotRun, clusterArn: string, attempts: number, replaced: 
     deadline: run.deadline,
     attempts,
     replaced,
+    extrasStopped: extras,
     conflicts,
     apiCalls: calls.total(),
     throttles: calls.throttles(),

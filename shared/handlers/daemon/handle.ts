@@ -9,6 +9,7 @@ import { daemonScope } from '../../rules/daemon/scope.js';
 import { loadSnapshot } from '../../state/load.js';
 import type { HandlerContext, QueueMessage } from '../context.js';
 import type { DaemonMemory } from './memory.js';
+import { verifyStarts } from './verify-starts.js';
 
 /** What the daemon handler needs beyond every handler's context. */
 export interface DaemonContext extends HandlerContext {
@@ -51,7 +52,11 @@ export async function handleDaemonBatch(messages: readonly QueueMessage[], conte
   return { dropped, reconciled: reason };
 }
 
-/** Load, decide, act, report: one full reconcile of the rule. Returns what it reported. */
+/**
+ * Load, decide, act, check, report: one full reconcile of the rule. The check (verifyStarts)
+ * settles lost StartTask answers and stops duplicates of a concurrent reconcile before the
+ * report. Returns what it reported.
+ */
 export async function reconcileRule(context: DaemonContext, reason: string): Promise<DaemonOutcome> {
   const { rule, ecs } = context;
   const calls = new CallCounter().attach(ecs);
@@ -64,7 +69,7 @@ export async function reconcileRule(context: DaemonContext, reason: string): Pro
     const target = snapshot.taskDefinition(rule.taskDefinition)!;
     const plan = reconcileDaemon(snapshot, rule, target);
     const applied = await applyPlan(ecs, snapshot, plan);
-    const result = { ...applied, failed: explainAccessDenied(applied.failed, rule, target) };
+    const result = await verifyStarts(context, snapshot, { ...applied, failed: explainAccessDenied(applied.failed, rule, target) });
     context.memory.remember(snapshot, {
       started: result.started.map((s) => s.taskArn),
       quietStops: result.stopped.filter((s) => !s.awaitsReplacement).map((s) => s.taskArn),

@@ -7,6 +7,9 @@ import { resolveOverlap } from './overlap.js';
 import { placeCopies } from './place-copies.js';
 import type { CronRule } from './rule.js';
 import { isLive, runsOf } from './runs.js';
+import { cronStopReason } from './rule.js';
+import { TaskStatus, type Task } from '../../state/types.js';
+import type { PlannedStop } from '../plan.js';
 import { slotTerms, type Retry } from './slot-terms.js';
 
 export type SkipReason = 'suspended' | 'too-late' | 'overlap-forbidden' | 'slot-complete' | 'no-capacity';
@@ -32,8 +35,18 @@ export type SlotOutcome =
        */
       neverPlaceable?: string;
     }
-  /** Nothing to start for this slot; `plan` is present only when there is still something to stop. */
-  | { kind: 'skip'; slot: Date; reason: SkipReason; detail: string; plan?: Plan };
+  /**
+   * Nothing to start for this slot; `plan` is present only when there is still something to stop.
+   * `extras` are the slot's own copies above `count` (a race or a takeover let them in), newest
+   * first, which the plan stops.
+   */
+  | { kind: 'skip'; slot: Date; reason: SkipReason; detail: string; plan?: Plan; extras?: PlannedStop[] }
+  /**
+   * Replace: the runs it replaces are stopping (`stopping`, task ARNs), and the new run may start
+   * only once they reach STOPPED, since ECS keeps a stopping task's containers, and resources,
+   * for up to their stop timeout. `plan` holds the stops still to send.
+   */
+  | { kind: 'await-stops'; slot: Date; stopping: string[]; plan: Plan };
 
 export interface SlotInput {
   snapshot: ClusterView;
@@ -46,6 +59,16 @@ export interface SlotInput {
   trigger?: 'schedule' | 'manual';
   /** Set when this is a retry of the slot: its copies carry the attempt's key, and its deadline counts from when it was due. */
   retry?: Retry;
+  /**
+   * Set when the slot has begun (an earlier delivery claimed it in time): the starting deadline no
+   * longer applies, and the slot is completed until this bound.
+   */
+  completeBy?: Date;
+  /**
+   * Replace: runs asked to stop, still short of STOPPED, that the new run no longer waits for
+   * (their stop timeout has passed): ECS has killed their containers by then.
+   */
+  stopWaitOver?: ReadonlySet<string>;
 }
 
 /**
@@ -55,10 +78,13 @@ export interface SlotInput {
  * 2. the slot has `count` copies in any status: skip as complete, whatever the time (a slot that
  *    ran is never reported too late, however late it is re-delivered). A STOPPED copy ran and
  *    ended, so a re-delivered slot starts nothing; fewer copies: only the missing ones start;
- * 3. past the starting deadline (scheduled slots only): skip as too late;
+ *    more (two invocations raced), and the newest live ones above `count` are stopped;
+ * 3. past the starting deadline (scheduled slots only): skip as too late. A slot that has begun
+ *    (`completeBy`) is held to its completion bound instead: the deadline decides whether a slot
+ *    begins, not whether a begun one is finished;
  * 4. the overlap policy, over the live runs of other slots (see resolveOverlap). When Replace
  *    stops runs, the plan says `startsNeedStops`: if a stop fails, nothing starts (two runs
- *    would overlap);
+ *    would overlap); and while runs it stopped are still stopping, it waits (await-stops);
  * 5. placement of the missing copies. If the constraint matches no instance of the cluster, the
  *    outcome says so (`neverPlaceable`) and the handler fails the slot at once. If none fits and
  *    retryOnCapacity is false, the slot is skipped for capacity; otherwise the outcome is a start
@@ -79,17 +105,28 @@ export function planSlot(input: SlotInput): SlotOutcome {
   const count = rule.count ?? 1;
   const copies = runs.filter((run) => run.startedBy === key);
   if (copies.length >= count) {
-    return { kind: 'skip', slot, reason: 'slot-complete', detail: `slot ${at} already has ${copies.length} of ${count} copies` };
+    const extras = extraCopies(rule, copies, count);
+    const complete = { kind: 'skip', slot, reason: 'slot-complete', detail: `slot ${at} already has ${copies.length} of ${count} copies` } as const;
+    return extras.length > 0 ? { ...complete, extras, plan: { starts: [], stops: extras } } : complete;
   }
 
-  if (enforceDeadline && now > deadline) {
+  const what = input.retry ? `attempt ${input.retry.number} of slot ${at}` : `slot ${at}`;
+  if (input.completeBy && now > input.completeBy) {
+    const detail = `${what} began in time but has ${copies.length} of ${count} copies at its completion bound ${input.completeBy.toISOString()}`;
+    return { kind: 'skip', slot, reason: 'too-late', detail };
+  }
+  if (!input.completeBy && enforceDeadline && now > deadline) {
     const late = Math.round((now.getTime() - slot.getTime()) / 1000);
-    const what = input.retry ? `attempt ${input.retry.number} of slot ${at}` : `slot ${at}`;
     return { kind: 'skip', slot, reason: 'too-late', detail: `invoked ${late} s after ${what}, past its starting deadline ${deadline.toISOString()}` };
   }
 
   const overlap = resolveOverlap(rule, slot, runs.filter((run) => run.startedBy !== key && isLive(run)));
   if (overlap.kind === 'skip') return { kind: 'skip', slot, reason: overlap.reason, detail: overlap.detail };
+  if ((rule.overlapPolicy ?? 'Forbid') === 'Replace') {
+    const stopping = runs.filter((run) => run.startedBy !== key && isStopping(run)).map((run) => run.arn);
+    const waitFor = [...overlap.stops.map((stop) => stop.taskArn), ...stopping].filter((arn) => !input.stopWaitOver?.has(arn));
+    if (waitFor.length > 0) return { kind: 'await-stops', slot, stopping: waitFor, plan: { starts: [], stops: overlap.stops } };
+  }
 
   const missing = count - copies.length;
   const stopping = new Set(overlap.stops.map((stop) => stop.taskArn));
@@ -108,6 +145,24 @@ export function planSlot(input: SlotInput): SlotOutcome {
     return { kind: 'skip', slot, reason: 'no-capacity', detail, ...(plan.stops.length > 0 && { plan }) };
   }
   return { kind: 'start', slot, plan, placed: starts.length, missing, unplaced: result.unplaced, rejections: result.rejections };
+}
+
+/**
+ * The slot's copies above `count`, newest first, as stops of the live ones: the oldest copies
+ * are the ones a run is most likely to depend on. A newest extra that already stopped is gone
+ * already and counts against the excess all the same.
+ */
+function extraCopies(rule: CronRule, copies: readonly Task[], count: number): PlannedStop[] {
+  const newestFirst = [...copies].sort((a, b) => (b.createdAt?.getTime() ?? 0) - (a.createdAt?.getTime() ?? 0) || b.arn.localeCompare(a.arn));
+  return newestFirst
+    .slice(0, copies.length - count)
+    .filter(isLive)
+    .map((copy) => ({ taskArn: copy.arn, reason: cronStopReason(rule, `extra copy: the slot has ${copies.length} copies of ${count}`) }));
+}
+
+/** Asked to stop and not yet STOPPED: its containers, and resources, are still there. */
+function isStopping(task: Task): boolean {
+  return task.desiredStatus === TaskStatus.Stopped && task.lastStatus !== TaskStatus.Stopped;
 }
 
 function describeRejections(rejections: Partial<Record<RejectionReason, number>>): string {

@@ -66,12 +66,3 @@ export function slotOfKey(rule: Pick<CronRule, 'name'>, startedBy: string | unde
   const seconds = parseInt(startedBy.slice(prefix.length), 36);
   return Number.isFinite(seconds) ? new Date(seconds * 1000) : undefined;
 }
-
-/**
- * Whether the rule ever stops a run: Replace stops the run a new slot replaces, and maxRunSeconds
- * stops a run past it. Nothing else does (Forbid and Allow leave runs to end on their own), so a
- * rule with neither needs no StopTask permission at all, and its function gets none.
- */
-export function cronStopsRuns(rule: Pick<CronRule, 'overlapPolicy' | 'maxRunSeconds'>): boolean {
-  return rule.overlapPolicy === 'Replace' || rule.maxRunSeconds !== undefined;
-}

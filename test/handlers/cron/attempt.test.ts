@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FailedAction } from '../../../shared/ecs/apply.js';
-import { failureAfterError, nextStep, RESERVED_MS, type Attempt, type SlotStep } from '../../../shared/handlers/cron/attempt.js';
+import { failureAfterError, nextStep, RESERVED_MS, STOP_POLL_MS, type Attempt, type SlotStep } from '../../../shared/handlers/cron/attempt.js';
 
 const NOW = new Date('2026-03-01T02:00:30Z');
 const DEADLINE = new Date('2026-03-01T02:10:00Z');
@@ -14,7 +14,7 @@ const stopRefused: FailedAction = { action: 'stop', target: 'task/old', reason: 
 
 /** A second attempt of a one-copy slot that found no room, with time to spare, unless a case says otherwise. */
 function attempt(change: Partial<Attempt> = {}): Attempt {
-  return { number: 2, decision: noRoom, failures: [], copies: 0, count: 1, retryOnCapacity: true, now: NOW, deadline: DEADLINE, remainingTimeMs: 900_000, ...change };
+  return { number: 2, begun: false, decision: noRoom, failures: [], copies: 0, count: 1, retryOnCapacity: true, now: NOW, deadline: DEADLINE, remainingTimeMs: 900_000, ...change };
 }
 
 const fitsNowhere = '1 copy fits on no instance (RESOURCE:CPU on 3)';
@@ -29,6 +29,32 @@ describe('the next step of a cron slot after one attempt', () => {
       'a retry barred by another run meanwhile',
       { decision: { kind: 'skip', reason: 'overlap-forbidden', detail: 'run of 01:00 still going' } },
       { kind: 'fail', reasons: ['run of 01:00 still going'], rejections: {}, failures: [] },
+    ],
+    [
+      'a first attempt of a begun slot that cannot start: a failure, never a silent skip',
+      { number: 1, begun: true, decision: { kind: 'skip', reason: 'too-late', detail: 'has 0 of 1 copies at its completion bound' } },
+      { kind: 'fail', reasons: ['has 0 of 1 copies at its completion bound'], rejections: {}, failures: [] },
+    ],
+    // Replace waits for the run it stopped.
+    ['the replaced run is stopping', { decision: { kind: 'await-stops', stopping: 1 } }, { kind: 'retry', waitMs: STOP_POLL_MS, why: 'awaiting-stops' }],
+    [
+      'the replaced run is stopping as the function ends',
+      { decision: { kind: 'await-stops', stopping: 1 }, remainingTimeMs: RESERVED_MS },
+      { kind: 'fail', reasons: ['1 copy of the replaced run had not stopped when the function\'s time ran out'], rejections: {}, failures: [] },
+    ],
+    ['ECS refused to stop the replaced run, before the deadline', { decision: { kind: 'await-stops', stopping: 1 }, failures: [stopRefused] }, { kind: 'retry', waitMs: 10_000, why: 'capacity' }],
+    [
+      'ECS refused to stop the replaced run, at the deadline',
+      { decision: { kind: 'await-stops', stopping: 1 }, failures: [stopRefused], now: DEADLINE },
+      {
+        kind: 'fail',
+        reasons: [
+          'StopTask of task/old: ClientException',
+          `REPLACE_STOP_FAILED: the run it replaces could not be stopped by ${DEADLINE.toISOString()}; the new run did not start, as the two must not overlap`,
+        ],
+        rejections: {},
+        failures: [stopRefused],
+      },
     ],
     // A start.
     ['every copy there', { copies: 1 }, { kind: 'done' }],

@@ -1,13 +1,12 @@
 import { AWS_OPTIONS, onlyOptions, type ParsedArgs } from '../args.js';
 import { ecsClientFor } from '../aws.js';
 import { DEFAULT_CONFIG, findRule, loadConfigFile, rulesOf } from '../config.js';
-import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, explain, type ExitCode } from '../errors.js';
+import { EXIT_FAILED, EXIT_OK, type ExitCode } from '../errors.js';
 import { ledgerFor } from '../ledger.js';
 import type { Output } from '../output.js';
+import { ruleFailure, type RuleFailure } from '../rule-failure.js';
 import { cronStatus, daemonStatus, type CronStatusView, type DaemonStatusView } from '../status.js';
 import { formatTable } from '../table.js';
-
-type RuleError = { kind: 'daemon' | 'cron'; rule: string; cluster: string; error: { code: string; message: string; hint?: string } };
 
 /**
  * `ecs-sched status`: one line per rule, as `kubectl get cronjobs,daemonsets` gives them. Daemon
@@ -25,21 +24,13 @@ export async function status(args: ParsedArgs, out: Output): Promise<ExitCode> {
 
   const crons: CronStatusView[] = [];
   const daemons: DaemonStatusView[] = [];
-  const errors: RuleError[] = [];
+  const errors: RuleFailure[] = [];
   for (const entry of rules) {
     try {
       if (entry.kind === 'daemon') daemons.push(await daemonStatus(ecs, entry.rule, now));
       else crons.push(await cronStatus(ecs, entry.rule, ledger, now));
     } catch (error) {
-      const explained = explain(error, target);
-      if (explained.exitCode === EXIT_USAGE) throw explained;
-      out.trace(explained.cause instanceof Error ? (explained.cause.stack ?? '') : '');
-      errors.push({
-        kind: entry.kind,
-        rule: entry.rule.name,
-        cluster: entry.rule.cluster,
-        error: { code: explained.code, message: explained.message, ...(explained.hint && { hint: explained.hint }) },
-      });
+      errors.push(ruleFailure(entry, error, target, out));
     }
   }
 

@@ -1,3 +1,4 @@
+import type { LogEntry } from '../cli/telemetry.js';
 import type { ResultEvent } from '../shared/report/result-events.js';
 import { DetailType } from '../shared/report/vocabulary.js';
 
@@ -41,6 +42,16 @@ function line(event: ResultEvent): string {
     case DetailType.CronMessageRejected:
       return `${event.detailType}: ${JSON.stringify(event.detail)}`;
   }
+}
+
+/**
+ * A handler's warning or error, on one line: the message, the rule, and why (the error, or the
+ * reasons), without the rest of the structured log entry, which the result events already show.
+ */
+export function describeLog(entry: LogEntry): string {
+  const { rule, error, reasons, reason } = entry.attributes as { rule?: string; error?: { message?: string }; reasons?: string[]; reason?: string };
+  const why = error?.message ?? reasons?.join('; ') ?? reason;
+  return shortenArns(`${entry.level} ${rule ? `${rule}: ` : ''}${entry.message}${why ? `: ${why}` : ''}`);
 }
 
 function shortenArns(text: string): string {

@@ -101,7 +101,7 @@ async function confirmAndRun(
     return EXIT_OK;
   }
 
-  const logger = new CapturingLogger(out.debug ? (line) => out.streams.stderr.write(`${line}\n`) : undefined);
+  const logger = new CapturingLogger(out.debug ? (entry) => out.streams.stderr.write(`${JSON.stringify(entry)}\n`) : undefined);
   if (entry.kind === 'daemon') {
     const result = await runDaemon(ecs, entry.rule, logger, preview.kind === 'daemon' ? instanceNames(preview) : new Map());
     out.result({ applied: true, preview, result });

@@ -15,6 +15,7 @@ const OPTIONS = {
   queue: { type: 'string' },
   table: { type: 'string' },
   limit: { type: 'string' },
+  instances: { type: 'string' },
   json: { type: 'boolean' },
   debug: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -34,6 +35,7 @@ export interface Flags {
   queue?: string;
   table?: string;
   limit?: string;
+  instances?: string;
   json?: boolean;
   debug?: boolean;
   help?: boolean;
@@ -99,6 +101,7 @@ Commands:
   run RULE                     apply one reconcile (daemon) or one run-now slot (cron)
   status [RULE...]             one line per rule: coverage, or last slot, outcome and next slot
   history RULE                 a cron rule's last slots from the run ledger
+  emulator                     serve an ECS emulator on 127.0.0.1 seeded for the config
 
 Exit codes: 0 done, 1 the operation failed, 2 usage, config, credentials or Region problem.
 Run ecs-sched <command> --help for a command's options.
@@ -193,4 +196,18 @@ of the last attempt, non-zero exit codes of essential containers, and the reason
   --config FILE       default ./scheduler.config.ts
   --region REGION     AWS Region (default: the config's region, then AWS_REGION or the profile)
 ${COMMON_HELP}`,
+
+  emulator: `Usage: ecs-sched emulator [--config FILE] [--cluster C] [--instances N]
+
+Serves an ECS emulator on 127.0.0.1, seeded for the config as npm start seeds it: the task
+definitions its rules name (sizes from the config file's \`local\` export, else 256 CPU units and
+512 MiB, printed), and N instances per cluster whose attributes let its constraints match (a
+constraint that still matches none is named). Prints the endpoint first, then the line to point
+other commands at it (export AWS_ENDPOINT_URL_ECS=...), and serves until Ctrl-C or SIGTERM.
+
+  --config FILE       default ./scheduler.config.ts
+  --cluster C         seed only this cluster (default: every cluster of the config)
+  --instances N       instances per cluster (0-10000, default 20)
+${COMMON_HELP}
+  With --json, one JSON line: {"endpoint", "region", "clusters", "instances", "notes"}.`,
 };

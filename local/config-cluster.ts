@@ -46,7 +46,7 @@ export function parseLocalHints(value: unknown): LocalHints {
  * by the hint or the defaults; a rule naming `family:3` gets revisions up to 3. Returns a line
  * per family saying what it got, for the user to read before any decision.
  */
-export function registerConfigTaskDefinitions(emulator: Emulator, config: SchedulerConfig, hints: LocalHints): string[] {
+function registerConfigTaskDefinitions(emulator: Emulator, config: SchedulerConfig, hints: LocalHints): string[] {
   const revisions = new Map<string, number>();
   for (const rule of [...(config.daemons ?? []), ...(config.crons ?? [])]) {
     const reference = parseTaskDefinitionReference(rule.taskDefinition);
@@ -69,6 +69,35 @@ export function registerConfigTaskDefinitions(emulator: Emulator, config: Schedu
   });
 }
 
+export interface SeededCluster {
+  name: string;
+  arn: string;
+  instances: string[];
+  /** What later instances of the cluster get, for instances that join. */
+  attributes: SeedAttributes;
+}
+
+/**
+ * The config's task definitions, and `instances` instances in each of `clusters`, with the
+ * attributes its constraints ask for. `notes` says what was registered and which constraints
+ * still match nothing, for the user to read first.
+ */
+export function seedForConfig(
+  emulator: Emulator,
+  options: { config: SchedulerConfig; hints: LocalHints; clusters: readonly string[]; instances: number; registeredAt?: Date },
+): { clusters: SeededCluster[]; notes: string[] } {
+  const notes = registerConfigTaskDefinitions(emulator, options.config, options.hints);
+  const clusters = options.clusters.map((name) => {
+    const arn = emulator.admin.createCluster(name);
+    const constraints = constraintsOn(options.config, name);
+    const attributes = new SeedAttributes(constraints.map((constraint) => constraint.expression));
+    const instances = Array.from({ length: options.instances }, (_, index) => addConfigInstance(emulator, name, index, options.registeredAt, attributes));
+    notes.push(...unmatchedConstraints(emulator, name, constraints));
+    return { name, arn, instances, attributes };
+  });
+  return { clusters, notes };
+}
+
 /** Instance shapes of a small, mixed fleet, in three zones. */
 const SHAPES = [
   { instanceType: 'm5.large', cpu: 2048, memory: 7680 },
@@ -79,7 +108,7 @@ const SHAPES = [
 const ZONES = ['a', 'b', 'c'];
 
 /** Every constraint of the config's rules on a cluster, with the rule it belongs to. */
-export function constraintsOn(config: SchedulerConfig, cluster: string): Array<{ rule: string; source: string; expression: Expression }> {
+function constraintsOn(config: SchedulerConfig, cluster: string): Array<{ rule: string; source: string; expression: Expression }> {
   const daemons = (config.daemons ?? []).filter((rule) => rule.cluster === cluster && rule.constraint).map((rule) => ({ rule: `daemon ${rule.name}`, source: rule.constraint! }));
   const crons = (config.crons ?? [])
     .filter((rule) => rule.cluster === cluster)
@@ -156,7 +185,7 @@ function sample(value: TextValue): string {
 }
 
 /** One instance: shapes and zones in turn, with the attributes the config's constraints ask for. */
-export function addConfigInstance(emulator: Emulator, cluster: string, index: number, registeredAt: Date, attributes: SeedAttributes): string {
+export function addConfigInstance(emulator: Emulator, cluster: string, index: number, registeredAt: Date | undefined, attributes: SeedAttributes): string {
   const shape = SHAPES[index % SHAPES.length]!;
   return emulator.admin.registerInstance({
     cluster,
@@ -165,12 +194,12 @@ export function addConfigInstance(emulator: Emulator, cluster: string, index: nu
     instanceType: shape.instanceType,
     availabilityZone: `${emulator.region}${ZONES[index % ZONES.length]}`,
     attributes: attributes.for(index),
-    registeredAt,
+    ...(registeredAt && { registeredAt }),
   });
 }
 
 /** The constraints that match none of the cluster's ACTIVE instances, as lines to print. */
-export function unmatchedConstraints(emulator: Emulator, cluster: string, constraints: ReturnType<typeof constraintsOn>): string[] {
+function unmatchedConstraints(emulator: Emulator, cluster: string, constraints: ReturnType<typeof constraintsOn>): string[] {
   const instances = emulator.admin.listInstances(cluster).filter((instance) => instance.status === 'ACTIVE');
   return constraints
     .filter(({ expression }) => !instances.some((instance) => evaluate(expression, instanceFacts(instance))))

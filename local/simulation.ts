@@ -17,7 +17,7 @@ import { seedFrom } from '../shared/placement/random.js';
 import { daemonKey, type DaemonRule } from '../shared/rules/daemon/rule.js';
 import { parseSchedule, slotsBetween, type Schedule } from '../shared/schedule/index.js';
 import { TaskStatus } from '../shared/state/types.js';
-import { addConfigInstance, constraintsOn, registerConfigTaskDefinitions, SeedAttributes, unmatchedConstraints, type LocalHints } from './config-cluster.js';
+import { seedForConfig, type LocalHints } from './config-cluster.js';
 import { startLocalLedger, type LocalLedger } from './ledger.js';
 import { LivePublisher } from './live-publisher.js';
 import { EventPipeline } from './pipeline/event-pipeline.js';
@@ -129,23 +129,14 @@ export class Simulation {
   private async setUp(): Promise<void> {
     const { config } = this.options;
     this.emulator = await startEmulator({ randomSeed: 7, clock: () => this.nowMs });
-    this.notes.push(...registerConfigTaskDefinitions(this.emulator, config, this.options.hints));
-    const clusterArns = new Map<string, string>();
-    for (const cluster of Object.keys(config.clusters)) {
-      clusterArns.set(cluster, this.emulator.admin.createCluster(cluster));
-      const constraints = constraintsOn(config, cluster);
-      const attributes = new SeedAttributes(constraints.map((constraint) => constraint.expression));
-      for (let i = 0; i < this.options.instances; i += 1) {
-        const instance = addConfigInstance(this.emulator, cluster, i, this.now(), attributes);
-        if (cluster === this.cluster) this.instances.push(instance);
-      }
-      this.notes.push(...unmatchedConstraints(this.emulator, cluster, constraints));
-      // The happenings (joins, drains, a dying copy) befall the first cluster.
-      if (cluster === this.cluster) {
-        const daemon = config.daemons?.find((rule) => rule.cluster === cluster);
-        this.happenings = scenario(this.instances, this.options.startAt, attributes, daemon && daemonKey(daemon));
-      }
-    }
+    const seeded = seedForConfig(this.emulator, { config, hints: this.options.hints, clusters: Object.keys(config.clusters), instances: this.options.instances, registeredAt: this.now() });
+    this.notes.push(...seeded.notes);
+    const clusterArns = new Map(seeded.clusters.map((cluster) => [cluster.name, cluster.arn] as const));
+    // The happenings (joins, drains, a dying copy) befall the first cluster.
+    const first = seeded.clusters[0]!;
+    this.instances.push(...first.instances);
+    const daemon = config.daemons?.find((rule) => rule.cluster === first.name);
+    this.happenings = scenario(this.instances, this.options.startAt, first.attributes, daemon && daemonKey(daemon));
 
     // Metrics are for CloudWatch; here the result events are the output, with warnings and errors.
     process.env.POWERTOOLS_METRICS_DISABLED = 'true';

@@ -16,6 +16,8 @@ const OPTIONS = {
   table: { type: 'string' },
   limit: { type: 'string' },
   instances: { type: 'string' },
+  verbose: { type: 'boolean', short: 'v' },
+  'detailed-exitcode': { type: 'boolean' },
   json: { type: 'boolean' },
   debug: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -36,6 +38,8 @@ export interface Flags {
   table?: string;
   limit?: string;
   instances?: string;
+  verbose?: boolean;
+  'detailed-exitcode'?: boolean;
   json?: boolean;
   debug?: boolean;
   help?: boolean;
@@ -103,7 +107,8 @@ Commands:
   history RULE                 a cron rule's last slots from the run ledger
   emulator                     serve an ECS emulator on 127.0.0.1 seeded for the config
 
-Exit codes: 0 done, 1 the operation failed, 2 usage, config, credentials or Region problem.
+Exit codes: 0 done, 1 the operation failed, 2 usage, config, credentials or Region problem,
+3 changes pending (plan --detailed-exitcode only).
 Run ecs-sched <command> --help for a command's options.
 ${COMMON_HELP}
   --version           the version`,
@@ -120,14 +125,19 @@ already past included), then warnings (a fixed-offset time zone). Exit 2 if any 
 ${AWS_HELP}
 ${COMMON_HELP}`,
 
-  plan: `Usage: ecs-sched plan [RULE...] [--config FILE] [AWS options]
+  plan: `Usage: ecs-sched plan [RULE...] [--verbose] [--detailed-exitcode] [--config FILE] [AWS options]
 
 For each rule (or only the ones named), reads the cluster and prints what the rule would do now:
 daemon rules: the starts and stops of one reconcile, the coverage counters, and the instances
 that cannot take a copy and why; cron rules: the last and next slot, what the current slot and a
-run-now would start or stop (or why not), and the runs past maxRunSeconds. Read-only: it makes
-List/Describe calls only. Exit 1 if a rule's cluster could not be read.
+run-now would start or stop (or why not), and the runs past maxRunSeconds. Each list is a count
+per reason; --verbose adds a line per instance (--json always has them). Read-only: it makes
+List/Describe calls only, with a progress line on stderr while a cluster loads (terminal only).
+Exit 1 if a rule's cluster could not be read.
 
+  -v, --verbose       a line per instance and task, not only the count per reason
+  --detailed-exitcode exit 3 when the plan would change the cluster (a daemon's starts or stops,
+                      the current cron slot's, runs past maxRunSeconds), 0 when not
   --config FILE       default ./scheduler.config.ts
 ${AWS_HELP}
 ${COMMON_HELP}`,

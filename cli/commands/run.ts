@@ -38,7 +38,8 @@ const MANUAL_REASON = 'manual run (ecs-sched run)';
  *    the Lambda's own. The handler loads a fresh snapshot and decides again: the preview is what
  *    the rule would do at the moment of asking, and if the cluster changed meanwhile, the run
  *    follows the cluster, as the Lambda would.
- * 5. It prints what happened. Exit 1 if ECS refused an action (daemon) or the slot failed (cron);
+ * 5. It prints what happened. Exit 1 if ECS refused an action or an eligible instance could take
+ *    no copy (daemon), or the slot failed (cron);
  *    a cron slot skipped by its own policy (overlap, suspended, already complete) is exit 0.
  *
  * Result events, metrics and log lines go nowhere (the Lambda's would go to EventBridge and
@@ -107,7 +108,8 @@ async function confirmAndRun(
     out.result({ applied: true, preview, result });
     out.line();
     for (const line of renderDaemonRun(result)) out.line(line);
-    return result.failed.length > 0 ? EXIT_FAILED : EXIT_OK;
+    // Instances left without a copy (nothing fits there) are a failure too, not a quiet success.
+    return result.failed.length > 0 || (result.coverage?.failedToPlace.length ?? 0) > 0 ? EXIT_FAILED : EXIT_OK;
   }
   const outcome = await runCron(ecs, entry.rule, ledger!, logger, out);
   out.result({ applied: true, preview, result: outcome });
@@ -118,7 +120,7 @@ async function confirmAndRun(
 
 /** With --json and --yes the preview is only in the JSON; a person asked to confirm always sees it, on stderr. */
 function printPreview(out: Output, preview: RulePlanView, ask: boolean): void {
-  const lines = ['plan:', ...(preview.kind === 'daemon' ? renderDaemonPlan(preview) : renderCronPlan(preview)).map((line) => `  ${line}`)];
+  const lines = ['plan:', ...(preview.kind === 'daemon' ? renderDaemonPlan(preview, false) : renderCronPlan(preview, false)).map((line) => `  ${line}`)];
   if (out.json && ask) out.streams.stderr.write(`${lines.join('\n')}\n`);
   else for (const line of lines) out.line(line);
 }

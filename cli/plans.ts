@@ -81,6 +81,8 @@ export interface CronPlanView extends RoleCheck {
   clusterArn: string;
   taskDefinition: string;
   schedule: string;
+  /** The rule's IANA zone (UTC when it names none): slot times are shown in it beside UTC. */
+  timeZone: string;
   /** The latest fire time at or before now, and the next one (null when there is none). */
   lastSlot: string | null;
   nextSlot: string | null;
@@ -140,6 +142,7 @@ export async function planCronRule(ecs: ECSClient, rule: CronRule, now: Date, on
       taskDefinition: target.arn,
       ...roleCheck(rule, target),
       schedule: describeSchedule(schedule),
+      timeZone: rule.timeZone ?? 'UTC',
       lastSlot: last?.toISOString() ?? null,
       nextSlot: next?.toISOString() ?? null,
       currentSlot: last && now <= startingDeadline(rule, last) ? decide(last, 'schedule') : null,

@@ -2,6 +2,7 @@ import type { FailedAction, StartedTask, StoppedTask } from '../shared/ecs/apply
 import { parseTaskDefinitionArn } from '../shared/ecs/task-definition-reference.js';
 import type { CronSlotOutcome } from '../shared/report/cron-report.js';
 import type { Coverage } from '../shared/rules/daemon/reconcile.js';
+import { besideUtc } from '../shared/schedule/index.js';
 import type { OrphansView } from './orphans.js';
 import type { CronPlanView, DaemonPlanView, SlotView, StartView, StopView } from './plans.js';
 
@@ -64,9 +65,10 @@ function renderUnmatched(unmatched: NonNullable<DaemonPlanView['unmatchedConstra
 export function renderCronPlan(view: CronPlanView, verbose: boolean): string[] {
   const lines = [`cron ${view.rule} · cluster ${view.cluster} · ${definitionName(view.taskDefinition)} · ${view.schedule}`];
   if (view.passRolesFix) lines.push(`${INDENT}${view.passRolesFix}`);
-  const last = view.lastSlot ? `last slot ${view.lastSlot}${view.currentSlot ? '' : ' (past its starting deadline)'}` : 'no slot yet';
-  lines.push(`${INDENT}${last}, ${view.nextSlot ? `next slot ${view.nextSlot}` : 'no later slot'}`);
-  if (view.currentSlot) lines.push(...renderSlot(`slot ${view.currentSlot.slot}, delivered now`, view.currentSlot, verbose));
+  const zoned = (iso: string) => besideUtc(iso, view.timeZone);
+  const last = view.lastSlot ? `last slot ${zoned(view.lastSlot)}${view.currentSlot ? '' : ' (past its starting deadline)'}` : 'no slot yet';
+  lines.push(`${INDENT}${last}, ${view.nextSlot ? `next slot ${zoned(view.nextSlot)}` : 'no later slot'}`);
+  if (view.currentSlot) lines.push(...renderSlot(`slot ${zoned(view.currentSlot.slot)}, delivered now`, view.currentSlot, verbose));
   lines.push(...renderSlot('if run now', view.runNow, verbose));
   if (view.maxRunSeconds === undefined) {
     lines.push(`${INDENT}overdue runs: no maxRunSeconds`);

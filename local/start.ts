@@ -50,6 +50,7 @@ if (!validated.ok) {
 const rules = validated.config;
 // Midnight in New York, so the example's 02:00 America/New_York report falls inside the default 6 hours.
 const startAt = new Date('2026-11-25T05:00:00Z');
+const zones = new Map((rules.crons ?? []).map((cron) => [cron.name, cron.timeZone] as const));
 const say = (at: Date, text: string) => values.quiet || console.log(`[${clock(at)}] ${text}`);
 const violations: string[] = [];
 
@@ -58,7 +59,7 @@ const simulation = await Simulation.start({
   hints: parseLocalHints(local),
   instances,
   startAt,
-  onEvent: (event, now) => say(now, describeEvent(event)),
+  onEvent: (event, now) => say(now, describeEvent(event, (rule) => (rule === undefined ? undefined : zones.get(rule)))),
   onHappening: (happening, now) => say(now, `-- ${happening.says}`),
   // Warnings and errors print even with --quiet: they are why a decision is missing.
   onLog: (entry, now) => console.log(`[${clock(now)}] ${describeLog(entry)}`),

@@ -4,6 +4,7 @@ import { DEFAULT_CONFIG, findRule, loadConfigFile, rulesOf } from '../config.js'
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, explain, type ExitCode } from '../errors.js';
 import { ledgerFor } from '../ledger.js';
 import type { Output } from '../output.js';
+import { besideUtc } from '../../shared/schedule/index.js';
 import { cronStatus, daemonStatus, type CronStatusView, type DaemonStatusView } from '../status.js';
 import { formatTable } from '../table.js';
 
@@ -52,10 +53,10 @@ export async function status(args: ParsedArgs, out: Output): Promise<ExitCode> {
           SCHEDULE: view.schedule,
           'TIME ZONE': view.timeZone,
           SUSPEND: String(view.suspended),
-          'LAST SLOT': view.lastSlot ?? '-',
+          'LAST SLOT': view.lastSlot ? besideUtc(view.lastSlot, view.timeZone) : '-',
           OUTCOME: view.lastState ?? '-',
           ACTIVE: view.activeRuns,
-          'NEXT SLOT': view.nextSlot ?? '-',
+          'NEXT SLOT': view.nextSlot ? besideUtc(view.nextSlot, view.timeZone) : '-',
         })),
         { count: false },
       ),

@@ -23,7 +23,7 @@ describe('npm start (local mode)', () => {
     expect(stdout).toContain('task definition node-exporter: container "node-exporter", 128 CPU units, 128 MiB, host ports 9100 (from the local export)');
     expect(stdout).toMatch(/daemon node-exporter: started \d+ \(instance \w+ is new/); // the join reaches it by event
     expect(stdout).toMatch(/daemon node-exporter: started 1 \(copy \w+ stopped/); // a dead copy is replaced
-    expect(stdout).toContain('cron nightly-report: slot 07:00 started 1 of 1');
+    expect(stdout).toContain('cron nightly-report: slot 07:00 (02:00 America/New_York) started 1 of 1'); // beside UTC, the rule's zone
     expect(stdout).toMatch(/cron nightly-report: stopped a run past maxRunSeconds 3600/);
     // A quarter of the warm-ups exit 1 (seeded): each failure is retried, and most retries succeed.
     expect(stdout).toMatch(/cron cache-warmer: slot \d\d:\d\d run FAILED \(attempt 1 of 3\): task \w+: EssentialContainerExited: .*container cache-warmer exited 1; retry at/);

@@ -18,6 +18,8 @@ const OPTIONS = {
   instances: { type: 'string' },
   verbose: { type: 'boolean', short: 'v' },
   'detailed-exitcode': { type: 'boolean' },
+  wait: { type: 'boolean' },
+  timeout: { type: 'string' },
   json: { type: 'boolean' },
   debug: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -40,6 +42,8 @@ export interface Flags {
   instances?: string;
   verbose?: boolean;
   'detailed-exitcode'?: boolean;
+  wait?: boolean;
+  timeout?: string;
   json?: boolean;
   debug?: boolean;
   help?: boolean;
@@ -163,7 +167,7 @@ instance_ports. An SQL error exits 2.
 ${AWS_HELP}
 ${COMMON_HELP}`,
 
-  run: `Usage: ecs-sched run RULE [--yes] [--queue URL] [--table TABLE] [--config FILE] [AWS options]
+  run: `Usage: ecs-sched run RULE [--yes] [--wait [--timeout S]] [--queue URL] [--table TABLE] [--config FILE] [AWS options]
 
 Shows what the rule would do, asks for confirmation, then runs it through the same code as its
 Lambda: a daemon rule gets one reconcile; a cron rule gets one run-now slot, which honors its
@@ -171,6 +175,10 @@ overlap policy and retries for capacity until its starting deadline. Name a rule
 cron/NAME when a daemon and a cron rule share a name.
 
   -y, --yes           do not ask (required when stdin is not a terminal)
+  --wait              follow what it started: a cron run's copies until RUNNING or STOPPED (with
+                      the reason); a daemon's rollout, reconciling again at its maxUnavailable
+                      pace until every instance runs an up-to-date copy (exit 1 if not by --timeout)
+  --timeout S         with --wait, give up after S seconds (default 600)
   --queue URL         cron rules: send the run-now to the rule's deployed FIFO queue (the stack's
                       CronQueue<name without - and _> output), so it runs in order with
                       the rule's slots

@@ -157,13 +157,16 @@ export interface DaemonRunView {
 export function renderDaemonRun(view: DaemonRunView): string[] {
   const lines = [`daemon ${view.rule}: reconciled cluster ${view.cluster}`];
   if (view.started.length + view.stopped.length + view.failed.length === 0) lines.push(`${INDENT}started nothing, stopped nothing`);
+  // Counts per reason, as plan prints them: a reconcile of thousands of instances stays readable (--json has each).
   if (view.started.length > 0) {
     lines.push(`${INDENT}started ${view.started.length}:`);
-    for (const task of view.started) lines.push(`${INDENT}${INDENT}${shortId(task.taskArn)} on ${task.ec2InstanceId ?? shortId(task.containerInstanceArn)}  ${task.reason}`);
+    const items = view.started.map((task) => ({ label: `${shortId(task.taskArn)} on ${task.ec2InstanceId ?? shortId(task.containerInstanceArn)}`, reason: task.reason, group: reasonGroup(task.reason, task.ec2InstanceId) }));
+    lines.push(...renderItems(items, 'instance', INDENT + INDENT, false));
   }
   if (view.stopped.length > 0) {
     lines.push(`${INDENT}stopped ${view.stopped.length}:`);
-    for (const task of view.stopped) lines.push(`${INDENT}${INDENT}${shortId(task.taskArn)}  ${task.reason}`);
+    const items = view.stopped.map((task) => ({ label: shortId(task.taskArn), reason: task.reason, group: reasonGroup(task.reason, undefined) }));
+    lines.push(...renderItems(items, 'copy', INDENT + INDENT, false));
   }
   lines.push(...renderFailures(view.failed));
   const unplaced = view.coverage?.failedToPlace ?? [];

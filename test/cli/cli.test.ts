@@ -268,7 +268,7 @@ describe('run', () => {
     expect(copies.map((task) => task.containerInstanceArn).sort()).toEqual([...instances].sort());
     expect(stdout).toMatch(/^plan:\n {2}daemon run-agent · cluster run-daemon/);
     expect(stdout).toMatch(/daemon run-agent: reconciled cluster run-daemon\n {2}started 2:\n/);
-    expect(stdout).toContain('on i-run-daemon-0  daemon run-agent: i-run-daemon-0 has no copy');
+    expect(stdout).toContain('started 2:\n    2 instances: has no copy\n'); // a count per reason; --json has each copy
     expect(stdout).toMatch(/coverage before: 2 desired, 0 current/);
     expect(emulator.calls.count('StartTask')).toBe(1); // both copies in one StartTask
   });

@@ -1,16 +1,17 @@
 import { CallCounter } from '../../shared/ecs/call-counter.js';
 import { AWS_OPTIONS, onlyOptions, type ParsedArgs } from '../args.js';
 import { ecsClientFor } from '../aws.js';
-import { DEFAULT_CONFIG, findRule, loadConfigFile, rulesOf, type ConfiguredRule } from '../config.js';
-import { EXIT_CHANGES, EXIT_FAILED, EXIT_OK, EXIT_USAGE, explain, type ExitCode } from '../errors.js';
+import { DEFAULT_CONFIG, findRule, loadConfigFile, rulesOf } from '../config.js';
+import { EXIT_CHANGES, EXIT_FAILED, EXIT_OK, type ExitCode } from '../errors.js';
 import { listOrphans } from '../orphans.js';
 import type { Output } from '../output.js';
+import { ruleError, type RuleError } from '../rule-error.js';
 import { pendingChanges, planCronRule, planDaemonRule, type RulePlanView } from '../plans.js';
 import { ProgressBar } from '../progress.js';
 import type { LoadProgress } from '../../shared/state/load.js';
 import { renderCronPlan, renderDaemonPlan, renderOrphans } from '../render.js';
 
-type RuleResult = RulePlanView | { kind: ConfiguredRule['kind']; rule: string; cluster: string; error: { code: string; message: string; hint?: string } };
+type RuleResult = RulePlanView | RuleError;
 
 /**
  * `ecs-sched plan`: what each configured rule would do now, and why. It loads each rule's own
@@ -39,15 +40,7 @@ export async function plan(args: ParsedArgs, out: Output): Promise<ExitCode> {
     try {
       results.push(entry.kind === 'daemon' ? await planDaemonRule(ecs, entry.rule, now, onProgress) : await planCronRule(ecs, entry.rule, now, onProgress));
     } catch (error) {
-      const explained = explain(error, target);
-      if (explained.exitCode === EXIT_USAGE) throw explained;
-      out.trace(explained.cause instanceof Error ? (explained.cause.stack ?? '') : '');
-      results.push({
-        kind: entry.kind,
-        rule: entry.rule.name,
-        cluster: entry.rule.cluster,
-        error: { code: explained.code, message: explained.message, ...(explained.hint && { hint: explained.hint }) },
-      });
+      results.push(ruleError(entry, error, target, out));
     } finally {
       bar?.done();
     }

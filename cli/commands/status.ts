@@ -1,14 +1,14 @@
 import { AWS_OPTIONS, onlyOptions, type ParsedArgs } from '../args.js';
 import { ecsClientFor } from '../aws.js';
 import { DEFAULT_CONFIG, findRule, loadConfigFile, rulesOf } from '../config.js';
-import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, explain, type ExitCode } from '../errors.js';
+import { EXIT_FAILED, EXIT_OK, type ExitCode } from '../errors.js';
 import { ledgerFor } from '../ledger.js';
 import type { Output } from '../output.js';
+import { ruleError, type RuleError } from '../rule-error.js';
 import { besideUtc } from '../../shared/schedule/index.js';
 import { cronStatus, daemonStatus, type CronStatusView, type DaemonStatusView } from '../status.js';
 import { formatTable } from '../table.js';
 
-type RuleError = { kind: 'daemon' | 'cron'; rule: string; cluster: string; error: { code: string; message: string; hint?: string } };
 
 /**
  * `ecs-sched status`: one line per rule, as `kubectl get cronjobs,daemonsets` gives them. Daemon
@@ -32,15 +32,7 @@ export async function status(args: ParsedArgs, out: Output): Promise<ExitCode> {
       if (entry.kind === 'daemon') daemons.push(await daemonStatus(ecs, entry.rule, now));
       else crons.push(await cronStatus(ecs, entry.rule, ledger, now));
     } catch (error) {
-      const explained = explain(error, target);
-      if (explained.exitCode === EXIT_USAGE) throw explained;
-      out.trace(explained.cause instanceof Error ? (explained.cause.stack ?? '') : '');
-      errors.push({
-        kind: entry.kind,
-        rule: entry.rule.name,
-        cluster: entry.rule.cluster,
-        error: { code: explained.code, message: explained.message, ...(explained.hint && { hint: explained.hint }) },
-      });
+      errors.push(ruleError(entry, error, target, out));
     }
   }
 

@@ -1,6 +1,9 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../../emulator/index.js';
-import { ecsSched, writeConfig } from './helpers.js';
+import { cleanEnv, ecsSched, REPO, writeConfig } from './helpers.js';
 
 /**
  * plan and run on a cluster of many instances: counts per reason rather than a line per
@@ -51,5 +54,13 @@ describe('plan and run on a wide cluster', () => {
     const after = await ecsSched(['plan', '--detailed-exitcode', ...at()]);
     expect(after.stdout).toMatch(/no changes pending/);
     expect(after.code).toBe(0);
+  });
+
+  it('draws a progress line on stderr while a cluster loads, when stderr is a terminal', async () => {
+    // script(1) gives the command a terminal; what it shows is stdout and stderr together.
+    const command = [process.execPath, join(REPO, 'cli', 'ecs-sched.js'), 'plan', 'wide-agent', ...at()].join(' ');
+    const { stdout } = await promisify(execFile)('script', ['-qec', command, '/dev/null'], { cwd: REPO, env: cleanEnv() });
+    expect(stdout).toContain('\r\x1b[2Kloading wide-agent (cluster wide)');
+    expect(stdout).toContain('daemon wide-agent · cluster wide');
   });
 });

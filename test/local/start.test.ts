@@ -9,11 +9,10 @@ import { describe, expect, it } from 'vitest';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), 'npm-start-test-'));
 
+const env = { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
+
 function start(args: readonly string[]) {
-  return promisify(execFile)(process.execPath, ['--import', 'tsx', 'local/start.ts', ...args], {
-    cwd: ROOT,
-    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-  });
+  return promisify(execFile)(process.execPath, ['--import', 'tsx', 'local/start.ts', ...args], { cwd: ROOT, env });
 }
 
 describe('npm start (local mode)', () => {
@@ -45,7 +44,8 @@ describe('npm start (local mode)', () => {
 export const local = { taskDefinitions: { 'fluent-bit': { cpu: 64, memory: 64, hostPorts: [24224] } } };
 `,
     );
-    const { stdout } = await start(['--hours', '2', '--instances', '8', '--config', config]);
+    // As a user types it.
+    const { stdout } = await promisify(execFile)('npm', ['start', '--', '--hours', '2', '--instances', '8', '--config', config], { cwd: ROOT, env });
     expect(stdout).toContain(`Emulated cluster "batch": 8 instances in 3 zones; running 2 h of ${config} (1 daemon, 1 cron rules)`);
     expect(stdout).toContain('task definition fluent-bit: container "fluent-bit", 64 CPU units, 64 MiB, host ports 24224 (from the local export)');
     expect(stdout).toContain('task definition sync (revisions 1-2): container "sync", 256 CPU units, 512 MiB (defaults: no local export names it)');

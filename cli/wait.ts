@@ -20,6 +20,8 @@ export interface Waiter {
 
 export interface RolloutResult {
   done: boolean;
+  /** Set when a reconcile changed nothing and had actions refused: trying again would only repeat the refusal. */
+  stuck?: string;
   last: DaemonPlanView;
   reconciles: DaemonRunView[];
 }
@@ -50,8 +52,14 @@ export async function followRollout(
     if (line !== said) waiter.say(line);
     said = line;
     if (waiter.expired()) return { done: false, last: view, reconciles };
+    if (view.starts.length + view.stops.length > 0) {
+      const run = await reconcile();
+      reconciles.push(run);
+      if (run.started.length + run.stopped.length === 0 && run.failed.length > 0) {
+        return { done: false, stuck: `the reconcile changed nothing: ${run.failed.map((failure) => failure.reason).join('; ')}`, last: view, reconciles };
+      }
+    }
     // A copy just stopped may hold its host ports until STOPPED: sleep after a reconcile too.
-    if (view.starts.length + view.stops.length > 0) reconciles.push(await reconcile());
     await waiter.sleep();
   }
 }

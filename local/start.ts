@@ -48,6 +48,14 @@ if (!validated.ok) {
   process.exit(2);
 }
 const rules = validated.config;
+const hints = (() => {
+  try {
+    return parseLocalHints(local);
+  } catch (error) {
+    console.error(`${values.config}: ${(error as Error).message}`);
+    process.exit(2);
+  }
+})();
 // Midnight in New York, so the example's 02:00 America/New_York report falls inside the default 6 hours.
 const startAt = new Date('2026-11-25T05:00:00Z');
 const zones = new Map((rules.crons ?? []).map((cron) => [cron.name, cron.timeZone] as const));
@@ -56,7 +64,7 @@ const violations: string[] = [];
 
 const simulation = await Simulation.start({
   config: rules,
-  hints: parseLocalHints(local),
+  hints,
   instances,
   startAt,
   onEvent: (event, now) => say(now, describeEvent(event, (rule) => (rule === undefined ? undefined : zones.get(rule)))),

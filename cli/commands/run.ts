@@ -159,7 +159,8 @@ async function waitForRollout(
   const runs = [first, ...rollout.reconciles];
   const failed = runs.flatMap((run) => run.failed);
   out.result({ applied: true, result: first, reconciles: rollout.reconciles, done: rollout.done, coverage: rollout.last.coverage });
-  if (!rollout.done) out.line(`timed out before the rollout was done`);
+  if (rollout.stuck) out.line(`stopped waiting: ${rollout.stuck}`);
+  else if (!rollout.done) out.line('timed out before the rollout was done');
   const unplaced = rollout.last.coverage.failedToPlace;
   if (unplaced.length > 0) out.line(`${unplaced.length} instance(s) could not take a copy: ${[...new Set(unplaced.map((instance) => instance.reason))].join(', ')}`);
   if (failed.length > 0) out.line(`${failed.length} start(s) or stop(s) were refused along the way (see --json)`);

@@ -53,4 +53,18 @@ describe('run --wait', () => {
     expect(usage.stderr).toContain('--timeout goes with --wait');
     expect(usage.code).toBe(2);
   });
+
+  it('stops waiting, exit 1, when ECS refuses every start: trying again would only repeat it', async () => {
+    emulator.admin.createCluster('refused');
+    emulator.admin.registerInstance({ cluster: 'refused', cpu: 2048, memory: 4096 });
+    const restore = emulator.failCalls({ operation: 'StartTask', error: { type: 'AccessDeniedException', message: 'not authorized to perform: iam:PassRole' } });
+    try {
+      const config = writeConfig('refused.json', { clusters: { refused: {} }, daemons: [{ name: 'refused-agent', cluster: 'refused', taskDefinition: 'roll-agent' }] });
+      const { code, stdout } = await ecsSched(['run', 'refused-agent', '--yes', '--wait', '--config', config, ...at()]);
+      expect(stdout).toMatch(/stopped waiting: the reconcile changed nothing: .*AccessDenied/);
+      expect(code).toBe(1);
+    } finally {
+      restore();
+    }
+  });
 });

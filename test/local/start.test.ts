@@ -74,6 +74,12 @@ export const local = { taskDefinitions: { 'fluent-bit': { cpu: 64, memory: 64, h
     await expect(start(['--hours', '0'])).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('Usage: npm start') });
   });
 
+  it('refuses a local export it cannot read, naming the field, with exit code 2', async () => {
+    const config = join(scratch, 'bad-local.config.mts');
+    writeFileSync(config, `export default { clusters: { c: {} } };\nexport const local = { taskDefinitions: { agent: { cpus: 256 } } };\n`);
+    await expect(start(['--config', config])).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('taskDefinitions.agent') });
+  });
+
   it('refuses an invalid config with every error and exit code 2', async () => {
     const config = join(scratch, 'bad.config.json');
     writeFileSync(config, JSON.stringify({ clusters: {}, daemons: [{ name: 'x', cluster: 'nope', taskDefinition: 'x' }] }));

@@ -60,3 +60,14 @@ export default defineConfig({
     },
   ],
 });
+
+// Local mode only (`npm start`, `ecs-sched emulator`): the size the emulator gives each task
+// definition, which in AWS are your own. A family left out gets one container named after it,
+// 256 CPU units and 512 MiB; hostPorts registers it in host network mode with those ports.
+export const local = {
+  taskDefinitions: {
+    'node-exporter': { cpu: 128, memory: 128, hostPorts: [9100] },
+    'nightly-report': { cpu: 1024, memory: 2048 },
+    'cache-warmer': { cpu: 256, memory: 512 },
+  },
+};

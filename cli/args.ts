@@ -15,6 +15,11 @@ const OPTIONS = {
   queue: { type: 'string' },
   table: { type: 'string' },
   limit: { type: 'string' },
+  instances: { type: 'string' },
+  verbose: { type: 'boolean', short: 'v' },
+  'detailed-exitcode': { type: 'boolean' },
+  wait: { type: 'boolean' },
+  timeout: { type: 'string' },
   json: { type: 'boolean' },
   debug: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -34,6 +39,11 @@ export interface Flags {
   queue?: string;
   table?: string;
   limit?: string;
+  instances?: string;
+  verbose?: boolean;
+  'detailed-exitcode'?: boolean;
+  wait?: boolean;
+  timeout?: string;
   json?: boolean;
   debug?: boolean;
   help?: boolean;
@@ -99,8 +109,10 @@ Commands:
   run RULE                     apply one reconcile (daemon) or one run-now slot (cron)
   status [RULE...]             one line per rule: coverage, or last slot, outcome and next slot
   history RULE                 a cron rule's last slots from the run ledger
+  emulator                     serve an ECS emulator on 127.0.0.1 seeded for the config
 
-Exit codes: 0 done, 1 the operation failed, 2 usage, config, credentials or Region problem.
+Exit codes: 0 done, 1 the operation failed, 2 usage, config, credentials or Region problem,
+3 changes pending (plan --detailed-exitcode only).
 Run ecs-sched <command> --help for a command's options.
 ${COMMON_HELP}
   --version           the version`,
@@ -117,14 +129,19 @@ already past included), then warnings (a fixed-offset time zone). Exit 2 if any 
 ${AWS_HELP}
 ${COMMON_HELP}`,
 
-  plan: `Usage: ecs-sched plan [RULE...] [--config FILE] [AWS options]
+  plan: `Usage: ecs-sched plan [RULE...] [--verbose] [--detailed-exitcode] [--config FILE] [AWS options]
 
 For each rule (or only the ones named), reads the cluster and prints what the rule would do now:
 daemon rules: the starts and stops of one reconcile, the coverage counters, and the instances
 that cannot take a copy and why; cron rules: the last and next slot, what the current slot and a
-run-now would start or stop (or why not), and the runs past maxRunSeconds. Read-only: it makes
-List/Describe calls only. Exit 1 if a rule's cluster could not be read.
+run-now would start or stop (or why not), and the runs past maxRunSeconds. Each list is a count
+per reason; --verbose adds a line per instance (--json always has them). Read-only: it makes
+List/Describe calls only, with a progress line on stderr while a cluster loads (terminal only).
+Exit 1 if a rule's cluster could not be read.
 
+  -v, --verbose       a line per instance and task, not only the count per reason
+  --detailed-exitcode exit 3 when the plan would change the cluster (a daemon's starts or stops,
+                      the current cron slot's, runs past maxRunSeconds), 0 when not
   --config FILE       default ./scheduler.config.ts
 ${AWS_HELP}
 ${COMMON_HELP}`,
@@ -150,7 +167,7 @@ instance_ports. An SQL error exits 2.
 ${AWS_HELP}
 ${COMMON_HELP}`,
 
-  run: `Usage: ecs-sched run RULE [--yes] [--queue URL] [--table TABLE] [--config FILE] [AWS options]
+  run: `Usage: ecs-sched run RULE [--yes] [--wait [--timeout S]] [--queue URL] [--table TABLE] [--config FILE] [AWS options]
 
 Shows what the rule would do, asks for confirmation, then runs it through the same code as its
 Lambda: a daemon rule gets one reconcile; a cron rule gets one run-now slot, which honors its
@@ -158,6 +175,10 @@ overlap policy and retries for capacity until its starting deadline. Name a rule
 cron/NAME when a daemon and a cron rule share a name.
 
   -y, --yes           do not ask (required when stdin is not a terminal)
+  --wait              follow what it started: a cron run's copies until RUNNING or STOPPED (with
+                      the reason); a daemon's rollout, reconciling again at its maxUnavailable
+                      pace until every instance runs an up-to-date copy (exit 1 if not by --timeout)
+  --timeout S         with --wait, give up after S seconds (default 600)
   --queue URL         cron rules: send the run-now to the rule's deployed FIFO queue (the stack's
                       CronQueue<name without - and _> output), so it runs in order with
                       the rule's slots
@@ -193,4 +214,18 @@ of the last attempt, non-zero exit codes of essential containers, and the reason
   --config FILE       default ./scheduler.config.ts
   --region REGION     AWS Region (default: the config's region, then AWS_REGION or the profile)
 ${COMMON_HELP}`,
+
+  emulator: `Usage: ecs-sched emulator [--config FILE] [--cluster C] [--instances N]
+
+Serves an ECS emulator on 127.0.0.1, seeded for the config as npm start seeds it: the task
+definitions its rules name (sizes from the config file's \`local\` export, else 256 CPU units and
+512 MiB, printed), and N instances per cluster whose attributes let its constraints match (a
+constraint that still matches none is named). Prints the endpoint first, then the line to point
+other commands at it (export AWS_ENDPOINT_URL_ECS=...), and serves until Ctrl-C or SIGTERM.
+
+  --config FILE       default ./scheduler.config.ts
+  --cluster C         seed only this cluster (default: every cluster of the config)
+  --instances N       instances per cluster (0-10000, default 20)
+${COMMON_HELP}
+  With --json, one JSON line: {"endpoint", "region", "clusters", "instances", "notes"}.`,
 };

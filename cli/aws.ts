@@ -15,7 +15,7 @@ export interface AwsFlags {
  * - Without --endpoint: the SDK's standard chains decide everything, exactly as for the AWS CLI
  *   and the Lambdas (AWS_PROFILE, SSO, environment variables, instance and container roles;
  *   AWS_REGION or the profile's region; AWS_ENDPOINT_URL_ECS).
- * - With --endpoint on a loopback address (127.0.0.0/8, localhost, ::1), that is the emulator
+ * - With --endpoint (or AWS_ENDPOINT_URL_ECS) on a loopback address (127.0.0.0/8, localhost, ::1), that is the emulator
  *   or something like it: the client signs with fixed dummy credentials and, if no Region is
  *   given, us-east-1. The emulator accepts any signature, so this needs no AWS setup, and real
  *   credentials are never handed to a local process.
@@ -25,7 +25,7 @@ export interface AwsFlags {
  * The Region is --region, else the config's `region` (for commands that read one), else the chain.
  */
 export function ecsClientFor(flags: AwsFlags, configRegion?: string): { ecs: ECSClient; target: Target } {
-  const endpoint = flags.endpoint === undefined ? undefined : checkedEndpoint(flags.endpoint);
+  const endpoint = flags.endpoint !== undefined ? checkedEndpoint(flags.endpoint) : loopbackFromEnvironment();
   const local = endpoint !== undefined && isLoopback(endpoint);
   const region = flags.region ?? configRegion ?? (local ? (process.env.AWS_REGION ?? 'us-east-1') : undefined);
   const ecs = createEcsClient({
@@ -33,7 +33,19 @@ export function ecsClientFor(flags: AwsFlags, configRegion?: string): { ecs: ECS
     ...(region && { region }),
     ...(local && { credentials: { accessKeyId: 'ecs-sched-local', secretAccessKey: 'ecs-sched-local' } }),
   });
-  return { ecs, target: { ...(endpoint && { endpoint: flags.endpoint }), region: region ?? process.env.AWS_REGION } };
+  return { ecs, target: { ...(endpoint && { endpoint: flags.endpoint ?? process.env.AWS_ENDPOINT_URL_ECS }), region: region ?? process.env.AWS_REGION } };
+}
+
+/**
+ * AWS_ENDPOINT_URL_ECS on a loopback address is taken as --endpoint would be (the line
+ * `ecs-sched emulator` prints for a shell): dummy credentials, no AWS setup. Anywhere else the
+ * SDK reads it itself, with the standard credential chain.
+ */
+function loopbackFromEnvironment(): URL | undefined {
+  const text = process.env.AWS_ENDPOINT_URL_ECS;
+  if (!text) return undefined;
+  const url = URL.canParse(text) ? new URL(text) : undefined;
+  return url && isLoopback(url) ? url : undefined;
 }
 
 function checkedEndpoint(text: string): URL {

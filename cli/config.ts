@@ -25,7 +25,7 @@ export class InvalidConfigError extends CliError {
  * default export is the config; the CLI runs under tsx, so .ts needs no build step), a .json file
  * is parsed. The result is what validation makes of it, with every error.
  */
-export async function readConfigFile(file: string): Promise<{ file: string; input: unknown }> {
+export async function readConfigFile(file: string): Promise<{ file: string; input: unknown; local?: unknown }> {
   const path = resolve(file);
   try {
     await access(path);
@@ -40,9 +40,9 @@ export async function readConfigFile(file: string): Promise<{ file: string; inpu
       throw new CliError(`${file} is not valid JSON: ${(error as Error).message}`, EXIT_USAGE, 'InvalidConfig');
     }
   }
-  let module: { default?: unknown };
+  let module: { default?: unknown; local?: unknown };
   try {
-    module = (await importModule(path)) as { default?: unknown };
+    module = (await importModule(path)) as { default?: unknown; local?: unknown };
   } catch (error) {
     // One line: a transform error's details (file:line:column: ERROR ...) follow its first line.
     const message = (error as Error).message.split('\n').map((line) => line.trim()).filter(Boolean).slice(0, 3).join(' ');
@@ -53,7 +53,8 @@ export async function readConfigFile(file: string): Promise<{ file: string; inpu
   if (module.default === undefined) {
     throw new CliError(`${file} has no default export`, EXIT_USAGE, 'InvalidConfig', 'end it with `export default defineConfig({ ... })`');
   }
-  return { file, input: module.default };
+  // `local` is local mode's optional hint (task definition sizes): see local/config-cluster.ts.
+  return { file, input: module.default, local: module.local };
 }
 
 /**

@@ -13,7 +13,9 @@ import { ClusterNotFoundError, SnapshotLoadError } from '../shared/state/index.j
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
 export const EXIT_USAGE = 2;
-export type ExitCode = typeof EXIT_OK | typeof EXIT_FAILED | typeof EXIT_USAGE;
+/** `plan --detailed-exitcode`: the plan would change the cluster (terraform's 2 is our usage code). */
+export const EXIT_CHANGES = 3;
+export type ExitCode = typeof EXIT_OK | typeof EXIT_FAILED | typeof EXIT_USAGE | typeof EXIT_CHANGES;
 
 /** An error the CLI explains itself: a one-line message, an optional hint, an exit code. */
 export class CliError extends Error {

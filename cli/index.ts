@@ -6,6 +6,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { HELP, parseCommandLine, type ParsedArgs } from './args.js';
+import { emulator } from './commands/emulator.js';
 import { history } from './commands/history.js';
 import { plan } from './commands/plan.js';
 import { query } from './commands/query.js';
@@ -27,6 +28,7 @@ const COMMANDS: Record<string, Command> = {
   run: (args, out) => run(args, out, { stdin: process.stdin, stderr: process.stderr }),
   status,
   history,
+  emulator,
 };
 
 export async function main(argv: readonly string[]): Promise<ExitCode> {

@@ -10,6 +10,7 @@ import { describeMissingRoles, missingPassRoles, type PassedRole } from '../shar
 import type { PlannedStart, PlannedStop } from '../shared/rules/plan.js';
 import { describeSchedule, nextSlot, parseSchedule, previousSlot } from '../shared/schedule/index.js';
 import { loadSnapshot, type Snapshot } from '../shared/state/index.js';
+import type { LoadOptions } from '../shared/state/load.js';
 import { describeTaskDefinition } from '../shared/state/task-definitions.js';
 import type { TaskDefinitionInfo } from '../shared/state/types.js';
 import { CliError, EXIT_FAILED, TASK_DEFINITION_HINT } from './errors.js';
@@ -80,6 +81,8 @@ export interface CronPlanView extends RoleCheck {
   clusterArn: string;
   taskDefinition: string;
   schedule: string;
+  /** The rule's IANA zone (UTC when it names none): slot times are shown in it beside UTC. */
+  timeZone: string;
   /** The latest fire time at or before now, and the next one (null when there is none). */
   lastSlot: string | null;
   nextSlot: string | null;
@@ -97,8 +100,11 @@ export interface CronPlanView extends RoleCheck {
 
 export type RulePlanView = DaemonPlanView | CronPlanView;
 
-export async function planDaemonRule(ecs: ECSClient, rule: DaemonRule, now: Date): Promise<DaemonPlanView> {
-  const snapshot = await loadSnapshot(ecs, rule.cluster, daemonScope(rule), { taskDefinitions: [rule.taskDefinition], now });
+/** Sees each step of a snapshot load, for a progress line. */
+export type OnProgress = LoadOptions['onProgress'];
+
+export async function planDaemonRule(ecs: ECSClient, rule: DaemonRule, now: Date, onProgress?: OnProgress): Promise<DaemonPlanView> {
+  const snapshot = await loadSnapshot(ecs, rule.cluster, daemonScope(rule), { taskDefinitions: [rule.taskDefinition], now, ...(onProgress && { onProgress }) });
   try {
     const target = snapshot.taskDefinition(rule.taskDefinition)!;
     const plan = reconcileDaemon(snapshot, rule, target);
@@ -119,10 +125,10 @@ export async function planDaemonRule(ecs: ECSClient, rule: DaemonRule, now: Date
   }
 }
 
-export async function planCronRule(ecs: ECSClient, rule: CronRule, now: Date): Promise<CronPlanView> {
+export async function planCronRule(ecs: ECSClient, rule: CronRule, now: Date, onProgress?: OnProgress): Promise<CronPlanView> {
   // As runSlot does: resolve the revision first, then load the scope it implies.
   const target = await readTaskDefinition(ecs, rule.taskDefinition);
-  const snapshot = await loadSnapshot(ecs, rule.cluster, cronScope(rule, target), { taskDefinitions: [target.arn], now });
+  const snapshot = await loadSnapshot(ecs, rule.cluster, cronScope(rule, target), { taskDefinitions: [target.arn], now, ...(onProgress && { onProgress }) });
   try {
     const schedule = parseSchedule(rule.schedule, rule.timeZone);
     const last = previousSlot(schedule, now);
@@ -141,6 +147,7 @@ export async function planCronRule(ecs: ECSClient, rule: CronRule, now: Date): P
       taskDefinition: target.arn,
       ...roleCheck(rule, target),
       schedule: describeSchedule(schedule),
+      timeZone: rule.timeZone ?? 'UTC',
       lastSlot: last?.toISOString() ?? null,
       nextSlot: next?.toISOString() ?? null,
       currentSlot: last && now <= startingDeadline(rule, last) ? decide(last, 'schedule') : null,
@@ -172,7 +179,17 @@ function roleCheck(rule: DaemonRule | CronRule, target: TaskDefinitionInfo): Rol
   return { missingPassRoles: missing, passRolesFix: missing.length > 0 ? `passRoles: ${describeMissingRoles(rule, missing)}` : null };
 }
 
-/** Whether a plan would change anything in the cluster. */
+/**
+ * What the plan would change if nothing else happened: a daemon's reconcile, and for a cron rule
+ * the current slot's delivery and the overdue pass (a run-now is only what someone could ask for).
+ */
+export function pendingChanges(view: RulePlanView): number {
+  if (view.kind === 'daemon') return view.starts.length + view.stops.length;
+  const current = view.currentSlot;
+  return (current?.decision === 'start' ? current.starts.length : 0) + (current?.stops.length ?? 0) + view.overdue.length;
+}
+
+/** What a run-now (cron) or one reconcile (daemon) would change: run's confirmation question. */
 export function changes(view: RulePlanView): { starts: number; stops: number } {
   if (view.kind === 'daemon') return { starts: view.starts.length, stops: view.stops.length };
   return { starts: view.runNow.decision === 'start' ? view.runNow.starts.length : 0, stops: view.runNow.stops.length };

@@ -31,12 +31,13 @@ export class ProgressBar {
     return stream.isTTY === true && !json;
   }
 
+  /** A terminal that reports no width (0, as a bare pseudo-terminal does) is taken as 80 columns. */
   update(progress: LoadProgress): void {
     const now = this.now();
     if (this.drawn && now - this.lastDraw < FRAME_MS) return;
     this.lastDraw = now;
     this.drawn = true;
-    this.stream.write(`\r\x1b[2K${renderProgress(this.label, progress, this.stream.columns ?? 80)}`);
+    this.stream.write(`\r\x1b[2K${renderProgress(this.label, progress, this.stream.columns || 80)}`);
   }
 
   /** Clears the line, so the result (or an error) starts on a clean one. */

@@ -2,6 +2,7 @@ import type { FailedAction, StartedTask, StoppedTask } from '../shared/ecs/apply
 import { parseTaskDefinitionArn } from '../shared/ecs/task-definition-reference.js';
 import type { CronSlotOutcome } from '../shared/report/cron-report.js';
 import type { Coverage } from '../shared/rules/daemon/reconcile.js';
+import { besideUtc } from '../shared/schedule/index.js';
 import type { OrphansView } from './orphans.js';
 import type { CronPlanView, DaemonPlanView, SlotView, StartView, StopView } from './plans.js';
 
@@ -9,31 +10,66 @@ import type { CronPlanView, DaemonPlanView, SlotView, StartView, StopView } from
 
 const INDENT = '  ';
 
-export function renderDaemonPlan(view: DaemonPlanView): string[] {
+/**
+ * A plan is read by a person: per rule, each list (starts, stops, instances that cannot take a
+ * copy) is a count per reason ("142 instances: RESOURCE:CPU"), whatever the cluster's size; the
+ * line per instance comes with `verbose` (and is always in --json).
+ */
+export function renderDaemonPlan(view: DaemonPlanView, verbose: boolean): string[] {
   const lines = [`daemon ${view.rule} · cluster ${view.cluster} · ${definitionName(view.taskDefinition)}`];
   if (view.passRolesFix) lines.push(`${INDENT}${view.passRolesFix}`);
   lines.push(`${INDENT}coverage: ${renderCoverage(view.coverage)}`);
-  lines.push(...renderChanges(view.starts, view.stops, INDENT));
+  lines.push(...renderChanges(view.starts, view.stops, INDENT, verbose));
   if (view.unmatchedConstraint) lines.push(`${INDENT}${renderUnmatched(view.unmatchedConstraint)}`);
   const unplaced = view.coverage.failedToPlace;
   if (unplaced.length > 0) {
     lines.push(`${INDENT}cannot place ${unplaced.length}:`);
-    for (const instance of unplaced) lines.push(`${INDENT}${INDENT}${instance.ec2InstanceId || shortId(instance.containerInstanceArn)}  ${instance.reason}`);
+    const items = unplaced.map((instance) => ({ label: instance.ec2InstanceId || shortId(instance.containerInstanceArn), reason: instance.reason, group: instance.reason }));
+    lines.push(...renderItems(items, 'instance', INDENT + INDENT, verbose));
   }
   return lines;
+}
+
+interface Item {
+  /** The instance or task, for the verbose line. */
+  label: string;
+  /** The full reason, for the verbose line. */
+  reason: string;
+  /** The reason without what names this one item, for the count per reason. */
+  group: string;
+}
+
+/** Items as one line each (verbose), or as a count per reason, most common first. */
+function renderItems(items: readonly Item[], noun: 'instance' | 'copy', indent: string, verbose: boolean): string[] {
+  if (verbose) return items.map((item) => `${indent}${item.label}  ${item.reason}`);
+  const counts = new Map<string, number>();
+  for (const item of items) counts.set(item.group, (counts.get(item.group) ?? 0) + 1);
+  const plural = noun === 'copy' ? 'copies' : 'instances';
+  return [...counts].sort(([, a], [, b]) => b - a).map(([group, count]) => `${indent}${count} ${count === 1 ? noun : plural}: ${group}`);
+}
+
+/**
+ * A start or stop reason without its rule prefix and without the instance and task it names
+ * (`daemon x: i-0abc has no copy` -> `has no copy`), so that equal reasons count together.
+ */
+function reasonGroup(reason: string, ec2InstanceId: string | undefined): string {
+  let group = reason.replace(/^(daemon|cron) [^:]+: /, '');
+  if (ec2InstanceId) group = group.replace(` on ${ec2InstanceId}`, '').replace(`${ec2InstanceId} `, '');
+  return group.replace(/, keeping \S+$/, '');
 }
 
 function renderUnmatched(unmatched: NonNullable<DaemonPlanView['unmatchedConstraint']>): string {
   return `constraint matches no instance: "${unmatched.constraint}"; keeping ${unmatched.keptCopies} cop${unmatched.keptCopies === 1 ? 'y' : 'ies'} running (fix the constraint, or set allowNoEligibleInstances to let them stop)`;
 }
 
-export function renderCronPlan(view: CronPlanView): string[] {
+export function renderCronPlan(view: CronPlanView, verbose: boolean): string[] {
   const lines = [`cron ${view.rule} · cluster ${view.cluster} · ${definitionName(view.taskDefinition)} · ${view.schedule}`];
   if (view.passRolesFix) lines.push(`${INDENT}${view.passRolesFix}`);
-  const last = view.lastSlot ? `last slot ${view.lastSlot}${view.currentSlot ? '' : ' (past its starting deadline)'}` : 'no slot yet';
-  lines.push(`${INDENT}${last}, ${view.nextSlot ? `next slot ${view.nextSlot}` : 'no later slot'}`);
-  if (view.currentSlot) lines.push(...renderSlot(`slot ${view.currentSlot.slot}, delivered now`, view.currentSlot));
-  lines.push(...renderSlot('if run now', view.runNow));
+  const zoned = (iso: string) => besideUtc(iso, view.timeZone);
+  const last = view.lastSlot ? `last slot ${zoned(view.lastSlot)}${view.currentSlot ? '' : ' (past its starting deadline)'}` : 'no slot yet';
+  lines.push(`${INDENT}${last}, ${view.nextSlot ? `next slot ${zoned(view.nextSlot)}` : 'no later slot'}`);
+  if (view.currentSlot) lines.push(...renderSlot(`slot ${zoned(view.currentSlot.slot)}, delivered now`, view.currentSlot, verbose));
+  lines.push(...renderSlot('if run now', view.runNow, verbose));
   if (view.maxRunSeconds === undefined) {
     lines.push(`${INDENT}overdue runs: no maxRunSeconds`);
   } else if (view.overdue.length === 0) {
@@ -58,12 +94,12 @@ export function renderOrphans(view: OrphansView): string[] {
   ];
 }
 
-function renderSlot(title: string, slot: SlotView): string[] {
+function renderSlot(title: string, slot: SlotView, verbose: boolean): string[] {
   if (slot.decision === 'skip') {
-    return [`${INDENT}${title}: start nothing (${slot.reason}): ${slot.detail}`, ...renderChanges([], slot.stops, INDENT + INDENT, true)];
+    return [`${INDENT}${title}: start nothing (${slot.reason}): ${slot.detail}`, ...renderChanges([], slot.stops, INDENT + INDENT, verbose, true)];
   }
   const lines = [`${INDENT}${title}: ${slot.missing} cop${slot.missing === 1 ? 'y' : 'ies'} missing`];
-  lines.push(...renderChanges(slot.starts, slot.stops, INDENT + INDENT, true));
+  lines.push(...renderChanges(slot.starts, slot.stops, INDENT + INDENT, verbose, true));
   if (slot.neverPlaceable) {
     lines.push(`${INDENT}${INDENT}cannot place ${slot.unplaced}: ${slot.neverPlaceable} (the handler fails the slot at once)`);
   } else if (slot.unplaced > 0) {
@@ -72,16 +108,18 @@ function renderSlot(title: string, slot: SlotView): string[] {
   return lines;
 }
 
-function renderChanges(starts: readonly StartView[], stops: readonly StopView[], indent: string, quietWhenEmpty = false): string[] {
+function renderChanges(starts: readonly StartView[], stops: readonly StopView[], indent: string, verbose: boolean, quietWhenEmpty = false): string[] {
   const lines: string[] = [];
   if (starts.length === 0 && stops.length === 0) return quietWhenEmpty ? [] : [`${indent}nothing to start or stop`];
   if (starts.length > 0) {
     lines.push(`${indent}start ${starts.length}:`);
-    for (const start of starts) lines.push(`${indent}${INDENT}${start.ec2InstanceId || shortId(start.containerInstanceArn)}  ${start.reason}`);
+    const items = starts.map((start) => ({ label: start.ec2InstanceId || shortId(start.containerInstanceArn), reason: start.reason, group: reasonGroup(start.reason, start.ec2InstanceId) }));
+    lines.push(...renderItems(items, 'instance', indent + INDENT, verbose));
   }
   if (stops.length > 0) {
     lines.push(`${indent}stop ${stops.length}:`);
-    for (const stop of stops) lines.push(`${indent}${INDENT}${taskLabel(stop)}  ${stop.reason}`);
+    const items = stops.map((stop) => ({ label: taskLabel(stop), reason: stop.reason, group: reasonGroup(stop.reason, stop.ec2InstanceId) }));
+    lines.push(...renderItems(items, 'copy', indent + INDENT, verbose));
   }
   return lines;
 }
@@ -119,15 +157,24 @@ export interface DaemonRunView {
 export function renderDaemonRun(view: DaemonRunView): string[] {
   const lines = [`daemon ${view.rule}: reconciled cluster ${view.cluster}`];
   if (view.started.length + view.stopped.length + view.failed.length === 0) lines.push(`${INDENT}started nothing, stopped nothing`);
+  // Counts per reason, as plan prints them: a reconcile of thousands of instances stays readable (--json has each).
   if (view.started.length > 0) {
     lines.push(`${INDENT}started ${view.started.length}:`);
-    for (const task of view.started) lines.push(`${INDENT}${INDENT}${shortId(task.taskArn)} on ${task.ec2InstanceId ?? shortId(task.containerInstanceArn)}  ${task.reason}`);
+    const items = view.started.map((task) => ({ label: `${shortId(task.taskArn)} on ${task.ec2InstanceId ?? shortId(task.containerInstanceArn)}`, reason: task.reason, group: reasonGroup(task.reason, task.ec2InstanceId) }));
+    lines.push(...renderItems(items, 'instance', INDENT + INDENT, false));
   }
   if (view.stopped.length > 0) {
     lines.push(`${INDENT}stopped ${view.stopped.length}:`);
-    for (const task of view.stopped) lines.push(`${INDENT}${INDENT}${shortId(task.taskArn)}  ${task.reason}`);
+    const items = view.stopped.map((task) => ({ label: shortId(task.taskArn), reason: task.reason, group: reasonGroup(task.reason, undefined) }));
+    lines.push(...renderItems(items, 'copy', INDENT + INDENT, false));
   }
   lines.push(...renderFailures(view.failed));
+  const unplaced = view.coverage?.failedToPlace ?? [];
+  if (unplaced.length > 0) {
+    lines.push(`${INDENT}could not place ${unplaced.length} (these instances have no copy):`);
+    const items = unplaced.map((instance) => ({ label: instance.ec2InstanceId || shortId(instance.containerInstanceArn), reason: instance.reason, group: instance.reason }));
+    lines.push(...renderItems(items, 'instance', INDENT + INDENT, false));
+  }
   if (view.unmatchedConstraint) lines.push(`${INDENT}${renderUnmatched(view.unmatchedConstraint)}`);
   if (view.conflicts > 0) lines.push(`${INDENT}${view.conflicts} StartTask conflict(s), placed again`);
   if (view.coverage) lines.push(`${INDENT}coverage before: ${renderCoverage(view.coverage)}`);

@@ -2,7 +2,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { METRICS_NAMESPACE } from '../shared/report/vocabulary.js';
 
-interface LogEntry {
+export interface LogEntry {
   level: string;
   message: string;
   attributes: Record<string, unknown>;
@@ -16,7 +16,7 @@ type LogArgs = Parameters<Logger['info']>;
  * would break --json.
  */
 export class CapturingLogger extends Logger {
-  constructor(private readonly echo?: (line: string) => void) {
+  constructor(private readonly echo?: (entry: LogEntry) => void) {
     super({ serviceName: 'ecs-sched', logLevel: 'SILENT' });
   }
 
@@ -49,7 +49,7 @@ export class CapturingLogger extends Logger {
       else Object.assign(attributes, item);
     }
     const entry: LogEntry = { level, message: String(message), attributes };
-    this.echo?.(JSON.stringify(entry));
+    this.echo?.(entry);
   }
 }
 

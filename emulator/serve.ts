@@ -1,6 +1,7 @@
 /**
  * Runs the emulator as its own process, for benchmarks (so its CPU and heap are not counted
- * against the code under test) and for trying the CLI by hand:
+ * against the code under test); to try the CLI by hand, `ecs-sched emulator` seeds one for the
+ * config instead:
  *
  *   npx tsx emulator/serve.ts --cluster demo --instances 1000 --tasks 20000 --daemon-started-by daemon/node-exporter --throttling
  *

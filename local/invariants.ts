@@ -1,4 +1,4 @@
-import type { Emulator, InstanceView } from '../emulator/index.js';
+import type { Emulator } from '../emulator/index.js';
 import { compileConstraints } from '../shared/placement/constraints.js';
 import { isResultEvent, type ResultEvent } from '../shared/report/result-events.js';
 import { DetailType } from '../shared/report/vocabulary.js';
@@ -6,6 +6,7 @@ import type { SkipReason } from '../shared/rules/cron/plan-slot.js';
 import { cronSlotKey, type CronRule } from '../shared/rules/cron/rule.js';
 import { daemonKey, type DaemonRule } from '../shared/rules/daemon/rule.js';
 import { TaskStatus } from '../shared/state/types.js';
+import { instanceFacts } from './config-cluster.js';
 
 /**
  * What must hold after a local run, checked against the emulator's own state (not through the
@@ -27,7 +28,7 @@ export function uncovered(emulator: Emulator, cluster: string, rule: DaemonRule)
   const running = emulator.admin.listTasks(cluster, { startedBy: daemonKey(rule), desiredStatus: TaskStatus.Running, lastStatus: TaskStatus.Running });
   return emulator.admin
     .listInstances(cluster)
-    .filter((instance) => instance.status === 'ACTIVE' && instance.agentConnected && (!memberOf || memberOf(facts(instance))))
+    .filter((instance) => instance.status === 'ACTIVE' && instance.agentConnected && (!memberOf || memberOf(instanceFacts(instance))))
     .filter((instance) => running.filter((task) => task.containerInstanceArn === instance.arn).length !== 1)
     .map((instance) => instance.arn);
 }
@@ -49,17 +50,4 @@ export function slotProblems(emulator: Emulator, cluster: string, rule: CronRule
     if (!started && !skippedWell) problems.push(`cron ${rule.name}: slot ${at} was missed (${outcomes.map((e) => e.detailType).join(', ') || 'no outcome'})`);
   }
   return problems;
-}
-
-function facts(instance: InstanceView) {
-  return {
-    containerInstanceArn: instance.arn,
-    ec2InstanceId: instance.ec2InstanceId,
-    agentConnected: instance.agentConnected,
-    agentVersion: '',
-    registeredAt: instance.registeredAt,
-    runningTasksCount: instance.runningTasksCount,
-    attributes: new Map(Object.entries(instance.attributes)),
-    taskGroups: [],
-  };
 }

@@ -1,5 +1,4 @@
 import type { ECSClient } from '@aws-sdk/client-ecs';
-import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { startEmulator, type Emulator } from '../emulator/index.js';
 import type { SchedulerConfig } from '../shared/config/index.js';
@@ -11,28 +10,36 @@ import { slotMessage } from '../shared/handlers/cron/messages.js';
 import { handleDaemonBatch, type DaemonContext } from '../shared/handlers/daemon/handle.js';
 import { DaemonMemory } from '../shared/handlers/daemon/memory.js';
 import type { ResultEvent } from '../shared/report/result-events.js';
+import { CapturingLogger, type LogEntry } from '../cli/telemetry.js';
 import { overduePassMinutes } from '../shared/rules/cron/overdue-pass.js';
 import { cronRulePrefix } from '../shared/rules/cron/rule.js';
 import { seedFrom } from '../shared/placement/random.js';
 import { daemonKey, type DaemonRule } from '../shared/rules/daemon/rule.js';
 import { parseSchedule, slotsBetween, type Schedule } from '../shared/schedule/index.js';
 import { TaskStatus } from '../shared/state/types.js';
-import { addExampleInstance, registerExampleTaskDefinitions } from './example-cluster.js';
+import { seedForConfig, type LocalHints } from './config-cluster.js';
 import { startLocalLedger, type LocalLedger } from './ledger.js';
 import { LivePublisher } from './live-publisher.js';
 import { EventPipeline } from './pipeline/event-pipeline.js';
 import { cronTimeouts, DAEMON_TIMEOUTS, MAX_RECEIVE_COUNT } from '../shared/queues/timeouts.js';
 import { settle } from './pipeline/settle.js';
-import { exampleScenario, type Happening } from './scenario.js';
+import { scenario, type Happening } from './scenario.js';
 
 export interface SimulationOptions {
   config: SchedulerConfig;
+  /** The config file's `local` export: task definition sizes. */
+  hints: LocalHints;
+  /** Instances per cluster of the config. */
   instances: number;
   /** Simulated wall-clock start; the clock then moves a minute per step. */
   startAt: Date;
   onEvent: (event: ResultEvent, now: Date) => void;
   onHappening: (happening: Happening, now: Date) => void;
+  /** The handlers' warnings and errors: in AWS they are in CloudWatch Logs, here the user must see them. */
+  onLog: (entry: LogEntry, now: Date) => void;
 }
+
+const SHOWN_LEVELS = new Set(['WARN', 'ERROR', 'CRITICAL']);
 
 /** How long each cron job "runs" in the simulation before its container exits. */
 const JOB_MINUTES: Readonly<Record<string, number>> = { 'nightly-report': 90, 'cache-warmer': 4 };
@@ -40,7 +47,7 @@ const JOB_MINUTES: Readonly<Record<string, number>> = { 'nightly-report': 90, 'c
 const FLAKY_JOBS: Readonly<Record<string, number>> = { 'cache-warmer': 4 };
 
 /**
- * The example config against an emulated cluster, on a simulated clock: the emulator and the
+ * A config against an emulated cluster, on a simulated clock: the emulator and the
  * handlers read the same clock, which moves a minute per step, so hours pass in seconds. Each
  * step fires what the cloud would fire in that minute (cron slots, overdue passes, daemon sweeps,
  * the scenario's happenings), ends the cron jobs whose time is up, and lets the pipelines and the
@@ -50,6 +57,8 @@ const FLAKY_JOBS: Readonly<Record<string, number>> = { 'cache-warmer': 4 };
 export class Simulation {
   readonly publisher: LivePublisher;
   readonly instances: string[] = [];
+  /** What the set-up did that the user should know before the first decision: sizes, unmatched constraints. */
+  readonly notes: string[] = [];
   readonly slotsFired = new Map<string, Date[]>();
   private emulator!: Emulator;
   private nowMs: number;
@@ -121,19 +130,22 @@ export class Simulation {
   private async setUp(): Promise<void> {
     const { config } = this.options;
     this.emulator = await startEmulator({ randomSeed: 7, clock: () => this.nowMs });
-    const clusterArn = this.emulator.admin.createCluster(this.cluster);
-    registerExampleTaskDefinitions(this.emulator);
-    for (let i = 0; i < this.options.instances; i += 1) {
-      this.instances.push(addExampleInstance(this.emulator, this.cluster, i, this.now()));
-    }
-    this.happenings = exampleScenario(this.instances, this.options.startAt);
+    const seeded = seedForConfig(this.emulator, { config, hints: this.options.hints, clusters: Object.keys(config.clusters), instances: this.options.instances, registeredAt: this.now() });
+    this.notes.push(...seeded.notes);
+    const clusterArns = new Map(seeded.clusters.map((cluster) => [cluster.name, cluster.arn] as const));
+    // The happenings (joins, drains, a dying copy) befall the first cluster.
+    const first = seeded.clusters[0]!;
+    this.instances.push(...first.instances);
+    const daemon = config.daemons?.find((rule) => rule.cluster === first.name);
+    this.happenings = scenario(this.instances, this.options.startAt, first.attributes, daemon && daemonKey(daemon));
 
-    // Logs and metrics are for CloudWatch; here the result events are the output.
+    // Metrics are for CloudWatch; here the result events are the output, with warnings and errors.
     process.env.POWERTOOLS_METRICS_DISABLED = 'true';
-    const telemetry = { logger: new Logger({ serviceName: 'local', logLevel: 'SILENT' }), metrics: new Metrics({ namespace: 'EcsSchedulersLocal' }) };
+    const logger = new CapturingLogger((entry) => SHOWN_LEVELS.has(entry.level) && this.options.onLog(entry, this.now()));
+    const telemetry = { logger, metrics: new Metrics({ namespace: 'EcsSchedulersLocal' }) };
     const shared = { ...telemetry, ...this.clock(), publisher: this.publisher };
 
-    for (const daemon of config.daemons ?? []) this.addDaemon(daemon, clusterArn, shared);
+    for (const daemon of config.daemons ?? []) this.addDaemon(daemon, clusterArns.get(daemon.cluster)!, shared);
     const crons = config.crons ?? [];
     for (const cron of crons) {
       this.schedules.set(cron.name, parseSchedule(cron.schedule, cron.timeZone, { anchor: this.options.startAt }));
@@ -153,7 +165,7 @@ export class Simulation {
     });
     this.pipelines.push(this.cronQueue);
     // Each rule's EventBridge rule sends its copies' STOPPED events to the queue, in the rule's group.
-    const runEnds = crons.map((cron) => ({ name: cron.name, pattern: runEndsPattern(clusterArn, cronRulePrefix(cron)) }));
+    const runEnds = crons.map((cron) => ({ name: cron.name, pattern: runEndsPattern(clusterArns.get(cron.cluster)!, cronRulePrefix(cron)) }));
     this.emulator.onEvent((event) => {
       for (const { name, pattern } of runEnds) if (matchesPattern(pattern, event)) this.cronQueue.send(JSON.stringify(event), name);
     });
@@ -193,7 +205,8 @@ export class Simulation {
 
   /** A cron job's container exits once its time is up. */
   private endFinishedJobs(): void {
-    for (const task of this.emulator.admin.listTasks(this.cluster, { desiredStatus: TaskStatus.Running })) {
+    const tasks = Object.keys(this.options.config.clusters).flatMap((cluster) => this.emulator.admin.listTasks(cluster, { desiredStatus: TaskStatus.Running }));
+    for (const task of tasks) {
       const rule = task.startedBy?.startsWith('cron/') ? task.startedBy.split('/')[1]! : undefined;
       if (!rule || !task.startedAt) continue;
       const minutes = JOB_MINUTES[rule] ?? 5;

@@ -42,6 +42,6 @@ describe('README commands', () => {
 
   it('names only ecs-sched commands that exist', () => {
     const commands = [...README.matchAll(/npx ecs-sched (\w+)/g)].map((match) => match[1]);
-    expect(new Set(commands)).toEqual(new Set(['validate', 'plan', 'snapshot', 'query', 'run', 'status', 'history']));
+    expect(new Set(commands)).toEqual(new Set(['validate', 'plan', 'snapshot', 'query', 'run', 'status', 'history', 'emulator']));
   });
 });

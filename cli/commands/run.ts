@@ -21,6 +21,10 @@ import type { Output } from '../output.js';
 import { changes, planCronRule, planDaemonRule, type DaemonPlanView, type RulePlanView } from '../plans.js';
 import { renderCronPlan, renderCronRun, renderDaemonPlan, renderDaemonRun, type DaemonRunView } from '../render.js';
 import { CapturingLogger, QuietMetrics } from '../telemetry.js';
+import { followCopies, followRollout, POLL_MS, type Waiter } from '../wait.js';
+
+/** How long --wait follows a run unless --timeout says otherwise. */
+const DEFAULT_WAIT_SECONDS = 600;
 
 /** Why the daemon reconciled, in its log line and result event. */
 const MANUAL_REASON = 'manual run (ecs-sched run)';
@@ -38,15 +42,20 @@ const MANUAL_REASON = 'manual run (ecs-sched run)';
  *    the Lambda's own. The handler loads a fresh snapshot and decides again: the preview is what
  *    the rule would do at the moment of asking, and if the cluster changed meanwhile, the run
  *    follows the cluster, as the Lambda would.
- * 5. It prints what happened. Exit 1 if ECS refused an action (daemon) or the slot failed (cron);
+ * 5. It prints what happened. Exit 1 if ECS refused an action or an eligible instance could take
+ *    no copy (daemon), or the slot failed (cron);
  *    a cron slot skipped by its own policy (overlap, suspended, already complete) is exit 0.
  *
  * Result events, metrics and log lines go nowhere (the Lambda's would go to EventBridge and
  * CloudWatch); --debug prints the log lines on stderr.
  */
 export async function run(args: ParsedArgs, out: Output, terminal: Terminal): Promise<ExitCode> {
-  onlyOptions('run', args.given, ['config', 'yes', 'queue', 'table', ...AWS_OPTIONS]);
+  onlyOptions('run', args.given, ['config', 'yes', 'queue', 'table', 'wait', 'timeout', ...AWS_OPTIONS]);
   if (args.positionals.length !== 1) throw new UsageError(args.positionals.length === 0 ? 'run needs the name of a rule' : 'run takes one rule at a time');
+  const waitSeconds = args.flags.wait ? Number(args.flags.timeout ?? DEFAULT_WAIT_SECONDS) : undefined;
+  if (args.flags.timeout !== undefined && !args.flags.wait) throw new UsageError('--timeout goes with --wait');
+  if (waitSeconds !== undefined && !(Number.isFinite(waitSeconds) && waitSeconds > 0)) throw new UsageError(`--timeout must be a number of seconds above 0, found "${args.flags.timeout}"`);
+  if (args.flags.wait && args.flags.queue !== undefined) throw new UsageError('--wait cannot follow a run sent to a queue', 'the deployed function starts it; follow it with ecs-sched status');
   const config = await loadConfigFile(args.flags.config ?? DEFAULT_CONFIG);
   const entry = findRule(config, args.positionals[0]!);
   if (args.flags.queue !== undefined && entry.kind !== 'cron') {
@@ -64,7 +73,7 @@ export async function run(args: ParsedArgs, out: Output, terminal: Terminal): Pr
   const scratch = entry.kind === 'cron' && args.flags.table === undefined && args.flags.queue === undefined ? await scratchLedger() : undefined;
   const ledger = ledgerFor(args.flags, config.region) ?? scratch?.ledger;
   try {
-    return await confirmAndRun(entry, ecs, out, terminal, ask, args.flags.queue, ledger);
+    return await confirmAndRun(entry, ecs, out, terminal, ask, args.flags.queue, ledger, waitSeconds === undefined ? undefined : waiterFor(out, waitSeconds));
   } catch (error) {
     throw explain(error, target);
   } finally {
@@ -80,6 +89,7 @@ async function confirmAndRun(
   ask: boolean,
   queue: string | undefined,
   ledger: RunLedger | undefined,
+  waiter: Waiter | undefined,
 ): Promise<ExitCode> {
   const preview = entry.kind === 'daemon' ? await planDaemonRule(ecs, entry.rule, new Date()) : await planCronRule(ecs, entry.rule, new Date());
   if (!out.json || ask) printPreview(out, preview, ask);
@@ -101,24 +111,74 @@ async function confirmAndRun(
     return EXIT_OK;
   }
 
-  const logger = new CapturingLogger(out.debug ? (line) => out.streams.stderr.write(`${line}\n`) : undefined);
+  const logger = new CapturingLogger(out.debug ? (entry) => out.streams.stderr.write(`${JSON.stringify(entry)}\n`) : undefined);
   if (entry.kind === 'daemon') {
-    const result = await runDaemon(ecs, entry.rule, logger, preview.kind === 'daemon' ? instanceNames(preview) : new Map());
+    const names = preview.kind === 'daemon' ? instanceNames(preview) : new Map<string, string>();
+    const result = await runDaemon(ecs, entry.rule, logger, names);
+    if (!out.json || !waiter) {
+      out.line();
+      for (const line of renderDaemonRun(result)) out.line(line);
+    }
+    if (waiter) return waitForRollout(ecs, entry.rule, logger, names, result, out, waiter);
     out.result({ applied: true, preview, result });
-    out.line();
-    for (const line of renderDaemonRun(result)) out.line(line);
-    return result.failed.length > 0 ? EXIT_FAILED : EXIT_OK;
+    // Instances left without a copy (nothing fits there) are a failure too, not a quiet success.
+    return result.failed.length > 0 || (result.coverage?.failedToPlace.length ?? 0) > 0 ? EXIT_FAILED : EXIT_OK;
   }
   const outcome = await runCron(ecs, entry.rule, ledger!, logger, out);
-  out.result({ applied: true, preview, result: outcome });
   out.line();
   for (const line of renderCronRun(outcome)) out.line(line);
-  return outcome.status === 'failed' ? EXIT_FAILED : EXIT_OK;
+  if (!waiter || outcome.copies.length === 0) {
+    out.result({ applied: true, preview, result: outcome });
+    return outcome.status === 'failed' ? EXIT_FAILED : EXIT_OK;
+  }
+  out.line();
+  const followed = await followCopies(ecs, entry.rule.cluster, outcome.copies.map((copy) => copy.taskArn), waiter);
+  out.result({ applied: true, preview, result: outcome, waited: followed });
+  if (!followed.done) out.line(`timed out: ${followed.copies.filter((copy) => copy.lastStatus !== 'RUNNING' && copy.lastStatus !== 'STOPPED').length} copies still neither RUNNING nor STOPPED`);
+  const failedEnd = followed.copies.some((copy) => copy.lastStatus === 'STOPPED' && !(copy.exitCodes.length > 0 && copy.exitCodes.every((code) => code.endsWith('=0'))));
+  return outcome.status === 'failed' || !followed.done || failedEnd ? EXIT_FAILED : EXIT_OK;
+}
+
+/** `run --wait` for a daemon: reconcile again as copies come up, until the rollout is done. */
+async function waitForRollout(
+  ecs: ECSClient,
+  rule: DaemonRule,
+  logger: CapturingLogger,
+  names: ReadonlyMap<string, string>,
+  first: DaemonRunView,
+  out: Output,
+  waiter: Waiter,
+): Promise<ExitCode> {
+  out.line();
+  const rollout = await followRollout(
+    rule.name,
+    () => planDaemonRule(ecs, rule, new Date()),
+    () => runDaemon(ecs, rule, logger, names),
+    waiter,
+  );
+  const runs = [first, ...rollout.reconciles];
+  const failed = runs.flatMap((run) => run.failed);
+  out.result({ applied: true, result: first, reconciles: rollout.reconciles, done: rollout.done, coverage: rollout.last.coverage });
+  if (rollout.stuck) out.line(`stopped waiting: ${rollout.stuck}`);
+  else if (!rollout.done) out.line('timed out before the rollout was done');
+  const unplaced = rollout.last.coverage.failedToPlace;
+  if (unplaced.length > 0) out.line(`${unplaced.length} instance(s) could not take a copy: ${[...new Set(unplaced.map((instance) => instance.reason))].join(', ')}`);
+  if (failed.length > 0) out.line(`${failed.length} start(s) or stop(s) were refused along the way (see --json)`);
+  return rollout.done && unplaced.length === 0 ? EXIT_OK : EXIT_FAILED;
+}
+
+function waiterFor(out: Output, seconds: number): Waiter {
+  const deadline = Date.now() + seconds * 1000;
+  return {
+    expired: () => Date.now() >= deadline,
+    sleep: () => new Promise((resolve) => setTimeout(resolve, POLL_MS)),
+    say: (line) => out.line(line),
+  };
 }
 
 /** With --json and --yes the preview is only in the JSON; a person asked to confirm always sees it, on stderr. */
 function printPreview(out: Output, preview: RulePlanView, ask: boolean): void {
-  const lines = ['plan:', ...(preview.kind === 'daemon' ? renderDaemonPlan(preview) : renderCronPlan(preview)).map((line) => `  ${line}`)];
+  const lines = ['plan:', ...(preview.kind === 'daemon' ? renderDaemonPlan(preview, false) : renderCronPlan(preview, false)).map((line) => `  ${line}`)];
   if (out.json && ask) out.streams.stderr.write(`${lines.join('\n')}\n`);
   else for (const line of lines) out.line(line);
 }

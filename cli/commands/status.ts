@@ -4,7 +4,8 @@ import { DEFAULT_CONFIG, findRule, loadConfigFile, rulesOf } from '../config.js'
 import { EXIT_FAILED, EXIT_OK, type ExitCode } from '../errors.js';
 import { ledgerFor } from '../ledger.js';
 import type { Output } from '../output.js';
-import { ruleFailure, type RuleFailure } from '../rule-failure.js';
+import { ruleError, type RuleError } from '../rule-error.js';
+import { besideUtc } from '../../shared/schedule/index.js';
 import { cronStatus, daemonStatus, type CronStatusView, type DaemonStatusView } from '../status.js';
 import { formatTable } from '../table.js';
 
@@ -24,13 +25,13 @@ export async function status(args: ParsedArgs, out: Output): Promise<ExitCode> {
 
   const crons: CronStatusView[] = [];
   const daemons: DaemonStatusView[] = [];
-  const errors: RuleFailure[] = [];
+  const errors: RuleError[] = [];
   for (const entry of rules) {
     try {
       if (entry.kind === 'daemon') daemons.push(await daemonStatus(ecs, entry.rule, now));
       else crons.push(await cronStatus(ecs, entry.rule, ledger, now));
     } catch (error) {
-      errors.push(ruleFailure(entry, error, target, out));
+      errors.push(ruleError(entry, error, target, out));
     }
   }
 
@@ -43,10 +44,10 @@ export async function status(args: ParsedArgs, out: Output): Promise<ExitCode> {
           SCHEDULE: view.schedule,
           'TIME ZONE': view.timeZone,
           SUSPEND: String(view.suspended),
-          'LAST SLOT': view.lastSlot ?? '-',
+          'LAST SLOT': view.lastSlot ? besideUtc(view.lastSlot, view.timeZone) : '-',
           OUTCOME: view.lastState ?? '-',
           ACTIVE: view.activeRuns,
-          'NEXT SLOT': view.nextSlot ?? '-',
+          'NEXT SLOT': view.nextSlot ? besideUtc(view.nextSlot, view.timeZone) : '-',
         })),
         { count: false },
       ),

@@ -156,13 +156,19 @@ describe('plan', () => {
     const { code, stdout } = await ecsSched(['plan', '--config', config, ...at()]);
     expect(code).toBe(1);
     expect(stdout).toContain('daemon plan-agent · cluster plan · plan-agent:1');
-    expect(stdout).toMatch(/start 1:\n\s+i-big1 {2}daemon plan-agent: i-big1 has no copy/);
-    expect(stdout).toMatch(/cannot place 1:\n\s+i-small {2}RESOURCE:CPU/);
+    // A count per reason; the instances themselves only with --verbose.
+    expect(stdout).toMatch(/start 1:\n\s+1 instance: has no copy\n/);
+    expect(stdout).toMatch(/cannot place 1:\n\s+1 instance: RESOURCE:CPU\n/);
+    expect(stdout).not.toContain('i-small');
     expect(stdout).toMatch(/daemon ghost-agent · cluster ghost\n\s+error: cluster "ghost" was not found/);
     expect(stdout).toMatch(/if run now: 2 copies missing/);
     expect(stdout).toMatch(/overdue runs \(maxRunSeconds 60\), would stop 1:/);
-    expect(stdout).toMatch(/read-only: \d+ ECS read calls, nothing started or stopped; 1 rule\(s\) could not be planned/);
+    expect(stdout).toMatch(/read-only: \d+ ECS read calls, nothing started or stopped; \d+ change\(s\) pending; 1 rule\(s\) could not be planned/);
     expect(emulator.calls.count('StartTask') + emulator.calls.count('StopTask')).toBe(0);
+
+    const verbose = await ecsSched(['plan', 'plan-agent', '--verbose', '--config', config, ...at()]);
+    expect(verbose.stdout).toMatch(/start 1:\n\s+i-big1 {2}daemon plan-agent: i-big1 has no copy/);
+    expect(verbose.stdout).toMatch(/cannot place 1:\n\s+i-small {2}RESOURCE:CPU/);
   });
 });
 
@@ -220,9 +226,10 @@ describe('snapshot and query', () => {
   });
 
   it('missing credentials (no --endpoint, nothing configured) are one line with a hint, exit 2', async () => {
-    // The standard chain finds nothing (see cleanEnv); the endpoint variable keeps any request on loopback regardless.
+    // The standard chain finds nothing (see cleanEnv); the endpoint variable keeps any request on this machine regardless
+    // (0.0.0.0 is not a loopback name, so it does not count as --endpoint, which would need no credentials).
     const { code, stdout, stderr } = await ecsSched(['snapshot', '--cluster', 'snap', '--out', join(scratch, 'never.sqlite')], {
-      env: { AWS_REGION: 'us-east-1', AWS_ENDPOINT_URL_ECS: emulator.endpoint },
+      env: { AWS_REGION: 'us-east-1', AWS_ENDPOINT_URL_ECS: 'http://0.0.0.0:9' },
     });
     expect(code).toBe(2);
     expect(stdout).toBe('');
@@ -261,7 +268,7 @@ describe('run', () => {
     expect(copies.map((task) => task.containerInstanceArn).sort()).toEqual([...instances].sort());
     expect(stdout).toMatch(/^plan:\n {2}daemon run-agent · cluster run-daemon/);
     expect(stdout).toMatch(/daemon run-agent: reconciled cluster run-daemon\n {2}started 2:\n/);
-    expect(stdout).toContain('on i-run-daemon-0  daemon run-agent: i-run-daemon-0 has no copy');
+    expect(stdout).toContain('started 2:\n    2 instances: has no copy\n'); // a count per reason; --json has each copy
     expect(stdout).toMatch(/coverage before: 2 desired, 0 current/);
     expect(emulator.calls.count('StartTask')).toBe(1); // both copies in one StartTask
   });

@@ -7,7 +7,7 @@ import { matchesPattern, runEndsPattern } from '../../shared/events/patterns.js'
 import { handleCronBatch } from '../../shared/handlers/cron/handle.js';
 import { MemoryPublisher } from '../../shared/report/publisher.js';
 import { cronRulePrefix, cronSlotKey, type CronRule } from '../../shared/rules/cron/rule.js';
-import { parseSchedule, previousSlot } from '../../shared/schedule/index.js';
+import { parseSchedule, previousSlot, zonedTime } from '../../shared/schedule/index.js';
 import { schedulerClient } from '../support/emulator.js';
 import { CapturingMetrics, silentLogger } from '../support/telemetry.js';
 import { ecsSched, writeConfig } from './helpers.js';
@@ -103,7 +103,9 @@ describe('ecs-sched status', () => {
     expect(code).toBe(0);
     const lines = stdout.trim().split('\n');
     expect(lines[0]).toMatch(/^CRON RULE\s+SCHEDULE\s+TIME ZONE\s+SUSPEND\s+LAST SLOT\s+OUTCOME\s+ACTIVE\s+NEXT SLOT$/);
-    expect(lines[2]).toMatch(new RegExp(`^report\\s+cron\\(0 2 \\* \\* \\? \\*\\)\\s+America/New_York\\s+false\\s+${runNowSlot}\\s+Running\\s+1\\s+\\S+Z$`));
+    // Slot times in the rule's zone beside UTC: the next slot of cron(0 2 * * ? *) is 02:00 in New York.
+    const lastZoned = `${runNowSlot} \\(${zonedTime(runNowSlot, 'America/New_York')}\\)`;
+    expect(lines[2]).toMatch(new RegExp(`^report\\s+cron\\(0 2 \\* \\* \\? \\*\\)\\s+America/New_York\\s+false\\s+${lastZoned}\\s+Running\\s+1\\s+\\S+Z \\(\\d{4}-\\d\\d-\\d\\d 02:00 America/New_York\\)$`));
     expect(lines[4]).toMatch(/^DAEMON RULE\s+DESIRED\s+CURRENT\s+UP-TO-DATE\s+AVAILABLE\s+MISSCHEDULED\s+FAILED-TO-PLACE$/);
     expect(lines[6]).toMatch(/^agent\s+3\s+3\s+3\s+3\s+0\s+0$/);
   });

@@ -2,8 +2,8 @@ import type { ConfiguredRule } from './config.js';
 import { EXIT_USAGE, explain, type Target } from './errors.js';
 import type { Output } from './output.js';
 
-/** A rule a per-rule command could not read or plan, as it reports it beside the rules it could. */
-export interface RuleFailure {
+/** A rule that could not be read, reported beside the others. */
+export interface RuleError {
   kind: ConfiguredRule['kind'];
   rule: string;
   cluster: string;
@@ -11,11 +11,11 @@ export interface RuleFailure {
 }
 
 /**
- * The failure of one rule of a command that goes through every rule (plan, status): explained,
- * so the others still run, unless it would repeat for every rule (no credentials, no Region),
- * which is thrown and ends the command at once.
+ * What `plan` and `status` report for a rule whose cluster could not be read, so that the other
+ * rules still are; a failure that would repeat for every rule (no credentials, no Region) is
+ * thrown instead, ending the command at once.
  */
-export function ruleFailure(entry: ConfiguredRule, error: unknown, target: Target, out: Output): RuleFailure {
+export function ruleError(entry: ConfiguredRule, error: unknown, target: Target, out: Output): RuleError {
   const explained = explain(error, target);
   if (explained.exitCode === EXIT_USAGE) throw explained;
   out.trace(explained.cause instanceof Error ? (explained.cause.stack ?? '') : '');

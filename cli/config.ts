@@ -58,14 +58,17 @@ export async function readConfigFile(file: string): Promise<{ file: string; inpu
 }
 
 /**
- * A TypeScript config goes through tsx's tsImport, which compiles it for this one import (ESM or
- * CommonJS alike), so the installed CLI needs no loader of its own; JavaScript is imported as is.
+ * A TypeScript config goes through tsx's tsImport, which compiles it for this one import, so the
+ * installed CLI needs no loader of its own; JavaScript is imported as is. In a CommonJS project
+ * (no "type": "module", as `cdk init` makes them) a file written with `export default` compiles to
+ * CommonJS: its exports object, marked __esModule, arrives as the namespace's default, so it is
+ * unwrapped to give the file's own exports.
  */
 async function importModule(path: string): Promise<unknown> {
   const url = pathToFileURL(path).href;
-  if (!/\.[cm]?ts$/.test(path)) return import(url);
   const { tsImport } = await import('tsx/esm/api');
-  return tsImport(url, import.meta.url);
+  const namespace = (await (/\.[cm]?ts$/.test(path) ? tsImport(url, import.meta.url) : import(url))) as { default?: { __esModule?: boolean } };
+  return namespace.default?.__esModule === true ? namespace.default : namespace;
 }
 
 /** The validated config, or InvalidConfigError listing every problem. */

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -35,6 +35,20 @@ function registerFamily(family: string, size: { cpu: number; memory: number }): 
 }
 
 describe('validate', () => {
+  it('reads a TypeScript config with export default in a CommonJS project, as cdk init makes them', async () => {
+    const project = join(scratch, 'commonjs-app');
+    mkdirSync(project, { recursive: true });
+    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'commonjs-app', private: true }));
+    writeFileSync(
+      join(project, 'scheduler.config.ts'),
+      "export default { clusters: { prod: {} }, daemons: [{ name: 'agent', cluster: 'prod', taskDefinition: 'agent' }] };\nexport const local = { taskDefinitions: {} };\n",
+    );
+    const { code, stdout, stderr } = await ecsSched(['validate', '--config', join(project, 'scheduler.config.ts')]);
+    expect(stderr).toBe('');
+    expect(stdout).toBe(`${join(project, 'scheduler.config.ts')}: valid: 1 cluster, 1 daemon rule, 0 cron rules\n`);
+    expect(code).toBe(0);
+  });
+
   it('accepts the example config (a TypeScript module, loaded by default)', async () => {
     const { code, stdout, stderr } = await ecsSched(['validate']);
     expect(stderr).toBe('');

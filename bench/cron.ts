@@ -18,6 +18,8 @@ import { round } from './stats.js';
 import { quietTelemetry } from './telemetry.js';
 
 const POLICIES: readonly OverlapPolicy[] = ['Forbid', 'Replace', 'Allow'];
+/** Without --same-minute, rule i fires at minute i % 5 of the hour. */
+const SPREAD_MINUTES = 5;
 
 /**
  * S slots of R cron rules on one seeded cluster, through the deployed path: EventBridge
@@ -36,6 +38,11 @@ const POLICIES: readonly OverlapPolicy[] = ['Forbid', 'Replace', 'Allow'];
  * the run's outcome in the ledger; with --retries R a failed run is begun again by the retry pass
  * (delivered twice, as a schedule may) once its backoff has passed, up to R times.
  *
+ * Rules fire at minutes 0-4 of the hour, a fifth of them in each; with --same-minute every rule
+ * fires at :00, as most do in real accounts (the top of the hour, midnight), and their slots then
+ * all compete for the account's read bucket at once. lastStartMs: the longest time from a slot to
+ * its first attempt's last StartTask (the clock is the slot's plus a second at delivery).
+ *
  * duplicates: copies ever started beyond an attempt's count; missed: slots whose first attempt
  * started fewer than count (every slot has capacity here); unfinished: slots whose ledger record
  * is not final (Succeeded or Failed) at the end.
@@ -50,6 +57,7 @@ export async function cronBench(argv: string[]): Promise<object> {
       instances: { type: 'string', default: '50' },
       'fail-rate': { type: 'string', default: '0' },
       retries: { type: 'string', default: '0' },
+      'same-minute': { type: 'boolean', default: false },
     },
   });
   const ruleCount = Number(values.rules);
@@ -58,9 +66,13 @@ export async function cronBench(argv: string[]): Promise<object> {
   const instances = Number(values.instances);
   const failRate = Number(values['fail-rate']);
   const retries = Number(values.retries);
+  const sameMinute = values['same-minute'];
   if (!(failRate >= 0 && failRate <= 1) || !(Number.isInteger(retries) && retries >= 0 && retries <= 10)) {
     throw new Error(`--fail-rate takes 0 to 1 and --retries 0 to 10, found ${values['fail-rate']} and ${values.retries}`);
   }
+
+  /** The minute of the hour rule i fires at: all at :00 with --same-minute, else spread over the first minutes. */
+  const minuteOf = (i: number) => (sameMinute ? 0 : i % SPREAD_MINUTES);
 
   // One clock for the emulator (copies' start and stop times), the ledger and the handler: each
   // round it is set to the slot's time plus a second, and moved on past each retry's backoff.
@@ -76,11 +88,13 @@ export async function cronBench(argv: string[]): Promise<object> {
     const rules: CronRule[] = Array.from({ length: ruleCount }, (_, i) => {
       const family = `cron-job-${i}`;
       emulator.admin.registerTaskDefinition({ family, containerDefinitions: [{ name: 'job', image: 'job', cpu: 256, memory: 512 }] });
-      return { name: `job-${i}`, cluster: 'bench', taskDefinition: family, schedule: 'cron(0 * * * ? *)', count: 1 + (i % 3), overlapPolicy: POLICIES[i % 3], retries };
+      return { name: `job-${i}`, cluster: 'bench', taskDefinition: family, schedule: `cron(${minuteOf(i)} * * * ? *)`, count: 1 + (i % 3), overlapPolicy: POLICIES[i % 3], retries };
     });
+    /** Rule i's slot in the hour that begins at `hour`. */
+    const slotOf = (i: number, hour: Date) => new Date(hour.getTime() + minuteOf(i) * 60_000);
     // Hourly slots, as many hours apart as a slot's retries need, so each slot's runs end before the next.
     const backoffs = Array.from({ length: retries }, (_, i) => nextRetryAt(rules[0]!, i + 1, new Date(0))!.getTime() + 1_000);
-    const slotSpacing = Math.ceil((backoffs.reduce((sum, ms) => sum + ms, 0) + 60_000) / 3_600_000) * 3_600_000;
+    const slotSpacing = Math.ceil((backoffs.reduce((sum, ms) => sum + ms, 0) + (SPREAD_MINUTES + 1) * 60_000) / 3_600_000) * 3_600_000;
     const exits = seededRandom(7);
 
     // One context, with its own ECS client, per rule: each group is its own Lambda invocation.
@@ -137,21 +151,25 @@ export async function cronBench(argv: string[]): Promise<object> {
 
     emulator.calls.reset();
     const started = performance.now();
-    const slots: Date[] = [];
+    const hours: Date[] = [];
     for (let s = 0; s < slotCount; s += 1) {
-      const slot = new Date(base + (s + 1) * slotSpacing);
-      slots.push(slot);
-      clockOffset = slot.getTime() + 1_000 - Date.now();
-      for (const [i, rule] of rules.entries()) {
-        deliver(rule, slot);
-        if (i % 2 === 0) deliver(rule, slot);
+      const hour = new Date(base + (s + 1) * slotSpacing);
+      hours.push(hour);
+      // Each minute's slots are delivered a second after it begins, as Scheduler fires them.
+      for (const minute of new Set(rules.map((_, i) => minuteOf(i)))) {
+        clockOffset = hour.getTime() + minute * 60_000 + 1_000 - Date.now();
+        for (const [i, rule] of rules.entries()) {
+          if (minuteOf(i) !== minute) continue;
+          deliver(rule, slotOf(i, hour));
+          if (i % 2 === 0) deliver(rule, slotOf(i, hour));
+        }
+        await drain();
       }
-      await drain();
-      rules.forEach((rule, i) => i % 4 === 1 && deliver(rule, slot));
+      rules.forEach((rule, i) => i % 4 === 1 && deliver(rule, slotOf(i, hour)));
       await drain();
       // The runs end (the jobs are done), then the last quarter's second delivery comes.
       await endRuns();
-      rules.forEach((rule, i) => i % 4 === 3 && deliver(rule, slot));
+      rules.forEach((rule, i) => i % 4 === 3 && deliver(rule, slotOf(i, hour)));
       await drain();
       // Each backoff passes; the retry pass (twice) begins the due retries, which end in turn.
       for (const backoff of backoffs) {
@@ -174,10 +192,14 @@ export async function cronBench(argv: string[]): Promise<object> {
     let missed = 0;
     let retried = 0;
     const states = new Map<SlotState, number>();
-    for (const rule of rules) {
+    let lastStartMs = 0;
+    for (const [i, rule] of rules.entries()) {
       const count = rule.count ?? 1;
-      for (const slot of slots) {
-        const copies = emulator.admin.listTasks('bench', { startedBy: cronSlotKey(rule, slot) }).length;
+      for (const hour of hours) {
+        const slot = slotOf(i, hour);
+        const firstAttempt = emulator.admin.listTasks('bench', { startedBy: cronSlotKey(rule, slot) });
+        const copies = firstAttempt.length;
+        for (const task of firstAttempt) lastStartMs = Math.max(lastStartMs, task.createdAt.getTime() - slot.getTime());
         expectedCopies += count;
         copiesStarted += copies;
         if (copies > 0) runsStarted += 1;
@@ -197,6 +219,7 @@ export async function cronBench(argv: string[]): Promise<object> {
     const slotTotal = ruleCount * slotCount;
     const deliveries = pipeline.stats.batches;
     const apiCalls = emulator.calls.total();
+    const calls = emulator.calls.byOperation();
     const outcomes = new Map<string, number>();
     for (const event of publisher.events) {
       const reason = 'reason' in event.detail ? event.detail.reason : undefined;
@@ -208,12 +231,14 @@ export async function cronBench(argv: string[]): Promise<object> {
     console.error(`slot states in the ledger: ${JSON.stringify(Object.fromEntries(states))}`);
     const writes = Object.values(ledgerWrites).reduce((sum, n) => sum + n, 0);
     console.error(
-      `API calls per slot: ${round(apiCalls / slotTotal, 1)} (${slotTotal} slots, ${deliveries} deliveries: ${round(apiCalls / deliveries, 1)} per delivery; ECS cluster reads per slot ${round(reads(emulator.calls.byOperation()) / slotTotal, 1)})`,
+      `API calls per slot: ${round(apiCalls / slotTotal, 1)} (${slotTotal} slots, ${deliveries} deliveries: ${round(apiCalls / deliveries, 1)} per delivery; ECS cluster reads per slot ${round(reads(calls) / slotTotal, 1)})`,
     );
     return {
       bench: 'cron',
       rules: ruleCount,
       slots: slotCount,
+      instances,
+      sameMinute,
       latencyMs,
       failRate,
       retries,
@@ -231,7 +256,10 @@ export async function cronBench(argv: string[]): Promise<object> {
       deliveries,
       apiCalls,
       apiCallsPerSlot: round(apiCalls / slotTotal, 1),
+      readsPerSlot: round(reads(calls) / slotTotal, 1),
+      instanceReadsPerSlot: round(instanceReads(calls) / slotTotal, 1),
       throttles,
+      lastStartMs: round(lastStartMs, 0),
       wallMs: round(wallMs, 0),
     };
   } finally {
@@ -255,5 +283,10 @@ function countWrites(dynamo: DynamoDBClient): Record<string, number> {
 }
 
 function reads(calls: Record<string, number>): number {
-  return ['ListTasks', 'DescribeTasks', 'ListContainerInstances', 'DescribeContainerInstances'].reduce((sum, op) => sum + (calls[op] ?? 0), 0);
+  return ['ListTasks', 'DescribeTasks'].reduce((sum, op) => sum + (calls[op] ?? 0), instanceReads(calls));
+}
+
+/** The instance scan's share of the reads: what one cluster read per minute could share between rules. */
+function instanceReads(calls: Record<string, number>): number {
+  return (calls.ListContainerInstances ?? 0) + (calls.DescribeContainerInstances ?? 0);
 }

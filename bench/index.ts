@@ -2,6 +2,7 @@
  * `npm run --silent bench -- <name> [flags]`: runs one benchmark and prints its figures, the
  * last line being one JSON object for scripts to read.
  */
+import { brownoutBench } from './brownout.js';
 import { crashBench } from './crash.js';
 import { cronBench } from './cron.js';
 import { coldstartBench } from './coldstart.js';
@@ -10,6 +11,7 @@ import { placementBench } from './placement.js';
 import { snapshotBench } from './snapshot.js';
 
 const benches: Record<string, (args: string[]) => Promise<object>> = {
+  brownout: brownoutBench,
   crash: crashBench,
   cron: cronBench,
   coldstart: coldstartBench,

@@ -1,4 +1,4 @@
-import type { Context, SQSEvent } from 'aws-lambda';
+import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { handleDaemonBatch, type DaemonContext } from '../shared/handlers/daemon/handle.js';
 import { DaemonMemory } from '../shared/handlers/daemon/memory.js';
 import { daemonKey, type DaemonRule } from '../shared/rules/daemon/rule.js';
@@ -24,7 +24,13 @@ export const warmedUp: Promise<boolean> = sqlite().then(
 export async function handler(event: SQSEvent, lambda: Context): Promise<void> {
   const context: DaemonContext = { ...shared, ...invocationTime(lambda) };
   await handleDaemonBatch(
-    event.Records.map((record) => ({ messageId: record.messageId, body: record.body })),
+    event.Records.map((record) => ({ messageId: record.messageId, body: record.body, receiveCount: receiveCount(record) })),
     context,
   );
+}
+
+/** SQS's ApproximateReceiveCount; a record without it (an event made by hand) counts as a first receive. */
+function receiveCount(record: SQSRecord): number | undefined {
+  const count = Number((record.attributes as Partial<SQSRecord['attributes']> | undefined)?.ApproximateReceiveCount);
+  return Number.isInteger(count) ? count : undefined;
 }

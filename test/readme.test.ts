@@ -15,13 +15,13 @@ const run = promisify(execFile);
 const quiet = { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
 
 /** Smaller numbers for each flag, so a benchmark runs in seconds. */
-const SMALL: Record<string, string> = { instances: '40', tasks: '200', count: '3', rules: '3', slots: '2', 'latency-ms': '1', kills: '4' };
+const SMALL: Record<string, string> = { instances: '40', tasks: '200', count: '3', rules: '3', slots: '2', 'latency-ms': '1', kills: '4', minutes: '1' };
 
 const benchLines = README.split('\n').filter((line) => line.startsWith('npm run --silent bench -- '));
 
 describe('README commands', () => {
-  it('lists the six benchmarks', () => {
-    expect(benchLines.map((line) => line.split(' ')[5])).toEqual(['snapshot', 'placement', 'daemon', 'cron', 'coldstart', 'crash']);
+  it('lists the seven benchmarks', () => {
+    expect(benchLines.map((line) => line.split(' ')[5])).toEqual(['snapshot', 'placement', 'daemon', 'cron', 'cron', 'coldstart', 'crash', 'brownout']);
   });
 
   it.each(benchLines)('%s (at a small scale) ends with its JSON line', async (line) => {

@@ -37,4 +37,6 @@ export interface HandlerContext extends HandlerClock {
 export interface QueueMessage {
   messageId: string;
   body: string;
+  /** SQS's ApproximateReceiveCount: 1 on the first receive. Unknown counts as the first. */
+  receiveCount?: number;
 }

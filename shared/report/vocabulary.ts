@@ -45,6 +45,8 @@ export const MetricName = {
   // Daemon actions.
   Started: 'Started',
   Stopped: 'Stopped',
+  /** Batches whose reconcile still failed on ECS errors at their last receive, left to the next sweep. */
+  ReconcilesFailed: 'ReconcilesFailed',
   // Cron slots and runs.
   RunsStarted: 'RunsStarted',
   CopiesStarted: 'CopiesStarted',

@@ -95,6 +95,9 @@ type TestContext = CronContext & {
   invoked(): void;
 };
 
+/** A failure a person must fix, which no retry cures. */
+const DENIED = { type: 'AccessDeniedException', message: 'not authorized to perform: ecs:ListContainerInstances' };
+
 function context(rules: CronRule[], options: Options = {}): TestContext {
   const sleeps: number[] = [];
   let invokedAt = clock;
@@ -636,7 +639,10 @@ describe('cron handler: errors after copies started', () => {
     clock = at(SLOT, 1);
     let remove = () => undefined as void;
     // One copy starts; the cluster cannot be read when the handler comes back for the other.
-    const ctx = context([rule], { onSleep: () => void (remove = emulator.failCalls({ operation: 'ListContainerInstances', when: (input: { cluster?: string }) => [name, clusterArn].includes(input.cluster ?? '') })) });
+    const ctx = context([rule], {
+      onSleep: () =>
+        void (remove = emulator.failCalls({ operation: 'ListContainerInstances', when: (input: { cluster?: string }) => [name, clusterArn].includes(input.cluster ?? ''), error: DENIED })),
+    });
     ctx.ecs = schedulerClient(emulator, 1);
     const { events } = pipeline(ctx);
     try {
@@ -859,13 +865,28 @@ describe('cron handler: bad payloads', () => {
     expect(ctx.logger.records).toContainEqual(expect.objectContaining({ level: 'warn', fields: expect.objectContaining({ messageIds: ['later'] }) }));
   });
 
+  it('a load that fails on ECS errors (5xx) is made again within the function\'s time, and the slot starts', async () => {
+    const { name, rule } = cluster(1);
+    clock = at(SLOT, 1);
+    const ctx = context([rule]);
+    ctx.ecs = schedulerClient(emulator, 1);
+    const { events } = pipeline(ctx);
+    emulator.failCalls({ operation: 'ListContainerInstances', times: 3, status: 503 });
+    events.send(slotMessage(rule, SLOT), rule.name);
+    await quiesce(events);
+
+    expect(events.stats.failedMessages).toBe(0);
+    expect(copies(name, rule, SLOT)).toHaveLength(1);
+    expect(ctx.sleeps).toEqual([1_000, 2_000, 4_000]);
+  });
+
   it('a snapshot that cannot be loaded fails the message into the dead-letter queue, never a silent success', async () => {
     const { rule } = cluster(1);
     clock = at(SLOT, 1);
     const ctx = context([rule]);
     ctx.ecs = schedulerClient(emulator, 1);
     const { events } = pipeline(ctx);
-    const remove = emulator.failCalls({ operation: 'ListContainerInstances', status: 500 });
+    const remove = emulator.failCalls({ operation: 'ListContainerInstances', error: DENIED });
     try {
       events.send(slotMessage(rule, SLOT), rule.name);
       await quiesce(events);

@@ -4,7 +4,7 @@ import { startEmulator, type Emulator } from '../../emulator/index.js';
 import { instanceEventsPattern, copyLifecyclePattern } from '../../shared/events/patterns.js';
 import { seededRandom } from '../../shared/placement/random.js';
 import { systemClock } from '../../shared/handlers/context.js';
-import { handleDaemonBatch, type DaemonContext } from '../../shared/handlers/daemon/handle.js';
+import { handleDaemonBatch, RECONCILE_RESERVE_MS, type DaemonContext } from '../../shared/handlers/daemon/handle.js';
 import { DaemonMemory } from '../../shared/handlers/daemon/memory.js';
 import { MemoryPublisher } from '../../shared/report/publisher.js';
 import { daemonKey, type DaemonRule } from '../../shared/rules/daemon/rule.js';
@@ -208,11 +208,11 @@ describe('daemon handler through the local event pipeline', () => {
     expect(reconciles).toEqual(['periodic sweep']);
   });
 
-  it('retries a reconcile that fails and ends in the dead-letter queue, never vanishing', async () => {
+  it('retries a reconcile that fails for a reason a person must fix, and ends in the dead-letter queue, never vanishing', async () => {
     const { clusterArn, rule } = fleet(2);
     const ctx = context(rule, 2);
     const { events } = pipeline(clusterArn, rule, ctx);
-    const remove = emulator.failCalls({ operation: 'ListContainerInstances', status: 500 });
+    const remove = emulator.failCalls({ operation: 'ListContainerInstances', error: { type: 'AccessDeniedException', message: 'not authorized to perform: ecs:ListContainerInstances' } });
     try {
       events.send(JSON.stringify({ kind: 'sweep', rule: rule.name }));
       await quiesce(events);
@@ -223,6 +223,43 @@ describe('daemon handler through the local event pipeline', () => {
     expect(events.stats.failedBatches).toBe(3);
     expect(events.queue.deadLetters.map((m) => JSON.parse(m.body))).toContainEqual({ kind: 'sweep', rule: rule.name });
     expect(events.queue.depth).toBe(0);
+  });
+
+  it('tries a reconcile that fails on ECS errors again within the function\'s time: the batch succeeds', async () => {
+    const { name, clusterArn, rule } = fleet(2);
+    const ctx = { ...context(rule, 1), sleep: () => Promise.resolve() };
+    const { events, reconciles } = pipeline(clusterArn, rule, ctx);
+    emulator.failCalls({ operation: 'ListContainerInstances', times: 3, status: 503 });
+    events.send(JSON.stringify({ kind: 'sweep', rule: rule.name }));
+    await quiesce(events);
+
+    expect(events.stats.failedBatches).toBe(0);
+    expect(reconciles).toEqual(['periodic sweep']);
+    expect(copiesByInstance(name, rule).size).toBe(2);
+  });
+
+  it('ECS errors past the function\'s time: the batch comes back, and at its last receive is left to the sweep, not dead-lettered', async () => {
+    const { name, clusterArn, rule } = fleet(2);
+    // No time for a second reconcile in any invocation.
+    const ctx = { ...context(rule, 1), sleep: () => Promise.resolve(), remainingTimeMs: () => RECONCILE_RESERVE_MS };
+    const { events, reconciles } = pipeline(clusterArn, rule, ctx);
+    const remove = emulator.failCalls({ operation: 'ListContainerInstances', status: 503 });
+    try {
+      events.send(JSON.stringify({ kind: 'sweep', rule: rule.name }));
+      await quiesce(events);
+    } finally {
+      remove();
+    }
+    expect(events.stats.failedBatches).toBe(2);
+    expect(events.queue.deadLetters).toEqual([]);
+    expect(events.queue.depth).toBe(0);
+    expect(ctx.metrics.lastNames()).toEqual(['ReconcilesFailed']);
+
+    // The next sweep heals.
+    events.send(JSON.stringify({ kind: 'sweep', rule: rule.name, at: 'later' }));
+    await quiesce(events);
+    expect(reconciles).toEqual(['periodic sweep']);
+    expect(copiesByInstance(name, rule).size).toBe(2);
   });
 
   it('reports instances that cannot take a copy, naming each and the reason', async () => {

@@ -1,5 +1,6 @@
 import { applyPlan, type ApplyResult, type FailedAction, type StoppedTask } from '../../ecs/apply.js';
 import { CallCounter } from '../../ecs/call-counter.js';
+import { isTransientEcsError } from '../../ecs/transient.js';
 import type { CronSlotOutcome } from '../../report/cron-report.js';
 import type { Placement } from '../../report/result-events.js';
 import { planSlot, type SlotOutcome } from '../../rules/cron/plan-slot.js';
@@ -11,7 +12,7 @@ import { loadSnapshot } from '../../state/load.js';
 import type { Snapshot } from '../../state/snapshot.js';
 import { describeTaskDefinition } from '../../state/task-definitions.js';
 import type { TaskDefinitionInfo } from '../../state/types.js';
-import { failureAfterError, nextStep, STOP_WAIT_MAX_MS, type SlotStep } from './attempt.js';
+import { failureAfterError, nextStep, RESERVED_MS, STOP_WAIT_MAX_MS, type SlotStep } from './attempt.js';
 import type { CronContext } from './context.js';
 
 /** What stays fixed across the attempts at one slot. */
@@ -71,7 +72,10 @@ type Tried =
  * outcome is unknown is never repeated blindly: the next attempt waits first, giving ECS's lists
  * time to show the task if it did start, then plans from what is there.
  *
- * An error before any copy started propagates: the message fails and SQS brings it back. An error
+ * An attempt that fails on ECS errors (throttles, 5xx, timeouts: a brownout) is made again after
+ * a growing wait (1 s doubling to 8 s) while the function has time: failed, the message would
+ * come back only after the visibility timeout, past the starting deadline. Any other error before
+ * any copy started propagates: the message fails and SQS brings it back. An error
  * once copies have started (a reload for a capacity retry, an apply cut short) does not: the slot
  * ends `failed`, listing the copies that started and the error, and is reported like any outcome,
  * so those copies are never hidden behind a retry.
@@ -104,11 +108,19 @@ export async function runSlot(rule: CronRule, slot: Date, trigger: 'schedule' | 
   /** The copies after the last applied start, and what failed in it: what an error after it reports. */
   let lastStart: (Sight & { failures: FailedAction[] }) | undefined;
   let waitMs = 0;
+  let errorWaitMs = FIRST_ERROR_WAIT_MS;
 
   for (let attempts = 1; ; attempts += 1) {
     const tried = await attemptOnce(run, context, waitMs);
 
     if (!tried.ok) {
+      if (isTransientEcsError(tried.error) && context.remainingTimeMs() - errorWaitMs >= RESERVED_MS) {
+        // Failed, the message would come back only after a visibility timeout, past the starting deadline.
+        context.logger.warn('cron slot: an attempt failed on ECS errors; trying again within the function\'s time', { rule: rule.name, slot: slot.toISOString(), attempt: attempts, waitMs: errorWaitMs, error: tried.error as Error });
+        waitMs = errorWaitMs;
+        errorWaitMs = Math.min(2 * errorWaitMs, MAX_ERROR_WAIT_MS);
+        continue;
+      }
       const firstLook = copiesAtFirstLook ?? tried.copiesBefore;
       const sight = tried.sight ?? lastStart;
       if (sight === undefined || firstLook === undefined) throw tried.error;
@@ -159,6 +171,10 @@ export async function runSlot(rule: CronRule, slot: Date, trigger: 'schedule' | 
     waitMs = step.waitMs;
   }
 }
+
+/** Waits before an attempt that follows one failed on ECS errors (throttles, 5xx, timeouts): doubled each time. */
+const FIRST_ERROR_WAIT_MS = 1_000;
+const MAX_ERROR_WAIT_MS = 8_000;
 
 const WAITING = {
   'outcome-unknown': 'a start may or may not have happened; re-reading the cluster before trying again',

@@ -29,6 +29,10 @@ export function functionCode(file: FunctionFile): Code {
     bundling: {
       // Never used: local bundling always succeeds or throws. CDK requires an image all the same.
       image: DockerImage.fromRegistry('scratch'),
+      // Names the entry. It also keeps each function's bundle apart: CDK reuses a staged asset by
+      // source folder and bundling options, and tryBundle (a function) is not part of that key,
+      // so without it every function of the app would get the first one's bundle.
+      command: ['bundle', file],
       local: {
         tryBundle(outputDir: string): boolean {
           bundleHandler(entry, outputDir);

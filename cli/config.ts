@@ -22,7 +22,7 @@ export class InvalidConfigError extends CliError {
 
 /**
  * Reads a config file as the app does: a TypeScript or JavaScript module is imported (its
- * default export is the config; the CLI runs under tsx, so .ts needs no build step), a .json file
+ * default export is the config; a .ts file is compiled on import, see importModule), a .json file
  * is parsed. The result is what validation makes of it, with every error.
  */
 export async function readConfigFile(file: string): Promise<{ file: string; input: unknown; local?: unknown }> {
@@ -66,8 +66,9 @@ export async function readConfigFile(file: string): Promise<{ file: string; inpu
  */
 async function importModule(path: string): Promise<unknown> {
   const url = pathToFileURL(path).href;
-  const { tsImport } = await import('tsx/esm/api');
-  const namespace = (await (/\.[cm]?ts$/.test(path) ? tsImport(url, import.meta.url) : import(url))) as { default?: { __esModule?: boolean } };
+  const typescript = /\.[cm]?ts$/.test(path);
+  // tsx is loaded only for a TypeScript config: a JavaScript one needs no compiler.
+  const namespace = (await (typescript ? (await import('tsx/esm/api')).tsImport(url, import.meta.url) : import(url))) as { default?: { __esModule?: boolean } };
   return namespace.default?.__esModule === true ? namespace.default : namespace;
 }
 

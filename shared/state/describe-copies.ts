@@ -1,5 +1,6 @@
 import { DescribeTasksCommand, type ECSClient } from '@aws-sdk/client-ecs';
 import type { CopyState } from '../rules/cron/run-outcome.js';
+import { processReadPacer, type ReadPacer } from './read-pacer.js';
 import { describeTaskDefinition } from './task-definitions.js';
 
 /** DescribeTasks takes at most 100 tasks. */
@@ -10,10 +11,11 @@ const PAGE = 100;
  * container marked essential or not from its task definition. A task ECS no longer knows (it keeps
  * a stopped task for about an hour) maps to undefined.
  */
-export async function describeCopies(ecs: ECSClient, cluster: string, taskArns: readonly string[]): Promise<Map<string, CopyState | undefined>> {
+export async function describeCopies(ecs: ECSClient, cluster: string, taskArns: readonly string[], pacer: ReadPacer = processReadPacer): Promise<Map<string, CopyState | undefined>> {
   const states = new Map<string, CopyState | undefined>(taskArns.map((arn) => [arn, undefined]));
   for (let start = 0; start < taskArns.length; start += PAGE) {
-    const { tasks = [] } = await ecs.send(new DescribeTasksCommand({ cluster, tasks: taskArns.slice(start, start + PAGE) }));
+    // Paced with the loads: a burst of run ends (a batch of them) must not throttle the account's reads.
+    const { tasks = [] } = await pacer.run(() => ecs.send(new DescribeTasksCommand({ cluster, tasks: taskArns.slice(start, start + PAGE) })));
     for (const task of tasks) {
       if (!task.taskArn || !task.taskDefinitionArn) continue;
       const definition = await describeTaskDefinition(ecs, task.taskDefinitionArn);

@@ -6,8 +6,14 @@ import type { CronRule } from './rule.js';
  * The tasks a slot's snapshot must hold: the family's, STOPPED ones included, since a slot whose
  * copies already ran and ended must be seen as done. A memberOf expression that reads task:group
  * needs every task's group, so then every running task, plus the family's STOPPED ones.
+ *
+ * `stopped: false` leaves the STOPPED ones out (one ListTasks less, from the account's shared
+ * read bucket): only for the first look at a slot claimed in the ledger just now, when no copy
+ * under its key can have started, let alone stopped (the claim comes before any StartTask, and
+ * the ledger keeps a slot for 90 days, ECS a stopped task for about an hour).
  */
-export function cronScope(rule: CronRule, target: TaskDefinitionInfo): TaskScope {
+export function cronScope(rule: CronRule, target: TaskDefinitionInfo, { stopped = true }: { stopped?: boolean } = {}): TaskScope {
   const { readsTaskGroups } = compileConstraints(rule.placement?.constraints ?? []);
-  return readsTaskGroups ? { kind: 'all', stoppedFamily: target.family } : { kind: 'family', family: target.family, includeStopped: true };
+  if (readsTaskGroups) return stopped ? { kind: 'all', stoppedFamily: target.family } : { kind: 'all' };
+  return { kind: 'family', family: target.family, includeStopped: stopped };
 }

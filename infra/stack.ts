@@ -73,7 +73,7 @@ export class SchedulersStack extends Stack {
       // The dead-letter queues are the runner's, watched once for all its rules.
       watched.push({ name: cron.name, kind: 'cron', deadLetterQueues: [], alarmOnFailure: cron.alarmOnFailure });
       // `ecs-sched run` and anyone with access send "run now" here (see shared/handlers/cron/README.md).
-      new CfnOutput(this, queueOutputName('crons', cron.name), { value: scheduler.queue.queueUrl, description: `Slot queue of cron rule ${cron.name}` });
+      new CfnOutput(this, queueOutputName('crons', cron.name), { value: scheduler.queue.queueUrl, description: `Queue of the cron runner that serves rule ${cron.name} (group: the rule's name)` });
     }
 
     const alarmTopic = props.alarmTopic ?? (config.alarmTopicArn ? Topic.fromTopicArn(this, 'OwnAlarmTopic', config.alarmTopicArn) : undefined);

@@ -1,7 +1,7 @@
 import { secondsToDeadline, type DeadlineFields } from '../rules/cron/deadline.js';
 
 /**
- * How long a rule's function may run and how its SQS FIFO queue hands a message out again: one
+ * How long a rule's function (a cron rule's: its cluster runner's) may run and how its SQS FIFO queue hands a message out again: one
  * source for the stack (infra/) and the local FIFO queue (local/pipeline), and for the cron
  * handler's completion bound, which is only safe if it outlasts the queue's redeliveries.
  */

@@ -12,7 +12,7 @@ export interface SharedScansOptions {
 export interface ScanRequest {
   /** The decision's clock: a scan's age is counted on it. */
   now: Date;
-  /** Only a scan begun at or after this will do (a capacity retry must see capacity newer than its last look). */
+  /** Only a scan begun after this will do (a capacity retry must see capacity newer than its last look). */
   notBefore?: Date;
   pacer?: ReadPacer;
 }
@@ -48,7 +48,7 @@ interface ClusterEntry {
  * - a refusal (another scheduler, or capacity freed or taken outside this function) makes the
  *   next decision scan again, and so does a decision that failed (a start whose answer was lost
  *   may have booked capacity nobody recorded);
- * - a scan older than the bound, or than the decision's `notBefore`, is never used.
+ * - a scan older than the bound, or not newer than the decision's `notBefore`, is never used.
  * Tasks are not part of it: overlap and once-per-slot read each rule's own tasks fresh.
  */
 export class SharedScans {
@@ -88,7 +88,7 @@ export class SharedScans {
 
   private usable(scan: InstanceScan | undefined, request: ScanRequest): scan is InstanceScan {
     if (!scan) return false;
-    if (request.notBefore && scan.scannedAt < request.notBefore) return false;
+    if (request.notBefore && scan.scannedAt <= request.notBefore) return false;
     return request.now.getTime() - scan.scannedAt.getTime() < this.maxAgeMs;
   }
 

@@ -49,8 +49,8 @@ function cluster(instances: number, rules: number, fields: Partial<CronRule> = {
   return { name, arns, rules: crons };
 }
 
-/** One warm instance of the runner's function. */
-function runner(rules: readonly CronRule[]): CronContext & { publisher: MemoryPublisher } {
+/** One warm instance of the runner's function; `onSleep` runs in each wait, after the clock moved. */
+function runner(rules: readonly CronRule[], onSleep?: () => void): CronContext & { publisher: MemoryPublisher } {
   return {
     rules: new Map(rules.map((rule) => [rule.name, rule])),
     ecs: schedulerClient(emulator),
@@ -62,6 +62,7 @@ function runner(rules: readonly CronRule[]): CronContext & { publisher: MemoryPu
     now: () => new Date(clock),
     sleep: async (ms) => {
       clock += ms;
+      onSleep?.();
       await emulator.admin.settle();
     },
     remainingTimeMs: () => 900_000,
@@ -153,6 +154,21 @@ describe('cron runner: the rules of one cluster in one function', () => {
     // A new scan, which shows the instance full: nothing is tried.
     expect(emulator.calls.count('ListContainerInstances')).toBe(scansSoFar + 1);
     expect(emulator.calls.count('StartTask')).toBe(startsSoFar);
+  });
+
+  it('a slot waiting for capacity looks at a new scan on its next attempt, and so sees the capacity freed meanwhile', async () => {
+    const { name, rules, arns } = cluster(1, 1, { startingDeadlineSeconds: 60 });
+    const outside = emulator.admin.occupy(arns[0]!, { cpu: 1024, memory: 2048 });
+    const start = clock;
+    const context = runner(rules, () => emulator.admin.stopTask(outside, 'done', 0));
+    await handleCronBatch([slot(rules[0]!)], context);
+    clock = start;
+
+    expect(copies(name, rules[0]!)).toHaveLength(1);
+    // The second attempt, the first after the capacity was freed, started it from a scan of its own.
+    const started = context.publisher.events.filter((event) => event.detailType === 'Cron Run Started').map((event) => (event.detail as { attempts: number }).attempts);
+    expect(started).toEqual([2]);
+    expect(emulator.calls.count('ListContainerInstances')).toBe(2);
   });
 
   it('a scan past the freshness bound is not used: a slot a minute later scans again', async () => {

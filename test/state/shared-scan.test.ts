@@ -71,14 +71,16 @@ describe('SharedScans', () => {
     ]);
   });
 
-  it('never reuses a scan older than a decision\'s notBefore (a retry sees capacity newer than its last look)', async () => {
+  it('never reuses a scan not newer than a decision\'s notBefore (a retry sees capacity newer than its last look)', async () => {
     const { name } = cluster();
     const shared = new SharedScans();
     const ecs = schedulerClient(emulator);
     const seen: InstanceScan[] = [];
     await shared.decide(ecs, name, { now: T0, pacer }, look(seen));
-    await shared.decide(ecs, name, { now: later(5_000), notBefore: later(1), pacer }, look(seen));
-
+    // The scan this retry's own last look used is not newer than that look.
+    await shared.decide(ecs, name, { now: later(5_000), notBefore: T0, pacer }, look(seen));
+    expect(scans()).toBe(2);
+    await shared.decide(ecs, name, { now: later(6_000), notBefore: T0, pacer }, look(seen));
     expect(scans()).toBe(2);
   });
 

@@ -171,6 +171,27 @@ describe('cron runner: the rules of one cluster in one function', () => {
     expect(emulator.calls.count('ListContainerInstances')).toBe(2);
   });
 
+  it('Replace still waits for an earlier run that is stopping, on a slot claimed just now', async () => {
+    const { name, rules, arns } = cluster(2, 1, { overlapPolicy: 'Replace', startingDeadlineSeconds: 120 });
+    const rule = rules[0]!;
+    const earlier = new Date(SLOT.getTime() - 3_600_000);
+    const old = emulator.admin.occupy(arns[0]!, { cpu: 256, memory: 576, family: rule.taskDefinition, startedBy: cronSlotKey(rule, earlier) });
+    await emulator.admin.settle();
+    // Asked to stop (by its maximum run time, say), it keeps running until its stop timeout.
+    const release = emulator.admin.holdTransitions();
+    emulator.admin.stopTask(old, 'past maxRunSeconds', 0);
+    const start = clock;
+    const context = runner(rules, release);
+    await handleCronBatch([slot(rule)], context);
+    clock = start;
+
+    const started = context.publisher.events.filter((event) => event.detailType === 'Cron Run Started').map((event) => (event.detail as { attempts: number }).attempts);
+    // Not on the first look, while the old run still held its containers: once it had stopped.
+    expect(started).toEqual([2]);
+    expect(copies(name, rule)).toHaveLength(1);
+    expect(emulator.admin.describeTask(old).lastStatus).toBe('STOPPED');
+  });
+
   it('a scan past the freshness bound is not used: a slot a minute later scans again', async () => {
     const { name, rules } = cluster(2, 2, { startingDeadlineSeconds: 300 });
     const context = runner(rules);

@@ -218,7 +218,7 @@ async function attemptOnce(run: SlotRun, context: CronContext, waitMs: number): 
     const pacer = context.readPacer && { pacer: context.readPacer };
     // The rule's own tasks are read fresh on every attempt (overlap and once-per-slot rest on
     // them), outside the cluster's turn; the instances come from the function's scan.
-    const scope = cronScope(run.rule, run.target, { stopped: !run.nothingStarted });
+    const scope = cronScope(run.rule, run.target, { claimedNow: run.nothingStarted });
     // From here on a start may have happened, even one whose answer was lost.
     run.nothingStarted = false;
     const tasks = await readTasks(ecs, run.rule.cluster, scope, { taskDefinitions: [run.target.arn], ...pacer });

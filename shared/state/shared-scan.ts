@@ -20,11 +20,11 @@ export interface ScanRequest {
 /** What a decision hands back: its answer, and what it learned about the instances. */
 export interface Decision<T> {
   value: T;
-  /** The instances as the decision left them: its reservations, and instances it refreshed after a refusal. */
+  /** The instances as the decision left them: its reservations, and the instances it re-read after a refusal. */
   instances: readonly ContainerInstance[];
   /**
-   * ECS refused a start (the scan was wrong about something), or a start's answer was lost (it
-   * may have booked capacity unrecorded): the next decision scans again.
+   * The view is in doubt: a start's answer was lost (it may have booked capacity unrecorded), or
+   * an instance ECS refused could not be re-read. The next decision scans again.
    */
   stale: boolean;
 }
@@ -45,9 +45,11 @@ interface ClusterEntry {
  * - decisions on one cluster take turns, and each hands back its reservations: the next decision
  *   places against the instances with every earlier start of this function booked, as one
  *   decision does against its own snapshot;
- * - a refusal (another scheduler, or capacity freed or taken outside this function) makes the
- *   next decision scan again, and so does a decision that failed (a start whose answer was lost
- *   may have booked capacity nobody recorded);
+ * - an instance ECS refused (another scheduler, or another warm instance of this function, took
+ *   it) is re-read at once by the decision that was refused, and the next decision sees it as
+ *   re-read; a retry for capacity scans anew (see `notBefore`);
+ * - a start whose answer was lost, a refused instance that could not be re-read, or a decision
+ *   that failed make the next decision scan again: the view may hold capacity nobody recorded;
  * - a scan older than the bound, or not newer than the decision's `notBefore`, is never used.
  * Tasks are not part of it: overlap and once-per-slot read each rule's own tasks fresh.
  */

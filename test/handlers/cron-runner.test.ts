@@ -134,7 +134,7 @@ describe('cron runner: the rules of one cluster in one function', () => {
     expect(emulator.admin.describeInstance(arns[0]!).remaining.memory).toBe(2048 - 3 * 576);
   });
 
-  it('a refusal makes the next decision scan again: the stale view is not trusted twice', async () => {
+  it('a refusal refreshes the refused instance: the next decision sees it as it is, without a new scan', async () => {
     const { name, rules, arns } = cluster(1, 3, { retryOnCapacity: false, startingDeadlineSeconds: 30 });
     const context = runner(rules);
     await handleCronBatch([slot(rules[0]!)], context);
@@ -147,13 +147,14 @@ describe('cron runner: the rules of one cluster in one function', () => {
     const failed = context.publisher.events.filter((event) => event.detailType === 'Cron Slot Failed').map((event) => event.detail as { failures: Array<{ reason: string }> });
     expect(failed.flatMap((detail) => detail.failures.map((failure) => failure.reason))).toEqual(['RESOURCE:CPU']);
     expect(copies(name, rules[1]!)).toHaveLength(0);
-    const scansSoFar = emulator.calls.count('ListContainerInstances');
+    // The refused instance was re-read at once (one DescribeContainerInstances beside the scan's).
+    expect(emulator.calls.count('DescribeContainerInstances')).toBe(2);
     const startsSoFar = emulator.calls.count('StartTask');
 
     await handleCronBatch([slot(rules[2]!)], context);
-    // A new scan, which shows the instance full: nothing is tried.
-    expect(emulator.calls.count('ListContainerInstances')).toBe(scansSoFar + 1);
+    // The function's view now shows the instance full: nothing is tried, and no new scan was needed.
     expect(emulator.calls.count('StartTask')).toBe(startsSoFar);
+    expect(emulator.calls.count('ListContainerInstances')).toBe(1);
   });
 
   it('a slot waiting for capacity looks at a new scan on its next attempt, and so sees the capacity freed meanwhile', async () => {

@@ -100,7 +100,7 @@ describe('SharedScans', () => {
     expect(scans()).toBe(1);
   });
 
-  it('scans again after a decision ECS refused a start in (stale), and after a decision that failed', async () => {
+  it('scans again after a decision whose view is in doubt (stale), and after a decision that failed', async () => {
     const { name } = cluster();
     const shared = new SharedScans();
     const ecs = schedulerClient(emulator);

@@ -1,3 +1,4 @@
+import type { ECSClient } from '@aws-sdk/client-ecs';
 import { applyPlan, type ApplyResult, type FailedAction, type StoppedTask } from '../../ecs/apply.js';
 import { CallCounter } from '../../ecs/call-counter.js';
 import { isTransientEcsError } from '../../ecs/transient.js';
@@ -229,27 +230,35 @@ async function attemptOnce(run: SlotRun, context: CronContext, waitMs: number): 
     return await scans.decide(ecs, run.rule.cluster, request, async (scan) => {
       snapshot = await assembleSnapshot(scan, tasks, now);
       copiesBefore = copiesOf(snapshot, run.key).length;
-      const decision = planSlot({
-        snapshot,
-        rule: run.rule,
-        target: run.target,
-        slot: run.slot,
-        now,
-        trigger: run.trigger,
-        retry: run.retry,
-        completeBy: run.completeBy,
-        stopWaitOver: run.stopWaitOver,
-      });
-      const applied = decision.plan && (await applyPlan(ecs, snapshot, decision.plan));
-      const result = applied && { ...applied, failed: explainAccessDenied(applied.failed, run.rule, run.target) };
-      const tried: Tried = { ok: true, clusterArn: snapshot.cluster.arn, copiesBefore, decision, result, copies: copiesOf(snapshot, run.key) };
-      return { value: tried, instances: snapshot.instances(), stale: (result?.conflicts ?? 0) > 0 || (result?.failed.some((failure) => failure.outcomeUnknown) ?? false) };
+      const tried = await planAndApply(run, ecs, snapshot, now, copiesBefore);
+      // Refused instances were re-read into the snapshot and go on with it; a start whose answer
+      // was lost, or a refused instance that could not be re-read, leaves the view in doubt.
+      const stale = tried.result?.refreshFailed === true || (tried.result?.failed.some((failure) => failure.outcomeUnknown) ?? false);
+      return { value: tried, instances: snapshot.instances(), stale };
     });
   } catch (error) {
     return { ok: false, error, copiesBefore, sight: snapshot && sightOf(snapshot, run.key) };
   } finally {
     snapshot?.close();
   }
+}
+
+/** Plans the slot on the snapshot and applies the plan. */
+async function planAndApply(run: SlotRun, ecs: ECSClient, snapshot: Snapshot, now: Date, copiesBefore: number): Promise<Extract<Tried, { ok: true }>> {
+  const decision = planSlot({
+    snapshot,
+    rule: run.rule,
+    target: run.target,
+    slot: run.slot,
+    now,
+    trigger: run.trigger,
+    retry: run.retry,
+    completeBy: run.completeBy,
+    stopWaitOver: run.stopWaitOver,
+  });
+  const applied = decision.plan && (await applyPlan(ecs, snapshot, decision.plan));
+  const result = applied && { ...applied, failed: explainAccessDenied(applied.failed, run.rule, run.target) };
+  return { ok: true, clusterArn: snapshot.cluster.arn, copiesBefore, decision, result, copies: copiesOf(snapshot, run.key) };
 }
 
 /** What a snapshot still shows after an error, if it can show anything. */

@@ -10,7 +10,8 @@ import { handleCronBatch, type CronContext } from '../shared/handlers/cron/handl
 import { handleDaemonBatch, type DaemonContext } from '../shared/handlers/daemon/handle.js';
 import { DaemonMemory } from '../shared/handlers/daemon/memory.js';
 import { seededRandom } from '../shared/placement/random.js';
-import { cronTimeouts, DAEMON_TIMEOUTS } from '../shared/queues/timeouts.js';
+import { CRON_RUNNER_BATCH, cronRunnerTimeouts, DAEMON_TIMEOUTS } from '../shared/queues/timeouts.js';
+import { SharedScans } from '../shared/state/shared-scan.js';
 import { MemoryPublisher } from '../shared/report/publisher.js';
 import { cronSlotKey, type CronRule } from '../shared/rules/cron/rule.js';
 import { daemonKey, type DaemonRule } from '../shared/rules/daemon/rule.js';
@@ -95,18 +96,29 @@ export async function brownoutBench(argv: string[]): Promise<object> {
       now: () => now().getTime(),
       handler: (messages) => handleDaemonBatch(messages, { ...daemonShared, remainingTimeMs: remainingFrom(DAEMON_TIMEOUTS.functionSeconds) } satisfies DaemonContext),
     }).connect(emulator);
-    // One function, and so one ECS client, per cron rule, as deployed.
-    const cronShared = new Map(cronRules.map((rule) => [rule.name, { rules: new Map([[rule.name, rule]]), ecs: newClient(), publisher, ...telemetry, now, sleep, ledger: local.ledger }]));
-    const cronTiming = cronTimeouts(cronRules[0]!);
+    // The cluster's cron runner, as deployed: one function for every cron rule, as many warm
+    // instances (each with its own ECS client and instance scans) as invocations it may run at once.
+    const served = new Map(cronRules.map((rule) => [rule.name, rule]));
+    const idle = Array.from({ length: CRON_RUNNER_BATCH.maxConcurrency }, () => ({ rules: served, ecs: newClient(), instanceScans: new SharedScans(), publisher, ...telemetry, now, sleep, ledger: local.ledger }));
+    const cronTiming = cronRunnerTimeouts(cronRules);
     const cronPipeline = new EventPipeline({
       patterns: [],
       deduplicationWindowMs: 0,
-      batchSize: 1,
+      batchSize: CRON_RUNNER_BATCH.batchSize,
+      concurrency: CRON_RUNNER_BATCH.maxConcurrency,
+      mixGroups: true,
       visibilityTimeoutMs: cronTiming.visibilitySeconds * 1000,
       maxReceiveCount: cronTiming.maxReceiveCount,
       now: () => now().getTime(),
-      handler: (messages) =>
-        handleCronBatch(messages, { ...cronShared.get(messages[0]!.groupId)!, remainingTimeMs: remainingFrom(cronTiming.functionSeconds) } satisfies CronContext),
+      handler: async (messages) => {
+        // The pipeline runs at most maxConcurrency batches at once: a warm instance is always free.
+        const instance = idle.pop()!;
+        try {
+          return await handleCronBatch(messages, { ...instance, remainingTimeMs: remainingFrom(cronTiming.functionSeconds) } satisfies CronContext);
+        } finally {
+          idle.push(instance);
+        }
+      },
     });
     const pipelines = [daemonPipeline, cronPipeline];
 

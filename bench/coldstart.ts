@@ -18,7 +18,7 @@ const FUNCTIONS: Array<{ name: string; entry: string; env: Record<string, string
   {
     name: 'cron',
     entry: 'lambdas/cron.ts',
-    env: { CRON_RULE: JSON.stringify({ name: 'bench', cluster: 'prod', taskDefinition: 'report', schedule: 'cron(0 2 * * ? *)' }), LEDGER_TABLE_NAME: 'bench-runs' },
+    env: { CRON_RULES: JSON.stringify([{ name: 'bench', cluster: 'prod', taskDefinition: 'report', schedule: 'cron(0 2 * * ? *)' }]), LEDGER_TABLE_NAME: 'bench-runs' },
   },
 ];
 

@@ -16,6 +16,8 @@ import { cronAttemptKey, cronRulePrefix, cronSlotKey, type CronRule, type Overla
 import { TaskStatus } from '../shared/state/types.js';
 import { round } from './stats.js';
 import { quietTelemetry } from './telemetry.js';
+import { CRON_RUNNER_BATCH } from '../shared/queues/timeouts.js';
+import { SharedScans } from '../shared/state/shared-scan.js';
 
 const POLICIES: readonly OverlapPolicy[] = ['Forbid', 'Replace', 'Allow'];
 /** Without --same-minute, rule i fires at minute i % 5 of the hour. */
@@ -23,9 +25,11 @@ const SPREAD_MINUTES = 5;
 
 /**
  * S slots of R cron rules on one seeded cluster, through the deployed path: EventBridge
- * Scheduler's messages into the SQS FIFO queue (group = rule, content deduplication off, as for
- * deliveries beyond its 5-minute window), Lambda over the groups at once (batch size 1), the real
- * handler, the emulator with ECS's throttling and the given latency.
+ * Scheduler's messages into the cluster's SQS FIFO queue (group = rule, content deduplication off,
+ * as for deliveries beyond its 5-minute window), Lambda over it as the cluster's runner's event
+ * source does (batches of several groups, at most CRON_RUNNER_BATCH.maxConcurrency at once, each
+ * in one of that many warm instances with its own instance scans), the real handler, the emulator
+ * with ECS's throttling and the given latency.
  *
  * Every slot is delivered twice: for half the rules both deliveries land at once (they would be
  * two concurrent invocations without the FIFO group), for a quarter the second comes after the
@@ -97,12 +101,13 @@ export async function cronBench(argv: string[]): Promise<object> {
     const slotSpacing = Math.ceil((backoffs.reduce((sum, ms) => sum + ms, 0) + (SPREAD_MINUTES + 1) * 60_000) / 3_600_000) * 3_600_000;
     const exits = seededRandom(7);
 
-    // One context, with its own ECS client, per rule: each group is its own Lambda invocation.
+    // The cluster's runner: one context per warm instance it can have at once (its event source's
+    // maximum concurrency), each with its own ECS client and instance scans; every one serves every rule.
     let throttles = 0;
     const publisher = new MemoryPublisher();
     const telemetry = quietTelemetry();
-    const contexts = new Map<string, CronContext>();
-    for (const rule of rules) {
+    const idle: CronContext[] = [];
+    for (let i = 0; i < CRON_RUNNER_BATCH.maxConcurrency; i += 1) {
       const ecs = createEcsClient({ endpoint: emulator.endpoint, region: emulator.region, credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } });
       ecs.middlewareStack.add(
         (next) => async (args) => {
@@ -116,8 +121,9 @@ export async function cronBench(argv: string[]): Promise<object> {
         { step: 'deserialize', priority: 'high', name: 'benchThrottles' },
       );
       clients.push(ecs);
-      contexts.set(rule.name, {
-        rules: new Map([[rule.name, rule]]),
+      idle.push({
+        rules: new Map(rules.map((rule) => [rule.name, rule])),
+        instanceScans: new SharedScans(),
         ecs,
         publisher,
         ...telemetry,
@@ -130,8 +136,18 @@ export async function cronBench(argv: string[]): Promise<object> {
     const pipeline = new EventPipeline({
       patterns: [],
       deduplicationWindowMs: 0,
-      batchSize: 1,
-      handler: (messages) => handleCronBatch(messages, contexts.get(messages[0]!.groupId)!),
+      batchSize: CRON_RUNNER_BATCH.batchSize,
+      concurrency: CRON_RUNNER_BATCH.maxConcurrency,
+      mixGroups: true,
+      handler: async (messages) => {
+        // The pipeline runs at most maxConcurrency batches at once: a warm instance is always free.
+        const instance = idle.pop()!;
+        try {
+          return await handleCronBatch(messages, instance);
+        } finally {
+          idle.push(instance);
+        }
+      },
     });
     // Each rule's EventBridge rule: its copies' STOPPED events into its queue, group = rule.
     const stopPatterns = rules.map((rule) => ({ rule, pattern: runEndsPattern(emulator.admin.createCluster('bench'), cronRulePrefix(rule)) }));

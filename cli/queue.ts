@@ -9,9 +9,9 @@ export interface QueuedRunNow {
 }
 
 /**
- * A run-now as the deployed stack expects it (shared/handlers/cron/README.md): on the rule's FIFO
- * queue, in the rule's message group, so the rule's function handles it in order with its
- * scheduled slots and never alongside one. `requestedAt` names the slot, to the second; a
+ * A run-now as the deployed stack expects it (shared/handlers/cron/README.md): on the FIFO queue
+ * of the rule's cluster runner (the rule's queue output), in the rule's message group, so the
+ * runner handles it in order with the rule's scheduled slots and never alongside one. `requestedAt` names the slot, to the second; a
  * retried send of the same request is the same run. The SQS client uses the same Region as ECS
  * and the standard credential chain (AWS_ENDPOINT_URL_SQS points it elsewhere).
  */

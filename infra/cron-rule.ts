@@ -3,24 +3,19 @@ import { Rule, type IEventBus } from 'aws-cdk-lib/aws-events';
 import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
 import { runEndsPattern } from '../shared/events/patterns.js';
 import { cronRulePrefix, type CronRule } from '../shared/rules/cron/rule.js';
-import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { ContextAttribute, Schedule, ScheduleExpression, ScheduleTargetInput, TimeWindow } from 'aws-cdk-lib/aws-scheduler';
 import { SqsSendMessage } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { METRICS_NAMESPACE, SERVICE_NAME } from '../shared/report/vocabulary.js';
 import { MAX_STARTING_DEADLINE_SECONDS, secondsToDeadline } from '../shared/rules/cron/deadline.js';
-import { cronTimeouts } from '../shared/queues/timeouts.js';
 import { overduePassMinutes } from '../shared/rules/cron/overdue-pass.js';
 import { slotMessage } from '../shared/handlers/cron/messages.js';
-import { clusterArn, grantEcsAccess } from './ecs-permissions.js';
+import { CronClusterRunner } from './cron-runner.js';
+import { clusterArn } from './ecs-permissions.js';
 import type { RunLedgerTable } from './run-ledger.js';
-import { RuleQueues } from './rule-queues.js';
 import { RuleRemoval } from './rule-removal.js';
-import { SchedulerFunction } from './scheduler-function.js';
-import { ruleTagValue } from '../shared/rules/rule-tag.js';
-import { grantPutResultEvents } from './results-permissions.js';
+import type { SchedulerFunction } from './scheduler-function.js';
 
 export interface CronRuleSchedulerProps {
   rule: CronRule;
@@ -30,6 +25,13 @@ export interface CronRuleSchedulerProps {
   eventBus: IEventBus;
   /** The stack's run ledger: the slot claims, run outcomes and retries of this rule. */
   ledger: RunLedgerTable;
+  /**
+   * The runner of the rule's cluster, which must serve this rule: its queue carries the rule's
+   * messages and its function runs them, beside the cluster's other cron rules, sharing their
+   * instance scans. Default: a runner of its own, serving this rule only (logRetention, tracing
+   * and memorySize apply to it; a given runner has its own).
+   */
+  runner?: CronClusterRunner;
   /** Default one month. */
   logRetention?: RetentionDays;
   /** Default off. */
@@ -45,41 +47,47 @@ export interface CronRuleSchedulerProps {
 
 /**
  * One cron rule, deployed: an EventBridge Scheduler schedule (its expression, time zone and
- * flexible window) sends each slot, with its scheduled time, to an SQS FIFO queue whose message
- * group is the rule, so one slot of a rule is handled at a time and a slot delivered twice within
- * five minutes is deduplicated by content; a Lambda drains the queue. A rule with a maximum run
- * time gets a second schedule for the pass that stops overdue runs. Slots Scheduler cannot
- * deliver, and messages that keep failing, end in dead-letter queues; a message that can never
- * succeed (malformed, off the schedule) is rejected loudly and deleted by the handler instead.
- * A failed message comes back after the function's timeout + 30 s, not six times the timeout:
- * while it waits, it holds up every later slot of the rule's message group.
+ * flexible window) sends each slot, with its scheduled time, to its cluster runner's SQS FIFO
+ * queue in the message group named after the rule, so one slot of a rule is handled at a time
+ * and a slot delivered twice within five minutes is deduplicated by content; the runner's Lambda
+ * drains the queue (see CronClusterRunner). A rule with a maximum run time gets a second schedule
+ * for the pass that stops overdue runs, one with retries a third for the retry pass, and an
+ * EventBridge rule sends its copies' STOPPED events into its group. Slots Scheduler cannot
+ * deliver, and messages that keep failing, end in the runner's dead-letter queues; a message that
+ * can never succeed (malformed, off the schedule) is rejected loudly and deleted by the handler.
  */
 export class CronRuleScheduler extends Construct {
+  /** The runner's queue, which carries this rule's messages (among its cluster's other rules'). */
   readonly queue: Queue;
   readonly deadLetterQueue: Queue;
   /** Scheduler's own dead-letter queue, for slots it could not deliver to the queue. */
   readonly undeliveredSlots: Queue;
+  /** The runner's function, which runs this rule (among its cluster's other rules). */
   readonly function: SchedulerFunction;
+  readonly runner: CronClusterRunner;
   readonly schedule: Schedule;
 
   constructor(scope: Construct, id: string, props: CronRuleSchedulerProps) {
     super(scope, id);
     const { rule } = props;
+    if (props.runner && !props.runner.serves(rule.name)) {
+      throw new Error(`CronRuleScheduler ${rule.name}: the runner given does not serve this rule; list it in the runner's rules`);
+    }
+    this.runner =
+      props.runner ??
+      new CronClusterRunner(this, 'Runner', {
+        rules: [{ rule, family: props.family }],
+        eventBus: props.eventBus,
+        ledger: props.ledger,
+        logRetention: props.logRetention,
+        tracing: props.tracing,
+        memorySize: props.memorySize,
+      });
+    this.queue = this.runner.queue;
+    this.deadLetterQueue = this.runner.deadLetterQueue;
+    this.undeliveredSlots = this.runner.undelivered;
+    this.function = this.runner.function;
     const deadline = secondsToDeadline(rule);
-    // The handler retries for capacity until the starting deadline; capacity retries that would need
-    // longer than Lambda's 900 s are cut short and the slot reported failed. The local FIFO queue
-    // and the handler's completion bound read the same numbers (shared/queues/timeouts.ts).
-    const timeouts = cronTimeouts(rule);
-    const timeout = Duration.seconds(timeouts.functionSeconds);
-
-    const queues = new RuleQueues(this, 'Queues', {
-      functionTimeout: timeout,
-      visibilityTimeout: Duration.seconds(timeouts.visibilitySeconds),
-      maxReceiveCount: timeouts.maxReceiveCount,
-    });
-    this.queue = queues.queue;
-    this.deadLetterQueue = queues.deadLetterQueue;
-    this.undeliveredSlots = queues.undelivered;
 
     const toQueue = (input: ScheduleTargetInput) =>
       new SqsSendMessage(this.queue, {
@@ -108,8 +116,6 @@ export class CronRuleScheduler extends Construct {
         target: toQueue(ScheduleTargetInput.fromObject({ kind: 'overdue', rule: rule.name, at: ContextAttribute.scheduledTime })),
       });
     }
-
-
     if (rule.retries) {
       new Schedule(this, 'Retries', {
         description: `Begins the due retries of cron rule ${rule.name}`,
@@ -124,29 +130,6 @@ export class CronRuleScheduler extends Construct {
       eventPattern: runEndsPattern(clusterArn(this, rule.cluster), cronRulePrefix(rule)) as never,
       targets: [new SqsQueue(this.queue, { messageGroupId: rule.name, deadLetterQueue: this.undeliveredSlots, retryAttempts: 10, maxEventAge: Duration.hours(1) })],
     });
-
-    this.function = new SchedulerFunction(this, 'Run', {
-      handler: 'cron.ts',
-      timeout,
-      memorySize: props.memorySize,
-      logRetention: props.logRetention,
-      tracing: props.tracing,
-      environment: {
-        CRON_RULE: JSON.stringify(rule),
-        EVENT_BUS_NAME: props.eventBus.eventBusName,
-        LEDGER_TABLE_NAME: props.ledger.table.tableName,
-        POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
-        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
-      },
-    });
-    // One message per invocation: in a batch, a slot would wait out the capacity retries of the one
-    // ahead of it, and messages behind a failing one would be received again with it.
-    this.function.addEventSource(new SqsEventSource(this.queue, { batchSize: 1, reportBatchItemFailures: true }));
-    grantPutResultEvents(this.function, props.eventBus);
-    props.ledger.grantRuleAccess(this.function, rule.name);
-    // It may stop its own copies: those found above a slot's count, whatever the policy, and with
-    // Replace or maxRunSeconds the runs those end.
-    grantEcsAccess(this, this.function, { cluster: rule.cluster, family: props.family, passRoleArns: rule.passRoles ?? [], ruleTag: ruleTagValue('cron', rule.name) });
     new RuleRemoval(this, 'Removal', {
       terms: { kind: 'cron', rule: rule.name, cluster: rule.cluster, family: props.family, stopRuns: rule.stopRunsOnRemoval === true },
       removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,

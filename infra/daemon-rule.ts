@@ -105,7 +105,7 @@ export class DaemonRuleScheduler extends Construct {
     this.function.addEventSource(new SqsEventSource(this.queue, { batchSize: 10 }));
     grantPutResultEvents(this.function, props.eventBus);
     // A daemon stops duplicates, misplaced copies and the copies a rollout replaces.
-    grantEcsAccess(this, this.function, { cluster: rule.cluster, family: props.family, passRoleArns: props.passRoleArns ?? [], ruleTag: ruleTagValue('daemon', rule.name) });
+    grantEcsAccess(this, this.function, { cluster: rule.cluster, families: [props.family], passRoleArns: props.passRoleArns ?? [], ruleTags: [ruleTagValue('daemon', rule.name)] });
     new RuleRemoval(this, 'Removal', {
       terms: { kind: 'daemon', rule: rule.name, cluster: rule.cluster, ...(rule.maxUnavailable !== undefined && { maxUnavailable: rule.maxUnavailable }) },
       removalPolicy: props.removalPolicy ?? (rule.removalPolicy === 'retain' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY),

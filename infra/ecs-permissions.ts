@@ -4,14 +4,14 @@ import type { Construct } from 'constructs';
 import { RULE_TAG_KEY } from '../shared/rules/rule-tag.js';
 
 export interface EcsAccess {
-  /** Cluster name the rule works on. */
+  /** Cluster name the rules work on. */
   cluster: string;
-  /** Task definition family the rule starts. */
-  family: string;
-  /** Roles the task definition names (task role, execution role), which StartTask passes on. */
+  /** Task definition families the rules start (one function may serve several rules: a cluster's cron rules). */
+  families: readonly string[];
+  /** Roles the task definitions name (task role, execution role), which StartTask passes on. */
   passRoleArns: readonly string[];
-  /** The value of the rule tag (RULE_TAG_KEY) on every task the rule starts: `daemon/<name>` or `cron/<name>`. */
-  ruleTag: string;
+  /** The values of the rule tag (RULE_TAG_KEY) on every task the rules start: `daemon/<name>` or `cron/<name>`, one per rule. */
+  ruleTags: readonly string[];
 }
 
 export function clusterArn(scope: Construct, cluster: string): string {
@@ -19,17 +19,22 @@ export function clusterArn(scope: Construct, cluster: string): string {
 }
 
 /**
- * The least a rule needs from ECS, statement by statement: reads conditioned to its cluster,
- * StartTask only for its family, only in its cluster and only with its rule tag; tagging only as
- * part of StartTask and only with its rule tag; StopTask only on tasks of its cluster whose rule
- * tag names its rule; PassRole only for its task definition's
- * roles and only to ECS tasks.
+ * The least the rules of one function need from ECS, statement by statement: reads conditioned
+ * to their cluster, StartTask only for their families, only in their cluster and only with one
+ * of their rule tags; tagging only as part of StartTask and only with one of their rule tags;
+ * StopTask only on tasks of their cluster whose rule tag names one of them; PassRole only for
+ * their task definitions' roles and only to ECS tasks. A function that serves several rules (a
+ * cluster's cron runner) holds the union: each rule could start another's family, under its own
+ * tag, but nothing outside the rules it serves.
  */
 export function grantEcsAccess(scope: Construct, grantee: IGrantable, access: EcsAccess): void {
   const stack = Stack.of(scope);
   const cluster = clusterArn(scope, access.cluster);
   const inCluster = { ArnEquals: { 'ecs:cluster': cluster } };
-  const requestsRuleTag = { [`aws:RequestTag/${RULE_TAG_KEY}`]: access.ruleTag };
+  const families = [...new Set(access.families)];
+  // One tag as a string, several as a list (any of them), as IAM reads a condition's values.
+  const ruleTags = access.ruleTags.length === 1 ? access.ruleTags[0]! : [...access.ruleTags];
+  const requestsRuleTag = { [`aws:RequestTag/${RULE_TAG_KEY}`]: ruleTags };
   const arn = (resource: string, resourceName: string) =>
     stack.formatArn({ service: 'ecs', resource, resourceName, arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
   const tasks = arn('task', `${access.cluster}/*`);
@@ -47,7 +52,7 @@ export function grantEcsAccess(scope: Construct, grantee: IGrantable, access: Ec
     new PolicyStatement({
       sid: 'StartFamily',
       actions: ['ecs:StartTask'],
-      resources: [stack.formatArn({ service: 'ecs', resource: 'task-definition', resourceName: `${access.family}:*` })],
+      resources: families.map((family) => stack.formatArn({ service: 'ecs', resource: 'task-definition', resourceName: `${family}:*` })),
       conditions: { ...inCluster, StringEquals: requestsRuleTag },
     }),
     // Tags given to StartTask are written by ecs:TagResource, allowed only as part of StartTask
@@ -63,7 +68,7 @@ export function grantEcsAccess(scope: Construct, grantee: IGrantable, access: Ec
       sid: 'StopOwnCopies',
       actions: ['ecs:StopTask'],
       resources: [tasks],
-      conditions: { ...inCluster, StringEquals: { [`aws:ResourceTag/${RULE_TAG_KEY}`]: access.ruleTag } },
+      conditions: { ...inCluster, StringEquals: { [`aws:ResourceTag/${RULE_TAG_KEY}`]: ruleTags } },
     }),
   ];
   if (access.passRoleArns.length > 0) {
@@ -72,7 +77,7 @@ export function grantEcsAccess(scope: Construct, grantee: IGrantable, access: Ec
         sid: 'PassTaskRoles',
         effect: Effect.ALLOW,
         actions: ['iam:PassRole'],
-        resources: [...access.passRoleArns],
+        resources: [...new Set(access.passRoleArns)],
         conditions: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
       }),
     );
@@ -85,7 +90,9 @@ export function grantEcsAccess(scope: Construct, grantee: IGrantable, access: Ec
   wildcard('*', 'ecs:ListTasks is conditioned to the cluster (a ListTasks without an instance filter names no instance ARN), and ecs:DescribeTaskDefinition supports no resource-level permissions.');
   wildcard(nagArn(stack, `container-instance/${access.cluster}/*`), 'Any container instance of the rule\'s cluster, and only there (also conditioned on ecs:cluster): a daemon covers them all.');
   wildcard(nagArn(stack, `task/${access.cluster}/*`), 'Tasks of the rule\'s cluster only (also conditioned on ecs:cluster), whose ids ECS assigns at start: DescribeTasks reads them; TagResource only while StartTask creates them, with the rule tag; StopTask only those whose rule tag names this rule.');
-  wildcard(nagArn(stack, `task-definition/${access.family}:*`), 'Every revision of the rule\'s own family, so a rollout to a new revision needs no redeploy; StartTask is also conditioned to the cluster.');
+  for (const family of families) {
+    wildcard(nagArn(stack, `task-definition/${family}:*`), 'Every revision of a served rule\'s own family, so a rollout to a new revision needs no redeploy; StartTask is also conditioned to the cluster.');
+  }
 }
 
 /** An ECS ARN as cdk-nag prints it in a finding's id: unresolved parts as <AWS::...>. */

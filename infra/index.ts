@@ -5,8 +5,9 @@
  */
 export { AlarmTopic } from './alarm-topic.js';
 export { CronRuleScheduler, overduePassInterval, type CronRuleSchedulerProps } from './cron-rule.js';
+export { CronClusterRunner, type CronClusterRunnerProps, type CronRunnerRule } from './cron-runner.js';
 export { DaemonRuleScheduler, type DaemonRuleSchedulerProps } from './daemon-rule.js';
-export { Operations, type OperationsProps, type WatchedRule } from './operations.js';
+export { Operations, type OperationsProps, type WatchedQueue, type WatchedRule } from './operations.js';
 export { RuleQueues, type RuleQueuesProps } from './rule-queues.js';
 export { RunLedgerTable, type RunLedgerTableProps } from './run-ledger.js';
 export { SchedulersStack, type SchedulersStackProps } from './stack.js';

@@ -16,8 +16,19 @@ export interface WatchedRule {
   alarmOnFailure?: boolean;
 }
 
+/** A dead-letter queue no single rule owns (a cluster's cron runner serves several): one alarm for it. */
+export interface WatchedQueue {
+  /** Who it belongs to, for the alarm's description: `cron runner of cluster prod`. */
+  owner: string;
+  /** The alarm's id, unique in the stack. */
+  id: string;
+  queue: IQueue;
+}
+
 export interface OperationsProps {
   rules: readonly WatchedRule[];
+  /** Dead-letter queues beyond the rules' own. Default none. */
+  queues?: readonly WatchedQueue[];
   dashboardName?: string;
   /**
    * Where the alarms are sent. Default: an AlarmTopic of this construct (a topic encrypted with
@@ -50,6 +61,15 @@ export class Operations extends Construct {
     const notify = new SnsAction(this.alarmTopic);
     const deadLetters: IMetric[] = [];
 
+    for (const { owner, id, queue } of props.queues ?? []) {
+      const metric = queue.metricApproximateNumberOfMessagesVisible({ period: PERIOD, statistic: 'Maximum' });
+      deadLetters.push(metric);
+      this.alarm(id, {
+        metric,
+        description: `${owner}: messages in a dead-letter queue. Each is work that did not happen (the message body names its rule); read it, fix the cause, then redrive it.`,
+        evaluationPeriods: 1,
+      }, notify);
+    }
     for (const rule of props.rules) {
       for (const { label, queue } of rule.deadLetterQueues) {
         const metric = queue.metricApproximateNumberOfMessagesVisible({ period: PERIOD, statistic: 'Maximum' });

@@ -42,17 +42,18 @@ export class RunLedgerTable extends Construct {
   }
 
   /**
-   * What a cron rule's function needs, and no more: read, claim and update its own rule's slots,
-   * and query its history and due retries (dynamodb:LeadingKeys pins the partition to the rule's;
-   * the retry index uses the same partition value). No delete, no scan, no other rule's items.
+   * What a cron function needs, and no more: read, claim and update the slots of the rules it
+   * serves (one, or a cluster's), and query their history and due retries (dynamodb:LeadingKeys
+   * pins the partition to theirs; the retry index uses the same partition value). No delete, no
+   * scan, no other rule's items.
    */
-  grantRuleAccess(grantee: IGrantable, rule: string): void {
+  grantRuleAccess(grantee: IGrantable, rules: string | readonly string[]): void {
     grantee.grantPrincipal.addToPrincipalPolicy(
       new PolicyStatement({
         sid: 'RunLedgerOwnRule',
         actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'],
         resources: [this.table.tableArn, `${this.table.tableArn}/index/${LEDGER_TABLE.retryIndex.name}`],
-        conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [partitionOf(rule)] } },
+        conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': (typeof rules === 'string' ? [rules] : rules).map(partitionOf) } },
       }),
     );
   }

@@ -8,8 +8,9 @@ import type { SchedulerConfig } from '../shared/config/index.js';
 import { queueOutputName } from '../shared/config/stack-outputs.js';
 import { familyOf } from '../shared/ecs/task-definition-reference.js';
 import { CronRuleScheduler } from './cron-rule.js';
+import { CronClusterRunner } from './cron-runner.js';
 import { DaemonRuleScheduler } from './daemon-rule.js';
-import { Operations, type WatchedRule } from './operations.js';
+import { Operations, type WatchedQueue, type WatchedRule } from './operations.js';
 import { RunLedgerTable } from './run-ledger.js';
 
 export interface SchedulersStackProps extends StackProps {
@@ -27,8 +28,10 @@ export interface SchedulersStackProps extends StackProps {
 }
 
 /**
- * Every configured rule in one stack: a DaemonRuleScheduler per daemon rule, a CronRuleScheduler
- * per cron rule, results on one event bus, and the alarms and dashboard of Operations.
+ * Every configured rule in one stack: a DaemonRuleScheduler per daemon rule, a CronClusterRunner
+ * per cluster with cron rules and a CronRuleScheduler per cron rule (its schedules, run-end rule
+ * and removal) on its cluster's runner, results on one event bus, and the alarms and dashboard of
+ * Operations.
  */
 export class SchedulersStack extends Stack {
   readonly operations: Operations;
@@ -50,28 +53,31 @@ export class SchedulersStack extends Stack {
       watched.push({ name: daemon.name, kind: 'daemon', deadLetterQueues: [{ label: 'DLQ', queue: scheduler.deadLetterQueue }, { label: 'undelivered events', queue: scheduler.undeliveredEvents }] });
       new CfnOutput(this, queueOutputName('daemons', daemon.name), { value: scheduler.queue.queueUrl, description: `Trigger queue of daemon rule ${daemon.name}` });
     }
-    const crons = config.crons ?? [];
-    // One ledger for every cron rule of the stack; each function may touch only its own rule's items.
+    const crons = (config.crons ?? []).map((cron) => ({ rule: { ...cron, cluster: this.clusterReference(config, cron.cluster) }, family: familyOf(cron.taskDefinition) }));
+    // One ledger for every cron rule of the stack; each function may touch only the items of the rules it serves.
     const ledger = crons.length > 0 ? new RunLedgerTable(this, 'RunLedger') : undefined;
-    for (const cron of crons) {
-      const scheduler = new CronRuleScheduler(this, `Cron-${cron.name}`, {
-        ...common,
-        rule: { ...cron, cluster: this.clusterReference(config, cron.cluster) },
-        family: familyOf(cron.taskDefinition),
-        ledger: ledger!,
-      });
-      watched.push({
-        name: cron.name,
-        kind: 'cron',
-        deadLetterQueues: [{ label: 'DLQ', queue: scheduler.deadLetterQueue }, { label: 'undelivered slots', queue: scheduler.undeliveredSlots }],
-        alarmOnFailure: cron.alarmOnFailure,
-      });
+    // One runner per cluster serves all its cron rules: slots that fire together share a scan of its instances.
+    const runners = new Map<string, CronClusterRunner>();
+    const watchedQueues: WatchedQueue[] = [];
+    for (const cluster of new Set(crons.map(({ rule }) => rule.cluster))) {
+      const served = crons.filter(({ rule }) => rule.cluster === cluster);
+      const runner = new CronClusterRunner(this, `CronRunner-${cluster}`, { ...common, rules: served, ledger: ledger! });
+      runners.set(cluster, runner);
+      watchedQueues.push(
+        { owner: `cron runner of cluster ${cluster}`, id: `cron-runner-${cluster}-DLQ`, queue: runner.deadLetterQueue },
+        { owner: `cron runner of cluster ${cluster}`, id: `cron-runner-${cluster}-undelivered-slots`, queue: runner.undelivered },
+      );
+    }
+    for (const { rule: cron, family } of crons) {
+      const scheduler = new CronRuleScheduler(this, `Cron-${cron.name}`, { ...common, rule: cron, family, ledger: ledger!, runner: runners.get(cron.cluster)! });
+      // The dead-letter queues are the runner's, watched once for all its rules.
+      watched.push({ name: cron.name, kind: 'cron', deadLetterQueues: [], alarmOnFailure: cron.alarmOnFailure });
       // `ecs-sched run` and anyone with access send "run now" here (see shared/handlers/cron/README.md).
-      new CfnOutput(this, queueOutputName('crons', cron.name), { value: scheduler.queue.queueUrl, description: `Slot queue of cron rule ${cron.name}` });
+      new CfnOutput(this, queueOutputName('crons', cron.name), { value: scheduler.queue.queueUrl, description: `Queue of the cron runner that serves rule ${cron.name} (group: the rule's name)` });
     }
 
     const alarmTopic = props.alarmTopic ?? (config.alarmTopicArn ? Topic.fromTopicArn(this, 'OwnAlarmTopic', config.alarmTopicArn) : undefined);
-    this.operations = new Operations(this, 'Operations', { rules: watched, dashboardName: `${this.stackName}-schedulers`, alarmTopic });
+    this.operations = new Operations(this, 'Operations', { rules: watched, queues: watchedQueues, dashboardName: `${this.stackName}-schedulers`, alarmTopic });
     if (ledger) new CfnOutput(this, 'RunLedgerTable', { value: ledger.table.tableName, description: 'The run ledger: ecs-sched status and history read it (--table)' });
     new CfnOutput(this, 'AlarmTopic', { value: this.operations.alarmTopic.topicArn, description: 'Subscribe to be told when a scheduler needs attention' });
   }

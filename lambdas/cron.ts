@@ -3,15 +3,18 @@ import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { RunLedger } from '../shared/ledger/run-ledger.js';
 import { handleCronBatch, type CronContext } from '../shared/handlers/cron/handle.js';
 import type { CronRule } from '../shared/rules/cron/rule.js';
+import { SharedScans } from '../shared/state/shared-scan.js';
 import { sqlite } from '../shared/state/sqlite.js';
 import { functionContext, invocationTime } from './context.js';
-import { requiredEnv, ruleFromEnv } from './environment.js';
+import { requiredEnv, rulesFromEnv } from './environment.js';
 
-const rule = ruleFromEnv<CronRule>('CRON_RULE');
+const rules = rulesFromEnv<CronRule>('CRON_RULES');
 const shared = {
   ...functionContext(),
-  rules: new Map([[rule.name, rule]]),
+  rules: new Map(rules.map((rule) => [rule.name, rule])),
   ledger: new RunLedger(new DynamoDBClient({}), requiredEnv('LEDGER_TABLE_NAME')),
+  // Module scope: the slots this warm instance runs share its cluster's instance scan, within its freshness bound.
+  instanceScans: new SharedScans(),
 };
 
 /**
@@ -23,11 +26,11 @@ export const warmedUp: Promise<boolean> = sqlite().then(
   () => false,
 );
 
-/** One batch of the cron rule's FIFO queue; failed messages (and those after them) come back to the queue. */
+/** One batch of the cluster's cron queue; failed messages (and the later ones of their rule's group) come back to the queue. */
 export async function handler(event: SQSEvent, lambda: Context): Promise<SQSBatchResponse> {
   const context: CronContext = { ...shared, ...invocationTime(lambda) };
   return handleCronBatch(
-    event.Records.map((record) => ({ messageId: record.messageId, body: record.body })),
+    event.Records.map((record) => ({ messageId: record.messageId, body: record.body, groupId: record.attributes.MessageGroupId })),
     context,
   );
 }

@@ -15,13 +15,25 @@ const ruleShape = z.looseObject({ name: z.string(), cluster: z.string(), taskDef
  * config schema's zod would add about 450 KB to every bundle.
  */
 export function ruleFromEnv<Rule extends { name: string; cluster: string; taskDefinition: string }>(name: string): Rule {
+  const json = jsonFromEnv(name);
+  if (!ruleShape.safeParse(json).success) throw new Error(`Environment variable ${name} does not hold a rule (name, cluster and taskDefinition are required)`);
+  return json as Rule;
+}
+
+/** The rules the stack wrote into an environment variable as a JSON list (a cron runner serves its cluster's), checked as ruleFromEnv checks one. */
+export function rulesFromEnv<Rule extends { name: string; cluster: string; taskDefinition: string }>(name: string): Rule[] {
+  const json = jsonFromEnv(name);
+  if (!z.array(ruleShape).safeParse(json).success || (json as unknown[]).length === 0) {
+    throw new Error(`Environment variable ${name} does not hold a list of rules (at least one; name, cluster and taskDefinition are required)`);
+  }
+  return json as Rule[];
+}
+
+function jsonFromEnv(name: string): unknown {
   const raw = requiredEnv(name);
-  let json: unknown;
   try {
-    json = JSON.parse(raw);
+    return JSON.parse(raw);
   } catch {
     throw new Error(`Environment variable ${name} is not JSON`);
   }
-  if (!ruleShape.safeParse(json).success) throw new Error(`Environment variable ${name} does not hold a rule (name, cluster and taskDefinition are required)`);
-  return json as Rule;
 }

@@ -21,7 +21,8 @@ import { seedForConfig, type LocalHints } from './config-cluster.js';
 import { startLocalLedger, type LocalLedger } from './ledger.js';
 import { LivePublisher } from './live-publisher.js';
 import { EventPipeline } from './pipeline/event-pipeline.js';
-import { cronTimeouts, DAEMON_TIMEOUTS, MAX_RECEIVE_COUNT } from '../shared/queues/timeouts.js';
+import { CRON_RUNNER_BATCH, cronRunnerTimeouts, DAEMON_TIMEOUTS, MAX_RECEIVE_COUNT } from '../shared/queues/timeouts.js';
+import { SharedScans } from '../shared/state/shared-scan.js';
 import { settle } from './pipeline/settle.js';
 import { scenario, type Happening } from './scenario.js';
 
@@ -152,13 +153,24 @@ export class Simulation {
       this.slotsFired.set(cron.name, []);
     }
     this.local = await startLocalLedger({ now: () => this.now() });
-    const context: CronContext = { ...shared, rules: new Map(crons.map((cron) => [cron.name, cron] as const)), ecs: this.client(), ledger: this.local.ledger };
-    // One queue for the cron rules, a message group per rule, as the deployed schedules send.
-    // The stack's own timeouts: a failed or crashed slot comes back when it would in AWS.
-    const timeouts = new Map(crons.map((cron) => [cron.name, cronTimeouts(cron)] as const));
+    const context: CronContext = {
+      ...shared,
+      rules: new Map(crons.map((cron) => [cron.name, cron] as const)),
+      ecs: this.client(),
+      ledger: this.local.ledger,
+      instanceScans: new SharedScans(),
+    };
+    // One queue for the cron rules, a message group per rule, as the deployed schedules send, and
+    // received as a cluster's runner receives its own: batches over the groups, a few at once.
+    // The stack's own timeouts (its runner's, which follow the cluster's longest rule): a failed
+    // or crashed slot comes back when it would in AWS.
+    const timeouts = new Map(crons.map((cron) => [cron.name, cronRunnerTimeouts(crons.filter((other) => other.cluster === cron.cluster))] as const));
     this.cronQueue = new EventPipeline({
       patterns: [],
       handler: (messages) => handleCronBatch(messages, context),
+      batchSize: CRON_RUNNER_BATCH.batchSize,
+      concurrency: CRON_RUNNER_BATCH.maxConcurrency,
+      mixGroups: true,
       visibilityTimeoutMs: (group) => timeouts.get(group)!.visibilitySeconds * 1000,
       maxReceiveCount: MAX_RECEIVE_COUNT,
       now: () => this.nowMs,

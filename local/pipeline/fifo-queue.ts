@@ -33,6 +33,11 @@ export interface FifoQueueOptions {
    * Default 0: a failed message comes back at once.
    */
   visibilityTimeoutMs?: number | ((groupId: string) => number);
+  /**
+   * A batch may take the heads of several message groups, as Lambda's poller fills a batch from
+   * a FIFO queue (a cron cluster's queue, a group per rule). Default false: one group per batch.
+   */
+  mixGroups?: boolean;
   now?: () => number;
 }
 
@@ -54,6 +59,7 @@ export class FifoQueue {
   private readonly deduplicationWindowMs: number;
   private readonly visibilityTimeoutMs: (groupId: string) => number;
   private readonly now: () => number;
+  private readonly mixGroups: boolean;
 
   constructor(options: FifoQueueOptions = {}) {
     this.maxReceiveCount = options.maxReceiveCount ?? 3;
@@ -61,6 +67,7 @@ export class FifoQueue {
     const visibility = options.visibilityTimeoutMs ?? 0;
     this.visibilityTimeoutMs = typeof visibility === 'number' ? () => visibility : visibility;
     this.now = options.now ?? Date.now;
+    this.mixGroups = options.mixGroups ?? false;
   }
 
   /** Enqueues a message; returns false when it is a duplicate within the deduplication window. */
@@ -78,13 +85,15 @@ export class FifoQueue {
 
   /**
    * Up to `max` visible messages from the head of the first group whose head is visible (FIFO: a
-   * group waits behind its invisible head). A message already received maxReceiveCount times
-   * moves to the dead-letter queue instead.
+   * group waits behind its invisible head), and with `mixGroups` from the next such groups while
+   * the batch has room. A message already received maxReceiveCount times moves to the dead-letter
+   * queue instead.
    */
   receive(max: number): QueuedMessage[] | undefined {
+    const batch: Received[] = [];
     for (const [groupId, queue] of this.groups) {
       while (queue[0] && this.isVisible(queue[0]) && queue[0].receiveCount >= this.maxReceiveCount) this.deadLetters.push(strip(queue.shift()!));
-      const batch: Received[] = [];
+      const taken = batch.length;
       for (const message of queue) {
         if (batch.length === max || !this.isVisible(message) || message.receiveCount >= this.maxReceiveCount) break;
         message.receiveCount += 1;
@@ -93,9 +102,9 @@ export class FifoQueue {
         message.visibleAt = this.now() + this.visibilityTimeoutMs(groupId);
         batch.push({ ...strip(message), receipt: message.receipt });
       }
-      if (batch.length > 0) return batch;
+      if (batch.length > taken && (!this.mixGroups || batch.length === max)) break;
     }
-    return undefined;
+    return batch.length > 0 ? batch : undefined;
   }
 
   /** The batch failed: its messages come back once their visibility timeout ends, or go to the dead-letter queue. */

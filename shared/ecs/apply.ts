@@ -47,6 +47,8 @@ export interface ApplyResult {
   failed: FailedAction[];
   /** StartTask refusals for capacity, agent or status: another scheduler got there first, or the snapshot was stale. */
   conflicts: number;
+  /** An instance ECS refused could not be re-read: the snapshot still shows it as it was before the refusal. */
+  refreshFailed?: boolean;
 }
 
 /** ECS takes at most 10 container instances per StartTask. */
@@ -94,6 +96,7 @@ export async function applyPlan(ecs: ECSClient, snapshot: Snapshot, plan: Plan, 
     const conflicts = await startRound(ecs, snapshot, pending, result);
     result.conflicts += conflicts.filter((c) => !c.skipped).length;
     const refreshed = conflicts.length === 0 || (await refreshInstances(ecs, snapshot, conflicts.map((c) => c.start.containerInstanceArn)));
+    if (!refreshed) result.refreshFailed = true;
     // Without fresh state, placing again would guess: report the refused copies as they are.
     pending = placeAgain(snapshot, conflicts, refreshed ? maxRetries : 0, options, result);
   }

@@ -39,4 +39,6 @@ export interface QueueMessage {
   body: string;
   /** SQS's ApproximateReceiveCount: 1 on the first receive. Unknown counts as the first. */
   receiveCount?: number;
+  /** Its FIFO message group (SQS's MessageGroupId). Messages without one are one group. */
+  groupId?: string;
 }

@@ -1,7 +1,7 @@
 import { secondsToDeadline, type DeadlineFields } from '../rules/cron/deadline.js';
 
 /**
- * How long a rule's function may run and how its SQS FIFO queue hands a message out again: one
+ * How long a rule's function (a cron rule's: its cluster runner's) may run and how its SQS FIFO queue hands a message out again: one
  * source for the stack (infra/) and the local FIFO queue (local/pipeline), and for the cron
  * handler's completion bound, which is only safe if it outlasts the queue's redeliveries.
  */
@@ -35,6 +35,16 @@ export function cronTimeouts(rule: DeadlineFields): QueueTimeouts {
 }
 
 /**
+ * The timeouts of a function and queue that serve several cron rules (one cluster's): the
+ * function must cover the longest rule, and so the queue's visibility, and the completion bound
+ * of every slot, follow the longest one.
+ */
+export function cronRunnerTimeouts(rules: readonly DeadlineFields[]): QueueTimeouts {
+  if (rules.length === 0) throw new Error('cronRunnerTimeouts: a runner serves at least one rule');
+  return rules.map(cronTimeouts).reduce((longest, next) => (next.functionSeconds > longest.functionSeconds ? next : longest));
+}
+
+/**
  * How long after its claim a begun slot is still completed: every receive of its message the
  * queue can still make, each running to the function's timeout. The claim is written within the
  * first receive, so receive k (k = 2..maxReceiveCount) comes at most (k - 1) visibility timeouts
@@ -44,6 +54,15 @@ export function cronTimeouts(rule: DeadlineFields): QueueTimeouts {
 export function completionBoundSeconds(timeouts: QueueTimeouts): number {
   return (timeouts.maxReceiveCount - 1) * timeouts.visibilitySeconds + timeouts.functionSeconds;
 }
+
+/**
+ * How a cluster's cron runner receives its messages: batches of up to 10 (FIFO's most), which may
+ * hold several rules' groups, and at most this many invocations at once (each one a warm instance
+ * with its own instance scan). Slots that fire together then share a few scans, not one each;
+ * the price is that a slot waiting for capacity keeps its invocation, so a few such slots at once
+ * delay the cluster's other rules. More invocations, more scans.
+ */
+export const CRON_RUNNER_BATCH = { batchSize: 10, maxConcurrency: 2 } as const;
 
 /** A daemon rule's: its queue keeps AWS's six times the function timeout (batches of 10 events). */
 export const DAEMON_TIMEOUTS: QueueTimeouts = {

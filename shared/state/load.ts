@@ -11,11 +11,11 @@ import {
 } from '@aws-sdk/client-ecs';
 import { ClusterNotFoundError, SnapshotLoadError } from './errors.js';
 import { instanceFromEcs, taskFromEcs } from './from-ecs.js';
-import { ReadPacer } from './read-pacer.js';
+import { processReadPacer, ReadPacer } from './read-pacer.js';
 import { Snapshot } from './snapshot.js';
 import { sqlite } from './sqlite.js';
 import { describeTaskDefinition } from './task-definitions.js';
-import { TaskStatus, type ClusterInfo, type ContainerInstance, type TaskDefinitionInfo, type TaskScope } from './types.js';
+import { TaskStatus, type ClusterInfo, type ContainerInstance, type InstanceScan, type TaskDefinitionInfo, type TaskRead, type TaskScope } from './types.js';
 
 export interface LoadOptions {
   /**
@@ -51,7 +51,6 @@ export interface LoadProgress {
 
 /** ECS caps List pages and Describe batches at 100. */
 const PAGE_SIZE = 100;
-const processPacer = new ReadPacer();
 /** DescribeTaskDefinition draws from a bucket of its own; keep few calls in flight. */
 const definitionPacer = new ReadPacer({ concurrency: 5 });
 
@@ -67,29 +66,67 @@ export async function loadSnapshot(
   scope: TaskScope,
   options: LoadOptions = {},
 ): Promise<Snapshot> {
-  const reader = new ClusterReader(ecs, cluster, options.pacer ?? processPacer, options.onProgress);
+  const reader = new ClusterReader(ecs, cluster, options.pacer ?? processReadPacer, options.onProgress);
   // Compile SQLite while the first answers are on their way (a cold start's largest single
   // cost); a failure surfaces when the snapshot is created.
   sqlite().catch(() => undefined);
   try {
-    const [info, instances, ecsTasks, ruleDefinitions] = await Promise.all([
-      reader.cluster(),
-      reader.instances(),
-      reader.tasks(scope),
-      Promise.all((options.taskDefinitions ?? []).map((reference) => reader.taskDefinition(reference))),
-    ]);
-    const taskDefinitions = await reader.taskDefinitionsOf(ecsTasks);
-    const definitionsByArn = new Map([...taskDefinitions, ...ruleDefinitions].map((d) => [d.arn, d]));
-
-    const snapshot = await Snapshot.create(info, scope, options.now);
-    snapshot.putInstances(instances);
-    snapshot.putTaskDefinitions([...definitionsByArn.values()]);
-    (options.taskDefinitions ?? []).forEach((reference, i) => snapshot.aliasTaskDefinition(reference, ruleDefinitions[i]!.arn));
-    snapshot.putTasks(ecsTasks.map((task) => taskFromEcs(task, definitionsByArn.get(task.taskDefinitionArn!))));
-    return snapshot;
+    const [scan, tasks] = await Promise.all([scanWith(reader, options.now), readTasksWith(reader, scope, options.taskDefinitions ?? [])]);
+    return await assembleSnapshot(scan, tasks, options.now);
   } finally {
     reader.abort();
   }
+}
+
+/**
+ * The cluster and its container instances, without tasks: the part of a load that is the same
+ * for every rule of the cluster, and the costly one (two calls per 100 instances).
+ */
+export async function scanInstances(ecs: ECSClient, cluster: string, options: Pick<LoadOptions, 'pacer' | 'now'> = {}): Promise<InstanceScan> {
+  const reader = new ClusterReader(ecs, cluster, options.pacer ?? processReadPacer);
+  try {
+    return await scanWith(reader, options.now);
+  } finally {
+    reader.abort();
+  }
+}
+
+/** The tasks `scope` asks for and the task definitions they and the rule use: the part of a load that is the rule's own. */
+export async function readTasks(ecs: ECSClient, cluster: string, scope: TaskScope, options: Pick<LoadOptions, 'pacer' | 'taskDefinitions'> = {}): Promise<TaskRead> {
+  const reader = new ClusterReader(ecs, cluster, options.pacer ?? processReadPacer);
+  sqlite().catch(() => undefined);
+  try {
+    return await readTasksWith(reader, scope, options.taskDefinitions ?? []);
+  } finally {
+    reader.abort();
+  }
+}
+
+/** A snapshot from an instance scan and a task read (of the same cluster); the scan's objects are copied, never changed. */
+export async function assembleSnapshot(scan: InstanceScan, read: TaskRead, now?: Date): Promise<Snapshot> {
+  const snapshot = await Snapshot.create(scan.cluster, read.scope, now);
+  snapshot.putInstances(scan.instances);
+  snapshot.putTaskDefinitions(read.taskDefinitions);
+  for (const [reference, arn] of read.aliases) snapshot.aliasTaskDefinition(reference, arn);
+  snapshot.putTasks(read.tasks);
+  return snapshot;
+}
+
+async function scanWith(reader: ClusterReader, now: Date | undefined): Promise<InstanceScan> {
+  const [cluster, instances] = await Promise.all([reader.cluster(), reader.instances()]);
+  return { cluster, instances, scannedAt: now ?? new Date() };
+}
+
+async function readTasksWith(reader: ClusterReader, scope: TaskScope, references: readonly string[]): Promise<TaskRead> {
+  const [ecsTasks, ruleDefinitions] = await Promise.all([reader.tasks(scope), Promise.all(references.map((reference) => reader.taskDefinition(reference)))]);
+  const taskDefinitions = await reader.taskDefinitionsOf(ecsTasks);
+  const definitionsByArn = new Map([...taskDefinitions, ...ruleDefinitions].map((d) => [d.arn, d]));
+  return {
+    scope,
+    tasks: ecsTasks.map((task) => taskFromEcs(task, definitionsByArn.get(task.taskDefinitionArn!))),
+    taskDefinitions: [...definitionsByArn.values()],
+    aliases: references.map((reference, i) => [reference, ruleDefinitions[i]!.arn] as const),
+  };
 }
 
 /**

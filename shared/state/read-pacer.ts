@@ -103,3 +103,6 @@ export class ReadPacer {
     }
   }
 }
+
+/** The pacer every load and read of a process shares unless given another: they all draw from one account bucket. */
+export const processReadPacer = new ReadPacer();

@@ -116,3 +116,20 @@ export type TaskScope =
    * an hour): a cron slot that already ran and ended must not run again.
    */
   | { kind: 'family'; family: string; includeStopped?: boolean };
+
+/** A cluster's container instances as one scan read them: what every rule of the cluster shares. */
+export interface InstanceScan {
+  cluster: ClusterInfo;
+  instances: readonly ContainerInstance[];
+  /** When the scan began (the clock of whoever asked for it): its age is counted from here. */
+  scannedAt: Date;
+}
+
+/** One rule's tasks and task definitions, as a load read them: never shared, always fresh. */
+export interface TaskRead {
+  scope: TaskScope;
+  tasks: readonly Task[];
+  taskDefinitions: readonly TaskDefinitionInfo[];
+  /** Each reference the rule named (a family, say) and the ARN it resolved to. */
+  aliases: ReadonlyArray<readonly [string, string]>;
+}

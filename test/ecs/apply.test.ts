@@ -96,6 +96,7 @@ describe('applyPlan against the emulator', () => {
 
     expect(result.started).toHaveLength(4);
     expect(result.failed).toEqual([]);
+    expect(result.refreshFailed).toBeUndefined();
     expect(result.started.every((s) => !stolen.has(s.containerInstanceArn))).toBe(true);
     expect(overCommitted(name)).toEqual([]);
     expect(emulator.admin.listTasks(name, { startedBy: 'cron/steal/1' })).toHaveLength(4);
@@ -190,6 +191,8 @@ describe('applyPlan against the emulator', () => {
       expect(result.started.map((s) => s.containerInstanceArn)).toEqual([instances[0]]);
       expect(result.failed).toEqual([expect.objectContaining({ target: instances[1], reason: 'RESOURCE:CPU' })]);
       expect(result.conflicts).toBe(1);
+      // The snapshot still shows the refused instance as before: whoever keeps it must not trust it.
+      expect(result.refreshFailed).toBe(true);
     } finally {
       remove();
     }

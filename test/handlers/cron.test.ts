@@ -197,7 +197,7 @@ describe('cron handler: a deploy that changes the schedule', () => {
     expect(ctx.logger.records).toContainEqual({
       level: 'warn',
       message: "cron slot fired by a schedule other than this function's rule; the slot was checked against the schedule that fired it",
-      fields: { rule: rule.name, slot: newSlot.toISOString(), firedBy: { schedule: 'cron(0 3 * * ? *)', timeZone: 'UTC' }, configured: { schedule: 'cron(0 2 * * ? *)', timeZone: 'UTC' } },
+      fields: { messageId: expect.any(String), rule: rule.name, slot: newSlot.toISOString(), firedBy: { schedule: 'cron(0 3 * * ? *)', timeZone: 'UTC' }, configured: { schedule: 'cron(0 2 * * ? *)', timeZone: 'UTC' } },
     });
   });
 });

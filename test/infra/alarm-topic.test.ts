@@ -70,12 +70,12 @@ describe('the alarm topic', () => {
   it('every alarm is named under the stack\'s prefix, which the policies allow, and notifies the topic', () => {
     const topic = { Ref: logicalId(template, 'AWS::SNS::Topic') };
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')) as Array<{ Properties: { AlarmName: string; AlarmActions: unknown[] } }>;
-    expect(alarms).toHaveLength(13);
+    expect(alarms).toHaveLength(11);
     for (const alarm of alarms) {
       expect(alarm.Properties.AlarmName).toMatch(/^EcsSchedulers\/Operations\/(daemon|cron)-[a-z-]+-[A-Za-z-]+$/);
       expect(alarm.Properties.AlarmActions).toEqual([topic]);
     }
-    expect(alarms.map((alarm) => alarm.Properties.AlarmName)).toContain('EcsSchedulers/Operations/cron-nightly-report-undelivered-slots');
+    expect(alarms.map((alarm) => alarm.Properties.AlarmName)).toContain('EcsSchedulers/Operations/cron-runner-prod-undelivered-slots');
   });
 });
 

@@ -33,24 +33,24 @@ describe('the app (example config)', () => {
     const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
     const stack = new SchedulersStack(app, 'Agnostic', { config: loadConfig(config) });
     const template = Template.fromStack(stack);
-    // The 3 rules' functions, and the removal provider's 5 (our 2 handlers, 3 of CDK's provider framework).
-    template.resourceCountIs('AWS::Lambda::Function', 8);
+    // The daemon rule's function, the cron runner's of cluster prod (both cron rules), and the removal provider's 5 (our 2 handlers, 3 of CDK's provider framework).
+    template.resourceCountIs('AWS::Lambda::Function', 7);
   });
 
   it('deploys one scheduler per configured rule, with alarms, a topic and a dashboard', () => {
     const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
     const template = Template.fromStack(new SchedulersStack(app, 'EcsSchedulers', { config: loadConfig(config), env: ENV }));
-    // 1 daemon + 2 cron rules, and the stack's one removal provider (2 handlers, 3 of CDK's framework).
-    template.resourceCountIs('AWS::Lambda::Function', 8);
+    // 1 daemon rule + 1 cron runner for prod's 2 cron rules, and the stack's one removal provider (2 handlers, 3 of CDK's framework).
+    template.resourceCountIs('AWS::Lambda::Function', 7);
     template.resourceCountIs('Custom::EcsSchedulerRuleRemoval', 3);
     // Two slot schedules, one overdue pass (nightly-report has maxRunSeconds), one retry pass (cache-warmer has retries).
     template.resourceCountIs('AWS::Scheduler::Schedule', 4);
     // The daemon's instance events, stopped copies and sweep; each cron rule's stopped copies.
     template.resourceCountIs('AWS::Events::Rule', 5);
     template.resourceCountIs('AWS::DynamoDB::Table', 1); // one run ledger for the stack
-    template.resourceCountIs('AWS::SQS::Queue', 9); // per rule: trigger queue, DLQ, undelivered
-    // Two dead-letter alarms and one placement alarm per rule, and a rejected-message alarm per cron rule.
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 13); // and one on failed runs per cron rule (alarmOnFailure defaults to true)
+    template.resourceCountIs('AWS::SQS::Queue', 6); // for the daemon rule and for the cron runner: trigger queue, DLQ, undelivered
+    // Two dead-letter alarms each for the daemon rule and the cron runner, one placement alarm per rule, and a rejected-message alarm per cron rule.
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 11); // and one on failed runs per cron rule (alarmOnFailure defaults to true)
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
     // The topic, its key and their policies: alarm-topic.test.ts.
     template.resourceCountIs('AWS::SNS::Topic', 1);
@@ -97,8 +97,8 @@ describe('the app (example config)', () => {
     const template = Template.fromStack(new SchedulersStack(app, 'Renamed', { config: renamed, env: ENV }));
     const rules = Object.values(template.findResources('AWS::Lambda::Function')).flatMap((fn) => {
       const variables = (fn as { Properties: { Environment?: { Variables: Record<string, string> } } }).Properties.Environment?.Variables ?? {};
-      const rule = variables.DAEMON_RULE ?? variables.CRON_RULE;
-      return rule === undefined ? [] : [JSON.parse(rule) as { cluster: string }];
+      if (variables.CRON_RULES !== undefined) return JSON.parse(variables.CRON_RULES) as Array<{ cluster: string }>;
+      return variables.DAEMON_RULE === undefined ? [] : [JSON.parse(variables.DAEMON_RULE) as { cluster: string }];
     });
     expect(rules.map((rule) => rule.cluster)).toEqual(['prod-real', 'prod-real', 'prod-real']);
   });

@@ -41,11 +41,11 @@ describe('CronRuleScheduler', () => {
       ScheduleExpressionTimezone: 'America/New_York',
       FlexibleTimeWindow: { Mode: 'FLEXIBLE', MaximumWindowInMinutes: 10 },
       Target: {
-        Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ReportQueuesMessages'), 'Arn'] },
+        Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ReportRunnerQueuesMessages'), 'Arn'] },
         // What fired the slot travels with it, so a deploy's update cannot make the handler refuse it.
         Input: '{"kind":"slot","rule":"nightly-report","slot":"<aws.scheduler.scheduled-time>","schedule":"cron(0 2 * * ? *)","timeZone":"America/New_York"}',
         SqsParameters: { MessageGroupId: 'nightly-report' },
-        DeadLetterConfig: { Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ReportQueuesUndelivered'), 'Arn'] } },
+        DeadLetterConfig: { Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ReportRunnerQueuesUndelivered'), 'Arn'] } },
         // Delivering a slot after its deadline (10 min window + 600 s) would only skip it.
         RetryPolicy: { MaximumEventAgeInSeconds: 1200, MaximumRetryAttempts: 10 },
       },
@@ -60,16 +60,16 @@ describe('CronRuleScheduler', () => {
     expect([30, 600, 3600, 86_400].map((s) => overduePassInterval(s).toMinutes())).toEqual([1, 1, 6, 15]);
   });
 
-  it('gives the function time for capacity retries until the deadline (at most the 15 minutes Lambda allows), one message at a time', () => {
+  it('gives the function time for capacity retries until the deadline (at most the 15 minutes Lambda allows), in batches of a runner of its own', () => {
     // 10 min window + 600 s deadline + a minute is over Lambda's ceiling: 900 s.
     template.hasResourceProperties('AWS::Lambda::Function', { Runtime: 'nodejs24.x', Architectures: ['arm64'], Timeout: 900 });
-    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { BatchSize: 1, FunctionResponseTypes: ['ReportBatchItemFailures'] });
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { BatchSize: 10, ScalingConfig: { MaximumConcurrency: 2 }, FunctionResponseTypes: ['ReportBatchItemFailures'] });
     template.hasResourceProperties('AWS::SQS::Queue', {
       FifoQueue: true,
       ContentBasedDeduplication: true,
       // A failed message comes back after the function's timeout + 30 s, not 6 x: it holds up the rule's later slots meanwhile.
       VisibilityTimeout: 900 + 30,
-      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ReportQueuesDeadLetters'), 'Arn'] }, maxReceiveCount: 3 },
+      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ReportRunnerQueuesDeadLetters'), 'Arn'] }, maxReceiveCount: 3 },
     });
   });
 

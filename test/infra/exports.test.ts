@@ -7,7 +7,7 @@ import * as schedulers from '../../infra/index.js';
 describe('the package entry point', () => {
   it('gives an existing CDK app the constructs and the config helpers', () => {
     expect(Object.keys(schedulers).sort()).toEqual(
-      ['AlarmTopic', 'CronRuleScheduler', 'DaemonRuleScheduler', 'Operations', 'RuleQueues', 'RunLedgerTable', 'SchedulersStack', 'defineConfig', 'familyOf', 'loadConfig', 'overduePassInterval', 'validateConfig'].sort(),
+      ['AlarmTopic', 'CronClusterRunner', 'CronRuleScheduler', 'DaemonRuleScheduler', 'Operations', 'RuleQueues', 'RunLedgerTable', 'SchedulersStack', 'defineConfig', 'familyOf', 'loadConfig', 'overduePassInterval', 'validateConfig'].sort(),
     );
     const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
     const stack = new Stack(app, 'Mine');

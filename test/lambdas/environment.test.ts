@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { requiredEnv, ruleFromEnv } from '../../lambdas/environment.js';
+import { requiredEnv, ruleFromEnv, rulesFromEnv } from '../../lambdas/environment.js';
 
 const VARIABLE = 'ECS_SCHEDULERS_TEST_RULE';
 
@@ -50,5 +50,25 @@ describe('ruleFromEnv', () => {
   ])('refuses %s, naming the variable and the fields a rule needs', (_, value) => {
     vi.stubEnv(VARIABLE, JSON.stringify(value));
     expect(() => ruleFromEnv(VARIABLE)).toThrow(`Environment variable ${VARIABLE} does not hold a rule (name, cluster and taskDefinition are required)`);
+  });
+});
+
+describe('rulesFromEnv', () => {
+  it('reads the list of rules a cron runner serves, every field of each', () => {
+    const rules = [
+      { name: 'nightly', cluster: 'prod', taskDefinition: 'report:3', schedule: 'cron(0 2 * * ? *)', count: 2 },
+      { name: 'cleanup', cluster: 'prod', taskDefinition: 'cleanup', schedule: 'rate(1 hour)' },
+    ];
+    vi.stubEnv(VARIABLE, JSON.stringify(rules));
+    expect(rulesFromEnv(VARIABLE)).toEqual(rules);
+  });
+
+  it.each([
+    ['one rule, not a list', { name: 'nightly', cluster: 'prod', taskDefinition: 'report' }],
+    ['an empty list', []],
+    ['a rule without its cluster', [{ name: 'nightly', taskDefinition: 'report' }]],
+  ])('refuses %s', (_, value) => {
+    vi.stubEnv(VARIABLE, JSON.stringify(value));
+    expect(() => rulesFromEnv(VARIABLE)).toThrow(`Environment variable ${VARIABLE} does not hold a list of rules`);
   });
 });

@@ -90,7 +90,7 @@ describe('the packed package', () => {
     // Each function's code is the prebuilt bundle with sql.js's WebAssembly: nothing bundled at synth.
     expect(functionAssets(outdir, 'Mine')).toEqual({
       'AgentReconcile index.handler': WITH_SQLITE,
-      'ReportRun index.handler': WITH_SQLITE,
+      'ReportRunnerRun index.handler': WITH_SQLITE,
       'RuleRemovalProvideronEvent index.onEvent': WITHOUT_SQLITE,
       'RuleRemovalProviderisComplete index.isComplete': WITHOUT_SQLITE,
     });

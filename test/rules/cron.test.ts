@@ -486,6 +486,16 @@ describe('cronScope', () => {
   ] as const)('%s', (_, constraints, expected) => {
     expect(cronScope({ ...RULE, placement: { constraints: constraints && [...constraints] } }, TARGET)).toEqual(expected);
   });
+
+  it.each([
+    ['Forbid', { overlapPolicy: 'Forbid' }, { kind: 'family', family: 'report', includeStopped: false }],
+    ['Allow', { overlapPolicy: 'Allow' }, { kind: 'family', family: 'report', includeStopped: false }],
+    ['an expression reading task:group', { placement: { constraints: [{ type: 'memberOf', expression: 'not(task:group == database)' }] } }, { kind: 'all' }],
+    // Replace waits for earlier runs still stopping, which only the STOPPED list shows.
+    ['Replace', { overlapPolicy: 'Replace' }, { kind: 'family', family: 'report', includeStopped: true }],
+  ] as const)('for a slot claimed just now, with %s, leaves the STOPPED tasks out unless it must wait for them', (_, fields, expected) => {
+    expect(cronScope({ ...RULE, ...(fields as Partial<CronRule>) }, TARGET, { claimedNow: true })).toEqual(expected);
+  });
 });
 
 describe('cron slot keys', () => {

@@ -33,23 +33,36 @@ export type CronMessageOutcome =
  *   its visibility timeout (the function's timeout + 30 s) ends, then moves it to the dead-letter
  *   queue.
  *
- * FIFO order: once a message fails, it and every later message of the batch are reported failed
- * (unhandled), and the earlier ones succeed. A message is also left unhandled, and reported
- * failed, when the function has too little time left to handle it. That order is Powertools'
- * SqsFifoPartialProcessorAsync; a rejected message is one the record handler completes, so the
- * processor deletes it. It costs the cron bundle about 2 KB zipped (`npm run bench -- coldstart`:
- * 596,164 bytes without it, 598,316 with it, of the 600 KB budget).
+ * A batch may hold several message groups (a cluster's queue serves all its rules, a group per
+ * rule). The groups are handled at once, each in FIFO order: once a message fails, it and every
+ * later message of its group are reported failed (unhandled), and the earlier ones succeed; the
+ * other groups go on, so one rule's failing message never holds up another rule's slot, nor does
+ * one slot's capacity retries delay another rule's start. A message is also left unhandled, and
+ * reported failed, when the function has too little time left to handle it. The order within a
+ * group is Powertools' SqsFifoPartialProcessorAsync; a rejected message is one the record handler
+ * completes, so the processor deletes it. It costs the cron bundle about 2 KB zipped (`npm run
+ * bench -- coldstart`: 596,164 bytes without it, 598,316 with it, of the 600 KB budget).
  */
 export async function handleCronBatch(messages: readonly QueueMessage[], context: CronContext): Promise<BatchResponse> {
-  // A processor per batch: it keeps the batch's state, and one function may run batches at once.
+  const groups = new Map<string, QueueMessage[]>();
+  for (const message of messages) groups.set(message.groupId ?? '', [...(groups.get(message.groupId ?? '') ?? []), message]);
+  const answers = await Promise.all([...groups.values()].map((group) => handleGroup(group, context)));
+  // In the order of the batch, as Lambda lists them.
+  const failed = new Set(answers.flatMap((answer) => answer.batchItemFailures.map((failure) => failure.itemIdentifier)));
+  return { batchItemFailures: messages.filter((message) => failed.has(message.messageId)).map((message) => ({ itemIdentifier: message.messageId })) };
+}
+
+/** One message group's messages, in order: once one fails, the later ones are left unhandled. */
+async function handleGroup(messages: readonly QueueMessage[], context: CronContext): Promise<BatchResponse> {
+  // A processor per group: it keeps the group's state, and the groups of a batch run at once.
   const processor = new SqsFifoPartialProcessorAsync();
-  const records = messages.map(({ messageId, body }) => ({ messageId, body }));
+  const records = messages.map(({ messageId, body, groupId }) => ({ messageId, body, groupId }));
   const response = await processPartialResponse({ Records: records }, (message: QueueMessage) => handleInBatch(message, context), processor, {
     // Every message failed is an answer like any other, not an error of the invocation.
     throwOnFullBatchFailure: false,
   });
   const later = response.batchItemFailures.slice(1).map((failure) => failure.itemIdentifier);
-  if (later.length > 0) context.logger.warn('later messages of the batch return to the queue behind the failed one', { messageIds: later });
+  if (later.length > 0) context.logger.warn('later messages of the rule\'s group return to the queue behind the failed one', { messageIds: later });
   return response;
 }
 
@@ -74,8 +87,9 @@ async function handleInBatch(message: QueueMessage, context: CronContext): Promi
  * logging it.
  */
 export async function handleCronMessage(message: QueueMessage, context: CronContext): Promise<CronMessageOutcome> {
+  // The messages of a batch's groups run at once on one logger: each line names its message itself.
   const { logger } = context;
-  logger.appendKeys({ messageId: message.messageId });
+  const { messageId } = message;
   try {
     const command = parseCronMessage(message.body, context.rules, context.now());
     switch (command.kind) {
@@ -92,13 +106,14 @@ export async function handleCronMessage(message: QueueMessage, context: CronCont
       case 'stopped': {
         const end = await recordRunEnd(command, context);
         if (end.kind === 'ended') await reportRunEnd({ record: end.record, attempt: end.attempt, maxAttempts: 1 + (command.rule.retries ?? 0) }, context);
-        else logger.debug('cron copy stopped; nothing to record yet', { rule: command.rule.name, slot: command.slot.toISOString(), taskArn: command.taskArn, ...end });
+        else logger.debug('cron copy stopped; nothing to record yet', { messageId, rule: command.rule.name, slot: command.slot.toISOString(), taskArn: command.taskArn, ...end });
         return { kind: 'stopped', end };
       }
       case 'slot': {
         if (command.firedBy) {
           // A deploy in progress: the schedule and this function's copy of the rule change separately.
           logger.warn('cron slot fired by a schedule other than this function\'s rule; the slot was checked against the schedule that fired it', {
+            messageId,
             rule: command.rule.name,
             slot: command.slot.toISOString(),
             firedBy: command.firedBy,
@@ -113,28 +128,28 @@ export async function handleCronMessage(message: QueueMessage, context: CronCont
   } catch (error) {
     if (error instanceof SlotLeasedError) {
       // Not a fault: the holder finishes the slot, and this delivery comes back to find it done (or the holder dead).
-      logger.warn('cron slot is held by another invocation: this delivery yields and comes back after the visibility timeout', { ...error });
+      logger.warn('cron slot is held by another invocation: this delivery yields and comes back after the visibility timeout', { messageId, ...error });
     } else if (!(error instanceof CronMessageError) && !(error instanceof LedgerSchemaError)) {
       logger.error('cron message failed: SQS retries it when its visibility timeout ends, then moves it to the dead-letter queue', {
-        messageId: message.messageId,
+        messageId,
         error: error as Error,
       });
     }
     throw error;
-  } finally {
-    logger.removeKeys(['messageId']);
   }
 }
 
 /**
  * Rejects a message that can never succeed; true once it is reported, and may be deleted. Its rule
- * is the one it names if served here, else, for a function that serves a single rule (as deployed:
- * one queue and one function per rule), that rule, whose queue it came from.
+ * is the one it names if served here, else the one its message group names (as deployed, every
+ * rule's messages travel in a group named after it), else, for a function that serves a single
+ * rule, that rule.
  */
 async function reject(message: QueueMessage, error: CronMessageError | LedgerSchemaError, context: CronContext): Promise<boolean> {
+  const group = message.groupId !== undefined && context.rules.has(message.groupId) ? message.groupId : undefined;
   const only = context.rules.size === 1 ? [...context.rules.keys()][0] : undefined;
   try {
-    await reportRejected({ rule: error.rule ?? only, messageId: message.messageId, problem: error.message, body: message.body }, context);
+    await reportRejected({ rule: error.rule ?? group ?? only, messageId: message.messageId, problem: error.message, body: message.body }, context);
     return true;
   } catch (publishing) {
     context.logger.error('could not report a rejected cron message: it fails instead, and comes back to be rejected again', {

@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { claimedRetry, LedgerConflictError } from '../../ledger/run-ledger.js';
 import { currentAttempt, SLOT_STATE, type SlotRecord } from '../../ledger/slot-record.js';
-import { completionBoundSeconds, cronTimeouts } from '../../queues/timeouts.js';
 import type { CronSlotOutcome } from '../../report/cron-report.js';
 import { cronAttemptKey, type CronRule } from '../../rules/cron/rule.js';
 import type { CronContext } from './context.js';
-import { lease, runClaimed, SlotLeasedError, takeOver } from './slot-ledger.js';
+import { completeBy, lease, runClaimed, SlotLeasedError, takeOver } from './slot-ledger.js';
 
 /**
  * The periodic retry pass of one rule: each slot waiting for a retry whose time has come is
@@ -38,7 +37,7 @@ async function claimRetry(rule: CronRule, record: SlotRecord, context: CronConte
       ...rest,
       state: SLOT_STATE.Claimed,
       ...lease(randomUUID(), context),
-      completeBy: new Date(now.getTime() + completionBoundSeconds(cronTimeouts(rule)) * 1000).toISOString(),
+      completeBy: completeBy(rule, now, context),
       attempts: [...record.attempts, { number, startedBy: cronAttemptKey(rule, new Date(record.slot), number), dueAt: retryAt, copies: [] }],
       updatedAt: now.toISOString(),
     });

@@ -46,7 +46,7 @@ export async function recordRunEnd(event: CopyStopped, context: CronContext): Pr
   const attempt = currentAttempt(record);
   if (record.state !== SLOT_STATE.Running || attempt?.number !== number) return { kind: 'stale', state: record.state };
 
-  const states = await describeCopies(context.ecs, rule.cluster, attempt.copies.map((copy) => copy.taskArn));
+  const states = await describeCopies(context.ecs, rule.cluster, attempt.copies.map((copy) => copy.taskArn), context.readPacer);
   const copies = attempt.copies.map((copy) => ({ taskArn: copy.taskArn, state: states.get(copy.taskArn) }));
   const outcome = runOutcome(rule, copies);
   if (outcome.kind === 'running') return { kind: 'waiting', stopped: outcome.stopped, of: outcome.of };

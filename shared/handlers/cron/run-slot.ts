@@ -1,3 +1,4 @@
+import type { ECSClient } from '@aws-sdk/client-ecs';
 import { applyPlan, type ApplyResult, type FailedAction, type StoppedTask } from '../../ecs/apply.js';
 import { CallCounter } from '../../ecs/call-counter.js';
 import { isTransientEcsError } from '../../ecs/transient.js';
@@ -8,7 +9,8 @@ import { explainAccessDenied } from '../../rules/pass-roles.js';
 import type { CronRule } from '../../rules/cron/rule.js';
 import { slotTerms, type Retry } from '../../rules/cron/slot-terms.js';
 import { cronScope } from '../../rules/cron/scope.js';
-import { loadSnapshot } from '../../state/load.js';
+import { assembleSnapshot, readTasks } from '../../state/load.js';
+import { SharedScans } from '../../state/shared-scan.js';
 import type { Snapshot } from '../../state/snapshot.js';
 import { describeTaskDefinition } from '../../state/task-definitions.js';
 import type { TaskDefinitionInfo } from '../../state/types.js';
@@ -32,6 +34,10 @@ interface SlotRun {
   completeBy: Date | undefined;
   /** Runs Replace stopped that have been stopping for longer than any stop timeout: the new run no longer waits for them. */
   stopWaitOver: Set<string>;
+  /** When the last attempt looked at the cluster: the next one needs a newer scan. */
+  lastLook?: Date;
+  /** No copy can have started, or stopped, yet: the first look of a slot claimed just now. */
+  nothingStarted: boolean;
 }
 
 /** How an invocation takes up a slot. */
@@ -41,6 +47,8 @@ export interface SlotRunOptions {
   completeBy?: Date;
   /** An earlier delivery began the slot: it is completed until `completeBy`, whatever its starting deadline. */
   resumed?: boolean;
+  /** The slot was claimed just now: no copy under its key can exist before this invocation's first start. */
+  claimedNow?: boolean;
 }
 
 /** The slot's copies as an attempt left them. */
@@ -97,6 +105,7 @@ export async function runSlot(rule: CronRule, slot: Date, trigger: 'schedule' | 
     deadline: resumed ? completeBy : deadline,
     completeBy: resumed ? completeBy : undefined,
     stopWaitOver: new Set(),
+    nothingStarted: options.claimedNow === true,
   };
   const replaced: StoppedTask[] = [];
   const extras: StoppedTask[] = [];
@@ -207,31 +216,49 @@ async function attemptOnce(run: SlotRun, context: CronContext, waitMs: number): 
   try {
     if (waitMs > 0) await context.sleep(waitMs);
     const now = context.now();
-    snapshot = await loadSnapshot(ecs, run.rule.cluster, cronScope(run.rule, run.target), {
-      taskDefinitions: [run.target.arn],
-      now,
-      ...(context.readPacer && { pacer: context.readPacer }),
+    const pacer = context.readPacer && { pacer: context.readPacer };
+    // The rule's own tasks are read fresh on every attempt (overlap and once-per-slot rest on
+    // them), outside the cluster's turn; the instances come from the function's scan.
+    const scope = cronScope(run.rule, run.target, { claimedNow: run.nothingStarted });
+    // From here on a start may have happened, even one whose answer was lost.
+    run.nothingStarted = false;
+    const tasks = await readTasks(ecs, run.rule.cluster, scope, { taskDefinitions: [run.target.arn], ...pacer });
+    const scans = context.instanceScans ?? new SharedScans({ maxAgeMs: 0 });
+    // A retry (capacity, a lost answer, errors) must see the instances as they are now, not as its last look saw them.
+    const request = { now, notBefore: run.lastLook, ...pacer };
+    run.lastLook = now;
+    return await scans.decide(ecs, run.rule.cluster, request, async (scan) => {
+      snapshot = await assembleSnapshot(scan, tasks, now);
+      copiesBefore = copiesOf(snapshot, run.key).length;
+      const tried = await planAndApply(run, ecs, snapshot, now, copiesBefore);
+      // Refused instances were re-read into the snapshot and go on with it; a start whose answer
+      // was lost, or a refused instance that could not be re-read, leaves the view in doubt.
+      const stale = tried.result?.refreshFailed === true || (tried.result?.failed.some((failure) => failure.outcomeUnknown) ?? false);
+      return { value: tried, instances: snapshot.instances(), stale };
     });
-    copiesBefore = copiesOf(snapshot, run.key).length;
-    const decision = planSlot({
-      snapshot,
-      rule: run.rule,
-      target: run.target,
-      slot: run.slot,
-      now,
-      trigger: run.trigger,
-      retry: run.retry,
-      completeBy: run.completeBy,
-      stopWaitOver: run.stopWaitOver,
-    });
-    const applied = decision.plan && (await applyPlan(ecs, snapshot, decision.plan));
-    const result = applied && { ...applied, failed: explainAccessDenied(applied.failed, run.rule, run.target) };
-    return { ok: true, clusterArn: snapshot.cluster.arn, copiesBefore, decision, result, copies: copiesOf(snapshot, run.key) };
   } catch (error) {
     return { ok: false, error, copiesBefore, sight: snapshot && sightOf(snapshot, run.key) };
   } finally {
     snapshot?.close();
   }
+}
+
+/** Plans the slot on the snapshot and applies the plan. */
+async function planAndApply(run: SlotRun, ecs: ECSClient, snapshot: Snapshot, now: Date, copiesBefore: number): Promise<Extract<Tried, { ok: true }>> {
+  const decision = planSlot({
+    snapshot,
+    rule: run.rule,
+    target: run.target,
+    slot: run.slot,
+    now,
+    trigger: run.trigger,
+    retry: run.retry,
+    completeBy: run.completeBy,
+    stopWaitOver: run.stopWaitOver,
+  });
+  const applied = decision.plan && (await applyPlan(ecs, snapshot, decision.plan));
+  const result = applied && { ...applied, failed: explainAccessDenied(applied.failed, run.rule, run.target) };
+  return { ok: true, clusterArn: snapshot.cluster.arn, copiesBefore, decision, result, copies: copiesOf(snapshot, run.key) };
 }
 
 /** What a snapshot still shows after an error, if it can show anything. */

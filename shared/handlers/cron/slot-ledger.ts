@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { LedgerConflictError } from '../../ledger/run-ledger.js';
-import { completionBoundSeconds, cronTimeouts, MAX_FUNCTION_SECONDS } from '../../queues/timeouts.js';
+import { completionBoundSeconds, cronRunnerTimeouts, MAX_FUNCTION_SECONDS } from '../../queues/timeouts.js';
 import { currentAttempt, SLOT_STATE, type CopyRecord, type SlotRecord } from '../../ledger/slot-record.js';
 import type { CronSlotOutcome } from '../../report/cron-report.js';
 import type { Placement } from '../../report/result-events.js';
@@ -56,16 +56,25 @@ export async function runLedgeredSlot(rule: CronRule, slot: Date, trigger: 'sche
     attempts: [{ number: 1, startedBy: cronAttemptKey(rule, slot, 1), copies: [] }],
     claimedAt: at,
     ...lease(owner, context),
-    completeBy: new Date(now.getTime() + completionBoundSeconds(cronTimeouts(rule)) * 1000).toISOString(),
+    completeBy: completeBy(rule, now, context),
     updatedAt: at,
     revision: 0,
   });
-  if (claimed) return runClaimed(rule, record, context);
+  if (claimed) return runClaimed(rule, record, context, false, true);
   if (record.state !== SLOT_STATE.Claimed) return alreadyBegun(rule, record, context);
   const taken = await takeOver(record, owner, context);
   const { deadline, enforceDeadline } = slotTerms(rule, slot, record.trigger, retryOf(record));
   const begunInTime = !enforceDeadline || new Date(record.claimedAt) <= deadline;
   return runClaimed(rule, taken, context, begunInTime);
+}
+
+/**
+ * A slot claimed at `now` is completed until here: every redelivery its queue can still make. The
+ * queue is the one the function drains, whose timeouts follow the longest rule of its cluster.
+ */
+export function completeBy(rule: CronRule, now: Date, context: CronContext): string {
+  const served = [...context.rules.values()].filter((other) => other.cluster === rule.cluster);
+  return new Date(now.getTime() + completionBoundSeconds(cronRunnerTimeouts([rule, ...served])) * 1000).toISOString();
 }
 
 /**
@@ -92,14 +101,16 @@ export async function takeOver(record: SlotRecord, owner: string, context: CronC
 /**
  * Runs the attempt a Claimed record names, and records the outcome. `resumed`: an earlier
  * delivery began the slot in time, so it is completed until the record's completion bound.
+ * `claimedNow`: this invocation wrote the first claim of the slot, so nothing has started yet.
  */
-export async function runClaimed(rule: CronRule, record: SlotRecord, context: CronContext, resumed = false): Promise<CronSlotOutcome> {
+export async function runClaimed(rule: CronRule, record: SlotRecord, context: CronContext, resumed = false, claimedNow = false): Promise<CronSlotOutcome> {
   let outcome: CronSlotOutcome;
   try {
     outcome = await runSlot(rule, new Date(record.slot), record.trigger, context, {
       retry: retryOf(record),
       completeBy: record.completeBy === undefined ? undefined : new Date(record.completeBy),
       resumed,
+      claimedNow,
     });
   } catch (error) {
     await releaseLease(record, context);
@@ -162,12 +173,15 @@ async function settle(record: SlotRecord, outcome: CronSlotOutcome, context: Cro
 /**
  * A redelivered slot the ledger already has begun: nothing starts, and the report says what the
  * ledger holds, with the copies as ECS describes them now (one DescribeTasks; a copy ECS no longer
- * lists stopped long ago).
+ * lists stopped long ago). Copies of an attempt whose end the ledger recorded (from their
+ * STOPPED states) are not read again: they are STOPPED.
  */
 async function alreadyBegun(rule: CronRule, record: SlotRecord, context: CronContext): Promise<CronSlotOutcome> {
   const slot = new Date(record.slot);
-  const recorded = currentAttempt(record)?.copies ?? [];
-  const states = recorded.length > 0 ? await describeCopies(context.ecs, rule.cluster, recorded.map((copy) => copy.taskArn)) : new Map();
+  const attempt = currentAttempt(record);
+  const recorded = attempt?.copies ?? [];
+  const mayRun = attempt?.endedAt === undefined && recorded.length > 0;
+  const states = mayRun ? await describeCopies(context.ecs, rule.cluster, recorded.map((copy) => copy.taskArn), context.readPacer) : new Map();
   const copies: Placement[] = recorded.map((copy) => ({
     taskArn: copy.taskArn,
     containerInstanceArn: copy.containerInstanceArn,
@@ -191,7 +205,7 @@ async function alreadyBegun(rule: CronRule, record: SlotRecord, context: CronCon
     throttles: 0,
     status: 'skipped',
     reason: 'slot-complete',
-    detail: `the run ledger has slot ${record.slot} as ${record.state}${record.reason ? ` (${record.reason})` : ''}, attempt ${currentAttempt(record)?.number ?? 1}`,
+    detail: `the run ledger has slot ${record.slot} as ${record.state}${record.reason ? ` (${record.reason})` : ''}, attempt ${attempt?.number ?? 1}`,
     copies,
   };
 }

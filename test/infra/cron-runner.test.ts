@@ -1,0 +1,151 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { EventBus } from 'aws-cdk-lib/aws-events';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { CronRuleScheduler } from '../../infra/cron-rule.js';
+import { CronClusterRunner } from '../../infra/cron-runner.js';
+import { RunLedgerTable } from '../../infra/run-ledger.js';
+import type { CronRule } from '../../shared/rules/cron/rule.js';
+
+function arn(rest: string) {
+  return { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, rest]] };
+}
+const IN_CLUSTER = { ArnEquals: { 'ecs:cluster': arn(':ecs:us-east-1:123456789012:cluster/batch') } };
+
+const REPORT: CronRule = {
+  name: 'nightly-report',
+  cluster: 'batch',
+  taskDefinition: 'report:3',
+  schedule: 'cron(0 2 * * ? *)',
+  startingDeadlineSeconds: 300,
+  passRoles: ['arn:aws:iam::123456789012:role/report-task'],
+};
+const CLEANUP: CronRule = { name: 'cleanup', cluster: 'batch', taskDefinition: 'cleanup', schedule: 'cron(0 2 * * ? *)', startingDeadlineSeconds: 60 };
+
+function stackWith(build: (stack: Stack, common: { eventBus: ReturnType<typeof EventBus.fromEventBusName>; ledger: RunLedgerTable }) => void): Template {
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const stack = new Stack(app, 'Test', { env: { account: '123456789012', region: 'us-east-1' } });
+  build(stack, { eventBus: EventBus.fromEventBusName(stack, 'Bus', 'ops'), ledger: new RunLedgerTable(stack, 'Ledger') });
+  return Template.fromStack(stack);
+}
+
+type Statement = { Sid?: string; Action: unknown; Resource: unknown; Condition?: unknown; Effect: string };
+function statements(template: Template): Statement[] {
+  return Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
+    (p) => (p as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties.PolicyDocument.Statement,
+  );
+}
+
+let template: Template;
+beforeAll(() => {
+  template = stackWith((stack, common) => {
+    const runner = new CronClusterRunner(stack, 'Batch', { ...common, rules: [{ rule: REPORT, family: 'report' }, { rule: CLEANUP, family: 'cleanup' }] });
+    new CronRuleScheduler(stack, 'Report', { ...common, rule: REPORT, family: 'report', runner });
+    new CronRuleScheduler(stack, 'Cleanup', { ...common, rule: CLEANUP, family: 'cleanup', runner });
+  });
+});
+
+describe('CronClusterRunner: the cron rules of one cluster', () => {
+  it('has one queue and one function for the cluster, which serves every rule', () => {
+    template.resourceCountIs('AWS::Lambda::Function', 5 + 1); // the runner, and the removal provider (2 handlers, 3 of CDK's framework)
+    template.resourceCountIs('AWS::SQS::Queue', 3); // messages, dead letters, undelivered
+    const runners = Object.values(template.findResources('AWS::Lambda::Function')).filter(
+      (fn) => (fn as { Properties: { Environment?: { Variables: Record<string, string> } } }).Properties.Environment?.Variables.CRON_RULES !== undefined,
+    ) as Array<{ Properties: { Environment: { Variables: Record<string, string> }; Timeout: number } }>;
+    expect(runners).toHaveLength(1);
+    expect(JSON.parse(runners[0]!.Properties.Environment.Variables.CRON_RULES!)).toEqual([REPORT, CLEANUP]);
+    // The longest starting deadline (300 s) and a minute.
+    expect(runners[0]!.Properties.Timeout).toBe(360);
+    template.hasResourceProperties('AWS::SQS::Queue', { FifoQueue: true, ContentBasedDeduplication: true, VisibilityTimeout: 360 + 30 });
+  });
+
+  it('receives batches of up to 10, several rules to a batch, at most 2 invocations at once', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { BatchSize: 10, ScalingConfig: { MaximumConcurrency: 2 }, FunctionResponseTypes: ['ReportBatchItemFailures'] });
+  });
+
+  it('gets each rule\'s slots and run ends on its queue, in the rule\'s own message group', () => {
+    const queue = { 'Fn::GetAtt': [Match.stringLikeRegexp('^BatchQueuesMessages'), 'Arn'] };
+    for (const rule of [REPORT, CLEANUP]) {
+      template.hasResourceProperties('AWS::Scheduler::Schedule', { Target: Match.objectLike({ Arn: queue, SqsParameters: { MessageGroupId: rule.name } }) });
+      template.hasResourceProperties('AWS::Events::Rule', {
+        EventPattern: Match.objectLike({ detail: Match.objectLike({ startedBy: [{ prefix: `cron/${rule.name}/` }] }) }),
+        Targets: [Match.objectLike({ Arn: queue, SqsParameters: { MessageGroupId: rule.name } })],
+      });
+    }
+  });
+
+  it('may start each rule\'s family only with one of the rules\' tags, in its cluster', () => {
+    const all = statements(template);
+    expect(all.filter((s) => s.Sid === 'StartFamily')).toEqual([
+      {
+        Sid: 'StartFamily',
+        Action: 'ecs:StartTask',
+        Effect: 'Allow',
+        Resource: [arn(':ecs:us-east-1:123456789012:task-definition/report:*'), arn(':ecs:us-east-1:123456789012:task-definition/cleanup:*')],
+        Condition: { ...IN_CLUSTER, StringEquals: { 'aws:RequestTag/ecs-schedulers:rule': ['cron/nightly-report', 'cron/cleanup'] } },
+      },
+    ]);
+    expect(all.filter((s) => s.Sid === 'TagStartedTasks')).toEqual([
+      {
+        Sid: 'TagStartedTasks',
+        Action: 'ecs:TagResource',
+        Effect: 'Allow',
+        Resource: arn(':ecs:us-east-1:123456789012:task/batch/*'),
+        Condition: { StringEquals: { 'ecs:CreateAction': 'StartTask', 'aws:RequestTag/ecs-schedulers:rule': ['cron/nightly-report', 'cron/cleanup'] } },
+      },
+    ]);
+  });
+
+  it('may stop only tasks tagged with one of its rules', () => {
+    expect(statements(template).filter((s) => JSON.stringify(s.Action).includes('ecs:StopTask'))).toEqual([
+      {
+        Sid: 'StopOwnCopies',
+        Action: 'ecs:StopTask',
+        Effect: 'Allow',
+        Resource: arn(':ecs:us-east-1:123456789012:task/batch/*'),
+        Condition: { ...IN_CLUSTER, StringEquals: { 'aws:ResourceTag/ecs-schedulers:rule': ['cron/nightly-report', 'cron/cleanup'] } },
+      },
+    ]);
+  });
+
+  it('reads the cluster and passes only the rules\' roles', () => {
+    const all = statements(template);
+    expect(all.filter((s) => s.Sid === 'ReadCluster')).toEqual([
+      { Sid: 'ReadCluster', Action: ['ecs:DescribeClusters', 'ecs:ListContainerInstances'], Effect: 'Allow', Resource: arn(':ecs:us-east-1:123456789012:cluster/batch') },
+    ]);
+    expect(all.filter((s) => s.Sid === 'PassTaskRoles')).toEqual([
+      {
+        Sid: 'PassTaskRoles',
+        Action: 'iam:PassRole',
+        Effect: 'Allow',
+        Resource: 'arn:aws:iam::123456789012:role/report-task',
+        Condition: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
+      },
+    ]);
+  });
+
+  it('may touch the ledger items of its rules only', () => {
+    const ledger = statements(template).filter((s) => JSON.stringify(s.Action).includes('dynamodb:'));
+    expect(ledger).toHaveLength(1);
+    expect(ledger[0]!.Condition).toEqual({ 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['cron#nightly-report', 'cron#cleanup'] } });
+  });
+
+  it('keeps a removal per rule', () => {
+    template.resourceCountIs('Custom::EcsSchedulerRuleRemoval', 2);
+  });
+
+  it('refuses rules of two clusters, and a scheduler whose rule the runner does not serve', () => {
+    expect(() =>
+      stackWith((stack, common) => new CronClusterRunner(stack, 'Mixed', { ...common, rules: [{ rule: REPORT, family: 'report' }, { rule: { ...CLEANUP, cluster: 'web' }, family: 'cleanup' }] })),
+    ).toThrow('CronClusterRunner: rules must share one cluster, batch; not so for cleanup (web)');
+    expect(() =>
+      stackWith((stack, common) => {
+        const runner = new CronClusterRunner(stack, 'Batch', { ...common, rules: [{ rule: REPORT, family: 'report' }] });
+        new CronRuleScheduler(stack, 'Cleanup', { ...common, rule: CLEANUP, family: 'cleanup', runner });
+      }),
+    ).toThrow('CronRuleScheduler cleanup: the runner given does not serve this rule');
+    expect(() => stackWith((stack, common) => new CronClusterRunner(stack, 'One', { ...common, rules: [{ rule: REPORT, family: 'report' }], maxConcurrency: 1 }))).toThrow(
+      'maxConcurrency must be a whole number from 2 to 1000',
+    );
+  });
+});

@@ -6,9 +6,10 @@ import type { CronRule } from '../shared/rules/cron/rule.js';
 import { SharedScans } from '../shared/state/shared-scan.js';
 import { sqlite } from '../shared/state/sqlite.js';
 import { functionContext, invocationTime } from './context.js';
-import { requiredEnv, rulesFromEnv } from './environment.js';
+import { requiredEnv, rulesFromFile } from './environment.js';
 
-const rules = rulesFromEnv<CronRule>('CRON_RULES');
+// From the runner's rules layer: a cluster's rules do not fit in the function's 4 KB environment.
+const rules = rulesFromFile<CronRule>('CRON_RULES_FILE');
 const shared = {
   ...functionContext(),
   rules: new Map(rules.map((rule) => [rule.name, rule])),

@@ -2,6 +2,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../../emulator/index.js';
 import { startLocalLedger, type LocalLedger } from '../../local/ledger.js';
+import { EventPipeline } from '../../local/pipeline/event-pipeline.js';
 import { handleCronBatch, type CronContext } from '../../shared/handlers/cron/handle.js';
 import { MemoryPublisher } from '../../shared/report/publisher.js';
 import { cronSlotKey, type CronRule } from '../../shared/rules/cron/index.js';
@@ -68,6 +69,12 @@ function runner(rules: readonly CronRule[], onSleep?: () => void): CronContext &
     remainingTimeMs: () => 900_000,
     readPacer: new ReadPacer({ burst: 1_000_000, perSecond: 1_000_000, concurrency: 100 }),
   };
+}
+
+/** Whether `done` comes true while other work goes on; false if it has not after a few seconds. */
+async function eventually(done: () => boolean): Promise<boolean> {
+  for (let tries = 0; tries < 250 && !done(); tries += 1) await new Promise((resolve) => setTimeout(resolve, 20));
+  return done();
 }
 
 let messages = 0;
@@ -191,6 +198,50 @@ describe('cron runner: the rules of one cluster in one function', () => {
     expect(started).toEqual([2]);
     expect(copies(name, rule)).toHaveLength(1);
     expect(emulator.admin.describeTask(old).lastStatus).toBe('STOPPED');
+  });
+
+  it('a rule done while another in its batch waits for capacity is deleted at once: its next message is handled during that wait', async () => {
+    const { name, rules } = cluster(2, 1, { schedule: 'cron(* * * * ? *)', overlapPolicy: 'Allow' });
+    const every = rules[0]!;
+    // One copy of B fits an instance (beside one of M): of its three, the third waits for capacity until its deadline.
+    emulator.admin.registerTaskDefinition({ family: `${name}-big`, containerDefinitions: [{ name: 'main', image: 'job', cpu: 256, memory: 1200 }] });
+    const big: CronRule = { name: `${name}-big`, cluster: name, taskDefinition: `${name}-big`, schedule: 'cron(0 2 * * ? *)', count: 3, startingDeadlineSeconds: 120 };
+    const secondSlot = new Date(SLOT.getTime() + 60_000);
+    const second = slot(every, secondSlot).body;
+    const handled: string[] = [];
+    let handledDuringWait: boolean | undefined;
+    const start = clock;
+    const base = runner([every, big]);
+    const pipeline = new EventPipeline({
+      patterns: [],
+      batchSize: 10,
+      concurrency: 2,
+      mixGroups: true,
+      handler: async (messages, deleteEarly) => {
+        const answer = await handleCronBatch(messages, { ...base, deleteEarly });
+        handled.push(...messages.map((message) => message.body));
+        return answer;
+      },
+    });
+    const context: CronContext = base;
+    context.sleep = async (ms) => {
+      clock += ms;
+      if (handledDuringWait === undefined) {
+        // B's first wait for capacity: M's next slot arrives, behind M's first in its group.
+        pipeline.send(second, every.name);
+        handledDuringWait = await eventually(() => handled.includes(second));
+      }
+      await emulator.admin.settle();
+    };
+    pipeline.send(slot(every).body, every.name);
+    pipeline.send(slot(big).body, big.name);
+    await pipeline.drain();
+    clock = start;
+
+    expect(handledDuringWait).toBe(true);
+    expect(emulator.admin.listTasks(name, { startedBy: cronSlotKey(every, secondSlot) })).toHaveLength(1);
+    expect(copies(name, big)).toHaveLength(2);
+    expect(pipeline.queue.depth).toBe(0);
   });
 
   it('a scan past the freshness bound is not used: a slot a minute later scans again', async () => {

@@ -93,6 +93,12 @@ describe('CronClusterRunner: the cron rules of one cluster', () => {
     ).toThrow('Function Test/Big: its environment variables take 4105 bytes (counting a deploy-time name at 256); Lambda allows 4096 in all');
   });
 
+  it('may delete the queue\'s messages itself: a rule done early in a batch is deleted before the batch ends', () => {
+    const deletes = statements(template).filter((s) => JSON.stringify(s.Action).includes('sqs:DeleteMessage'));
+    expect(deletes).toHaveLength(1);
+    expect(deletes[0]!.Resource).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^BatchQueuesMessages/), 'Arn'] });
+  });
+
   it('receives batches of up to 10, several rules to a batch, at most 2 invocations at once', () => {
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { BatchSize: 10, ScalingConfig: { MaximumConcurrency: 2 }, FunctionResponseTypes: ['ReportBatchItemFailures'] });
   });

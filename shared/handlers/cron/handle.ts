@@ -46,10 +46,36 @@ export type CronMessageOutcome =
 export async function handleCronBatch(messages: readonly QueueMessage[], context: CronContext): Promise<BatchResponse> {
   const groups = new Map<string, QueueMessage[]>();
   for (const message of messages) groups.set(message.groupId ?? '', [...(groups.get(message.groupId ?? '') ?? []), message]);
-  const answers = await Promise.all([...groups.values()].map((group) => handleGroup(group, context)));
+  let running = groups.size;
+  const answers = await Promise.all(
+    [...groups.values()].map(async (group) => {
+      const answer = await handleGroup(group, context);
+      running -= 1;
+      // The group's next messages wait while these are in flight, which lasts as long as the batch.
+      if (running > 0) await deleteDone(group, answer, context);
+      return answer;
+    }),
+  );
   // In the order of the batch, as Lambda lists them.
   const failed = new Set(answers.flatMap((answer) => answer.batchItemFailures.map((failure) => failure.itemIdentifier)));
   return { batchItemFailures: messages.filter((message) => failed.has(message.messageId)).map((message) => ({ itemIdentifier: message.messageId })) };
+}
+
+/**
+ * Deletes a finished group's messages that succeeded (handled or rejected) while other groups of
+ * the batch still run. A failed delete is only logged: Lambda deletes them when the batch is
+ * answered, as it would have anyway, and deleting twice is harmless.
+ */
+async function deleteDone(group: readonly QueueMessage[], answer: BatchResponse, context: CronContext): Promise<void> {
+  if (!context.deleteEarly) return;
+  const failed = new Set(answer.batchItemFailures.map((failure) => failure.itemIdentifier));
+  const done = group.filter((message) => !failed.has(message.messageId)).map((message) => message.messageId);
+  if (done.length === 0) return;
+  try {
+    await context.deleteEarly(done);
+  } catch (error) {
+    context.logger.warn('could not delete a finished rule\'s messages early: its group waits until the batch ends', { messageIds: done, error: error as Error });
+  }
 }
 
 /** One message group's messages, in order: once one fails, the later ones are left unhandled. */

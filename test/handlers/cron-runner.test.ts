@@ -179,6 +179,49 @@ describe('cron runner: the rules of one cluster in one function', () => {
     expect(emulator.calls.count('ListContainerInstances')).toBe(2);
   });
 
+  it('a capacity retry never looks at the scan its last attempt used, even one another rule made after the attempt began', async () => {
+    const { name, rules, arns } = cluster(1, 2, { startingDeadlineSeconds: 60 });
+    const [waiting, other] = [rules[0]!, { ...rules[1]!, retryOnCapacity: false }];
+    const outside = emulator.admin.occupy(arns[0]!, { cpu: 1024, memory: 2048 });
+    const start = clock;
+    const context = runner([waiting, other], () => emulator.admin.stopTask(outside, 'done', 0));
+    // The order of a busy minute: the waiting rule's attempt begins, then the other rule's (a
+    // second later); the other reaches the cluster's turn first and scans, and the waiting one
+    // is served that scan, made after its attempt began.
+    let waitingReads!: () => void;
+    const waitingRead = new Promise<void>((resolve) => (waitingReads = resolve));
+    let otherScanned!: () => void;
+    const otherScan = new Promise<void>((resolve) => (otherScanned = resolve));
+    let held = false;
+    context.ecs.middlewareStack.add(
+      (next, { commandName }) =>
+        async (args) => {
+          const input = args.input as { taskDefinition?: string; family?: string };
+          if (commandName === 'DescribeTaskDefinitionCommand' && input.taskDefinition === other.taskDefinition && !held) {
+            await waitingRead;
+            clock += 1_000;
+          }
+          if (commandName === 'ListTasksCommand' && input.family === waiting.taskDefinition && !held) {
+            held = true;
+            waitingReads();
+            await otherScan;
+          }
+          const result = await next(args);
+          if (commandName === 'ListContainerInstancesCommand') otherScanned();
+          return result;
+        },
+      { step: 'initialize', name: 'busyMinute' },
+    );
+    await handleCronBatch([slot(waiting), slot(other)], context);
+    clock = start;
+
+    // Its second attempt, the first after the capacity was freed, scanned anew and started it.
+    const started = context.publisher.events.filter((event) => event.detailType === 'Cron Run Started').map((event) => (event.detail as { attempts: number }).attempts);
+    expect(started).toEqual([2]);
+    expect(copies(name, waiting)).toHaveLength(1);
+    expect(emulator.calls.count('ListContainerInstances')).toBe(2);
+  });
+
   it('Replace still waits for an earlier run that is stopping, on a slot claimed just now', async () => {
     const { name, rules, arns } = cluster(2, 1, { overlapPolicy: 'Replace', startingDeadlineSeconds: 120 });
     const rule = rules[0]!;

@@ -89,6 +89,32 @@ const conflicts = (context: { publisher: MemoryPublisher }) =>
   context.publisher.events.reduce((sum, event) => sum + ((event.detail as { conflicts?: number }).conflicts ?? 0), 0);
 
 describe('cron runner: the rules of one cluster in one function', () => {
+  it('after a failure in a group, its later STOPPED events and passes are still handled; only its later slots wait behind it', async () => {
+    const { name, rules } = cluster(1, 1, { schedule: 'cron(* * * * ? *)', overlapPolicy: 'Allow' });
+    const rule = rules[0]!;
+    await handleCronBatch([slot(rule)], runner([rule]));
+    const [copy] = copies(name, rule);
+    const events: unknown[] = [];
+    const unsubscribe = emulator.onEvent((event) => events.push(event));
+    emulator.admin.stopTask(copy!.arn, 'Essential container in task exited', 0);
+    await emulator.admin.settle();
+    unsubscribe();
+    const stoppedEvent = events.find((event) => (event as { detail: { lastStatus?: string } }).detail.lastStatus === 'STOPPED');
+
+    // Then the rule's task definition is gone: its next slots fail, and would come back.
+    const broken: CronRule = { ...rule, taskDefinition: `${name}-never-registered` };
+    const context = runner([broken]);
+    const failing = slot(broken, new Date(SLOT.getTime() + 60_000));
+    const runEnd = { messageId: 'stopped-1', groupId: rule.name, body: JSON.stringify(stoppedEvent) };
+    const pass = { messageId: 'retries-1', groupId: rule.name, body: JSON.stringify({ kind: 'retries', rule: rule.name }) };
+    const laterSlot = slot(broken, new Date(SLOT.getTime() + 120_000));
+    const answer = await handleCronBatch([failing, runEnd, pass, laterSlot], context);
+
+    expect(answer.batchItemFailures).toEqual([{ itemIdentifier: failing.messageId }, { itemIdentifier: laterSlot.messageId }]);
+    // The run's end was recorded and reported, behind the failing slot.
+    expect(context.publisher.events.map((event) => event.detailType)).toContain('Cron Run Succeeded');
+  });
+
   it('N rules firing in the same minute share one instance scan; each reads only its own tasks', async () => {
     const { name, rules } = cluster(3, 5);
     const context = runner(rules);

@@ -115,6 +115,25 @@ describe('cron runner: the rules of one cluster in one function', () => {
     expect(context.publisher.events.map((event) => event.detailType)).toContain('Cron Run Succeeded');
   });
 
+  it('a slot that begins with too little function time for its capacity retries goes back for an invocation of its own, unless its deadline is too near', async () => {
+    const { name, rules } = cluster(2, 3, { schedule: 'cron(* * * * ? *)', overlapPolicy: 'Allow', startingDeadlineSeconds: 300 });
+    const [ahead, near, past] = rules as [CronRule, CronRule, CronRule];
+    // Two minutes left: the 02:00 slot has almost five minutes of deadline ahead of it.
+    const context = { ...runner(rules), remainingTimeMs: () => 120_000 };
+    const nearSlot = { ...near, startingDeadlineSeconds: 90 };
+    const aheadSlot = slot(ahead);
+    const pastSlot = slot(past, new Date(SLOT.getTime() - 600_000));
+    const answer = await handleCronBatch([aheadSlot, slot(nearSlot), pastSlot], { ...context, rules: new Map([ahead, nearSlot, past].map((rule) => [rule.name, rule])) });
+
+    // Back to the queue: it comes back within its deadline, with a whole invocation.
+    expect(answer.batchItemFailures).toEqual([{ itemIdentifier: aheadSlot.messageId }]);
+    expect(copies(name, ahead)).toHaveLength(0);
+    // Its deadline would pass before it came back: it runs now.
+    expect(copies(name, nearSlot)).toHaveLength(1);
+    // Past its deadline: handled now, skipped as too late.
+    expect(context.publisher.events.filter((event) => event.detailType === 'Cron Slot Skipped').map((event) => (event.detail as { rule: string }).rule)).toEqual([past.name]);
+  });
+
   it('N rules firing in the same minute share one instance scan; each reads only its own tasks', async () => {
     const { name, rules } = cluster(3, 5);
     const context = runner(rules);

@@ -8,6 +8,7 @@ import { stopOverdueRuns } from './overdue.js';
 import { RESERVED_MS } from './attempt.js';
 import { beginDueRetries } from './retries.js';
 import { recordRunEnd, type RunEnd } from './run-ended.js';
+import { returnsForTime } from './time-left.js';
 import { runLedgeredSlot, SlotLeasedError } from './slot-ledger.js';
 
 export type { BatchResponse, CronContext } from './context.js';
@@ -40,7 +41,8 @@ export type CronMessageOutcome =
  * slot's capacity retries delay another rule's start. A group done while others still run is
  * deleted from the queue at once (context.deleteEarly): until the batch is answered, its messages
  * would stay in flight and its next ones undelivered. A message is also left unhandled, and
- * reported failed, when the function has too little time left to handle it.
+ * reported failed, when the function has too little time left to handle it, and a slot when it
+ * has too little left for the slot's capacity retries (see time-left.ts).
  */
 export async function handleCronBatch(messages: readonly QueueMessage[], context: CronContext): Promise<BatchResponse> {
   const groups = new Map<string, QueueMessage[]>();
@@ -111,11 +113,25 @@ async function handleInBatch(message: QueueMessage, context: CronContext): Promi
     context.logger.warn('cron message left for a later invocation: too little function time left', { messageId: message.messageId, remainingMs });
     throw new Error(`too little function time left for message ${message.messageId}: ${remainingMs} ms`);
   }
+  if (waitsForOwnInvocation(message, remainingMs, context)) {
+    context.logger.warn('cron slot left for an invocation of its own: its capacity retries could outlast the function\'s time left', { messageId: message.messageId, remainingMs });
+    throw new Error(`too little function time left for the capacity retries of message ${message.messageId}: ${remainingMs} ms`);
+  }
   try {
     await handleCronMessage(message, context);
   } catch (error) {
     if ((error instanceof CronMessageError || error instanceof LedgerSchemaError) && (await reject(message, error, context))) return;
     throw error;
+  }
+}
+
+/** Whether the message is a slot that should wait for an invocation of its own (see returnsForTime); one that cannot be read runs, to be rejected. */
+function waitsForOwnInvocation(message: QueueMessage, remainingMs: number, context: CronContext): boolean {
+  const now = context.now();
+  try {
+    return returnsForTime(parseCronMessage(message.body, context.rules, now), remainingMs, now);
+  } catch {
+    return false;
   }
 }
 

@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../../emulator/index.js';
 import { startLocalLedger, type LocalLedger } from '../../local/ledger.js';
 import { EventPipeline } from '../../local/pipeline/event-pipeline.js';
-import { handleCronBatch, type CronContext } from '../../shared/handlers/cron/handle.js';
+import { handleCronBatch, handleCronMessage, type CronContext } from '../../shared/handlers/cron/handle.js';
 import { MemoryPublisher } from '../../shared/report/publisher.js';
 import { cronSlotKey, type CronRule } from '../../shared/rules/cron/index.js';
 import { ReadPacer } from '../../shared/state/read-pacer.js';
@@ -146,6 +146,17 @@ describe('cron runner: the rules of one cluster in one function', () => {
     expect(emulator.calls.count('DescribeContainerInstances')).toBe(1);
     // Each rule's own tasks, fresh: one ListTasks (a slot claimed just now has no STOPPED copies to look for).
     expect(emulator.calls.count('ListTasks')).toBe(rules.length);
+  });
+
+  it('counts each slot\'s own ECS requests, though the slots of a batch share one client at once', async () => {
+    const { rules } = cluster(3, 5);
+    const context = runner(rules);
+    const outcomes = await Promise.all(rules.map((rule) => handleCronMessage(slot(rule), context)));
+
+    const perSlot = outcomes.map((outcome) => (outcome.kind === 'slot' ? outcome.outcome.apiCalls : 0));
+    // Each: its task definition, its tasks, its start; and one of them the cluster's scan besides.
+    expect(perSlot.filter((calls) => calls === 3)).toHaveLength(rules.length - 1);
+    expect(perSlot.reduce((sum, calls) => sum + calls, 0)).toBe(emulator.calls.total());
   });
 
   it('without a shared scan, each slot scans the cluster itself', async () => {

@@ -89,7 +89,12 @@ type Tried =
  * so those copies are never hidden behind a retry.
  */
 export async function runSlot(rule: CronRule, slot: Date, trigger: 'schedule' | 'manual', context: CronContext, options: SlotRunOptions = {}): Promise<CronSlotOutcome> {
-  const calls = new CallCounter().attach(context.ecs);
+  // The client is the function's, shared by the slots running beside this one: count only this slot's requests.
+  const calls = new CallCounter();
+  return calls.count(context.ecs, () => runCounted(rule, slot, trigger, context, options, calls));
+}
+
+async function runCounted(rule: CronRule, slot: Date, trigger: 'schedule' | 'manual', context: CronContext, options: SlotRunOptions, calls: CallCounter): Promise<CronSlotOutcome> {
   const target = await describeTaskDefinition(context.ecs, rule.taskDefinition);
   const { retry, completeBy } = options;
   const { key, deadline } = slotTerms(rule, slot, trigger, retry);

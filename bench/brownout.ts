@@ -81,7 +81,13 @@ export async function brownoutBench(argv: string[]): Promise<object> {
 
     const publisher = new MemoryPublisher();
     const telemetry = quietTelemetry();
-    const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+    // Handlers' waits pass on the simulated clock, and the brownout ends on it: a slot waiting out
+    // the errors in real time would hold the loop, and so the brownout, for as long as it waits.
+    const sleep = async (ms: number) => {
+      moveTo(now().getTime() + ms);
+      if (now().getTime() >= brownoutUntil) emulator.setErrorRate(0);
+      await new Promise((resolve) => setImmediate(resolve));
+    };
     /** Each invocation's Lambda deadline, on the simulated clock. */
     const remainingFrom = (functionSeconds: number) => {
       const deadline = now().getTime() + functionSeconds * 1000;
@@ -110,11 +116,11 @@ export async function brownoutBench(argv: string[]): Promise<object> {
       visibilityTimeoutMs: cronTiming.visibilitySeconds * 1000,
       maxReceiveCount: cronTiming.maxReceiveCount,
       now: () => now().getTime(),
-      handler: async (messages) => {
+      handler: async (messages, deleteEarly) => {
         // The pipeline runs at most maxConcurrency batches at once: a warm instance is always free.
         const instance = idle.pop()!;
         try {
-          return await handleCronBatch(messages, { ...instance, remainingTimeMs: remainingFrom(cronTiming.functionSeconds) } satisfies CronContext);
+          return await handleCronBatch(messages, { ...instance, remainingTimeMs: remainingFrom(cronTiming.functionSeconds), deleteEarly } satisfies CronContext);
         } finally {
           idle.push(instance);
         }
@@ -138,7 +144,7 @@ export async function brownoutBench(argv: string[]): Promise<object> {
     daemonPipeline.send(JSON.stringify({ kind: 'sweep', rule: daemonRule.name }));
     for (let tick = start; tick <= endAt; tick += TICK_MS) {
       moveTo(tick);
-      const brownout = tick >= brownoutFrom && tick < brownoutUntil;
+      const brownout = now().getTime() >= brownoutFrom && now().getTime() < brownoutUntil;
       if (brownout !== inBrownout) emulator.setErrorRate(brownout ? errorRate : 0);
       inBrownout = brownout;
       if (tick < churnUntil) {

@@ -139,11 +139,11 @@ export async function cronBench(argv: string[]): Promise<object> {
       batchSize: CRON_RUNNER_BATCH.batchSize,
       concurrency: CRON_RUNNER_BATCH.maxConcurrency,
       mixGroups: true,
-      handler: async (messages) => {
+      handler: async (messages, deleteEarly) => {
         // The pipeline runs at most maxConcurrency batches at once: a warm instance is always free.
         const instance = idle.pop()!;
         try {
-          return await handleCronBatch(messages, instance);
+          return await handleCronBatch(messages, { ...instance, deleteEarly });
         } finally {
           idle.push(instance);
         }

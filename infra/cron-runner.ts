@@ -8,6 +8,7 @@ import { CRON_RUNNER_BATCH, cronRunnerTimeouts } from '../shared/queues/timeouts
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../shared/report/vocabulary.js';
 import type { CronRule } from '../shared/rules/cron/rule.js';
 import { ruleTagValue } from '../shared/rules/rule-tag.js';
+import { CRON_RULES_FILE, cronRulesLayer } from './cron-rules-layer.js';
 import { grantEcsAccess } from './ecs-permissions.js';
 import { grantPutResultEvents } from './results-permissions.js';
 import { RuleQueues } from './rule-queues.js';
@@ -92,8 +93,10 @@ export class CronClusterRunner extends Construct {
       memorySize: props.memorySize,
       logRetention: props.logRetention,
       tracing: props.tracing,
+      // The rules travel in a layer: in the environment (4 KB in all) a dozen would fail the deploy.
+      layers: [cronRulesLayer(this, 'Rules', rules)],
       environment: {
-        CRON_RULES: JSON.stringify(rules),
+        CRON_RULES_FILE,
         EVENT_BUS_NAME: props.eventBus.eventBusName,
         LEDGER_TABLE_NAME: props.ledger.table.tableName,
         POWERTOOLS_SERVICE_NAME: SERVICE_NAME,

@@ -24,8 +24,9 @@ export function clusterArn(scope: Construct, cluster: string): string {
  * of their rule tags; tagging only as part of StartTask and only with one of their rule tags;
  * StopTask only on tasks of their cluster whose rule tag names one of them; PassRole only for
  * their task definitions' roles and only to ECS tasks. A function that serves several rules (a
- * cluster's cron runner) holds the union: each rule could start another's family, under its own
- * tag, but nothing outside the rules it serves.
+ * cluster's cron runner) holds the union, its families and its tags listed independently: it may
+ * start any of its rules' families under any of its rules' tags, but nothing outside the rules it
+ * serves.
  */
 export function grantEcsAccess(scope: Construct, grantee: IGrantable, access: EcsAccess): void {
   const stack = Stack.of(scope);

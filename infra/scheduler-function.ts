@@ -1,15 +1,18 @@
 import type { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Validations } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Function, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, Function, Runtime, Tracing, type ILayerVersion } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { checkEnvironmentSize } from './environment-size.js';
 import { functionCode, type FunctionFile } from './function-code.js';
 
 export interface SchedulerFunctionProps {
   /** Handler file under lambdas/, e.g. 'daemon.ts'; its export `handler` is the function's. */
   handler: FunctionFile;
   environment: Record<string, string>;
+  /** Files the function reads at /opt (a cron runner's rules). */
+  layers?: ILayerVersion[];
   timeout: Duration;
   /** Default 512 MiB. */
   memorySize?: number;
@@ -30,6 +33,7 @@ export interface SchedulerFunctionProps {
  */
 export class SchedulerFunction extends Function {
   constructor(scope: Construct, id: string, props: SchedulerFunctionProps) {
+    checkEnvironmentSize(`${scope.node.path}/${id}`, props.environment);
     const logGroup = new LogGroup(scope, `${id}Logs`, {
       retention: props.logRetention ?? RetentionDays.ONE_MONTH,
       removalPolicy: props.logRemovalPolicy,
@@ -49,6 +53,7 @@ export class SchedulerFunction extends Function {
       tracing: props.tracing ? Tracing.ACTIVE : Tracing.DISABLED,
       logGroup,
       environment: props.environment,
+      layers: props.layers,
     });
     Validations.of(this).acknowledge(
       { id: 'Serverless-LambdaDLQ', reason: 'Invoked only by its SQS queue, synchronously: failed batches go to the queue\'s dead-letter queue, not to an async DLQ.' },

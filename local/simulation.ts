@@ -167,7 +167,7 @@ export class Simulation {
     const timeouts = new Map(crons.map((cron) => [cron.name, cronRunnerTimeouts(crons.filter((other) => other.cluster === cron.cluster))] as const));
     this.cronQueue = new EventPipeline({
       patterns: [],
-      handler: (messages) => handleCronBatch(messages, context),
+      handler: (messages, deleteEarly) => handleCronBatch(messages, { ...context, deleteEarly }),
       batchSize: CRON_RUNNER_BATCH.batchSize,
       concurrency: CRON_RUNNER_BATCH.maxConcurrency,
       mixGroups: true,

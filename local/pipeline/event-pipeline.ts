@@ -6,8 +6,9 @@ import { FifoQueue, type FifoQueueOptions, type QueuedMessage } from './fifo-que
  * What the Lambda's handler does with one batch. A rejection makes the whole batch come back; an
  * SQS partial batch response (`{ batchItemFailures: [{ itemIdentifier }] }`) makes the messages it
  * names come back and the rest are deleted; any other answer means the batch was handled.
+ * `deleteEarly` deletes messages of the batch before it is answered, as DeleteMessageBatch does.
  */
-export type BatchHandler = (messages: readonly QueuedMessage[]) => Promise<unknown>;
+export type BatchHandler = (messages: readonly QueuedMessage[], deleteEarly: (messageIds: readonly string[]) => Promise<void>) => Promise<unknown>;
 
 export interface EventPipelineOptions extends FifoQueueOptions {
   /** The EventBridge rules in front of the queue: an event goes on only if one matches. */
@@ -155,7 +156,7 @@ export class EventPipeline {
     this.stats.batches += 1;
     let failed: ReadonlySet<string>;
     try {
-      failed = failedItems(batch, await this.options.handler(batch));
+      failed = failedItems(batch, await this.options.handler(batch, async (messageIds) => this.deleteEarly(batch, messageIds)));
     } catch {
       failed = new Set(batch.map((message) => message.messageId));
     }
@@ -164,6 +165,12 @@ export class EventPipeline {
       this.stats.failedMessages += failed.size;
     }
     this.queue.complete(batch, failed);
+  }
+
+  /** Messages deleted before their batch is answered: their groups' next messages may be received at once. */
+  private deleteEarly(batch: readonly QueuedMessage[], messageIds: readonly string[]): void {
+    this.queue.delete(batch, new Set(messageIds));
+    this.pump();
   }
 }
 

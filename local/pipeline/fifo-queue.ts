@@ -129,6 +129,18 @@ export class FifoQueue {
     }
   }
 
+  /**
+   * Deletes messages of a batch still out, before its answer, as a consumer does with
+   * DeleteMessageBatch: the next messages of their group can then be received. A message whose
+   * receive is no longer current stays; the batch's answer later skips the ones gone.
+   */
+  delete(batch: readonly QueuedMessage[], messageIds: ReadonlySet<string>): void {
+    this.complete(
+      batch.filter((message) => messageIds.has(message.messageId)),
+      new Set(),
+    );
+  }
+
   /** Messages not yet deleted, visible or not. */
   get depth(): number {
     let count = 0;

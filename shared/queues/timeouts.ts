@@ -18,8 +18,8 @@ export interface QueueTimeouts {
 export const MAX_FUNCTION_SECONDS = 900;
 /** Receives per message, the first included, before the dead-letter queue. */
 export const MAX_RECEIVE_COUNT = 3;
-/** Batch size 1: a message is in flight at most as long as the function runs; the margin covers Lambda's polling. */
-const CRON_VISIBILITY_MARGIN_SECONDS = 30;
+/** A batch is in flight at most as long as the function runs; the margin covers Lambda's polling. */
+export const CRON_VISIBILITY_MARGIN_SECONDS = 30;
 /** A reconcile of a large cluster under throttling takes seconds; a minute leaves room. */
 const DAEMON_FUNCTION_SECONDS = 60;
 

@@ -10,11 +10,25 @@ export interface SharedScansOptions {
 
 /** What a decision asks of the scan it is given. */
 export interface ScanRequest {
-  /** The decision's clock: a scan's age is counted on it. */
-  now: Date;
-  /** Only a scan begun after this will do (a capacity retry must see capacity newer than its last look). */
-  notBefore?: Date;
+  /**
+   * The decision's clock, read when its turn comes: a decision queued behind others counts a
+   * scan's age, and plans against its deadline, from then, not from when it asked.
+   */
+  now: () => Date;
+  /**
+   * The scan the decision's last attempt used (its Turn's `scan`): only a newer one will do. A
+   * capacity retry must see capacity newer than what it last looked at, whoever made that scan.
+   */
+  after?: number;
   pacer?: ReadPacer;
+}
+
+/** What a decision learns of its turn beside the instances. */
+export interface Turn {
+  /** The clock once the decision's scan is at hand: what it plans with. */
+  now: Date;
+  /** Which scan it is given: a retry passes it back as `after`. */
+  scan: number;
 }
 
 /** What a decision hands back: its answer, and what it learned about the instances. */
@@ -29,8 +43,14 @@ export interface Decision<T> {
   stale: boolean;
 }
 
+/** A scan, numbered in the order this function made them. */
+interface NumberedScan {
+  scan: InstanceScan;
+  number: number;
+}
+
 interface ClusterEntry {
-  scan: InstanceScan | undefined;
+  scan: NumberedScan | undefined;
   /** The end of the queue of decisions on this cluster. */
   tail: Promise<unknown>;
 }
@@ -47,15 +67,17 @@ interface ClusterEntry {
  *   decision does against its own snapshot;
  * - an instance ECS refused (another scheduler, or another warm instance of this function, took
  *   it) is re-read at once by the decision that was refused, and the next decision sees it as
- *   re-read; a retry for capacity scans anew (see `notBefore`);
+ *   re-read; a retry for capacity is never given the scan it last used (see `after`);
  * - a start whose answer was lost, a refused instance that could not be re-read, or a decision
  *   that failed make the next decision scan again: the view may hold capacity nobody recorded;
- * - a scan older than the bound, or not newer than the decision's `notBefore`, is never used.
+ * - a scan older than the bound when the decision's turn comes, or not newer than its `after`,
+ *   is never used.
  * Tasks are not part of it: overlap and once-per-slot read each rule's own tasks fresh.
  */
 export class SharedScans {
   private readonly maxAgeMs: number;
   private readonly clusters = new Map<string, ClusterEntry>();
+  private scansMade = 0;
 
   constructor(options: SharedScansOptions = {}) {
     this.maxAgeMs = options.maxAgeMs ?? DEFAULT_MAX_AGE_MS;
@@ -65,33 +87,36 @@ export class SharedScans {
    * Runs `decide` with the cluster's instances, after every earlier decision on the cluster has
    * ended, scanning first when no scan of this function may serve it.
    */
-  async decide<T>(ecs: ECSClient, cluster: string, request: ScanRequest, decide: (scan: InstanceScan) => Promise<Decision<T>>): Promise<T> {
+  async decide<T>(ecs: ECSClient, cluster: string, request: ScanRequest, decide: (scan: InstanceScan, turn: Turn) => Promise<Decision<T>>): Promise<T> {
     const entry = this.entry(cluster);
     const turn = entry.tail.then(() => this.take(entry, ecs, cluster, request, decide));
     entry.tail = turn.catch(() => undefined);
     return turn;
   }
 
-  private async take<T>(entry: ClusterEntry, ecs: ECSClient, cluster: string, request: ScanRequest, decide: (scan: InstanceScan) => Promise<Decision<T>>): Promise<T> {
-    if (!this.usable(entry.scan, request)) {
-      entry.scan = await scanInstances(ecs, cluster, { now: request.now, ...(request.pacer && { pacer: request.pacer }) });
+  private async take<T>(entry: ClusterEntry, ecs: ECSClient, cluster: string, request: ScanRequest, decide: (scan: InstanceScan, turn: Turn) => Promise<Decision<T>>): Promise<T> {
+    const askedAt = request.now();
+    if (!this.usable(entry.scan, askedAt, request.after)) {
+      const scan = await scanInstances(ecs, cluster, { now: askedAt, ...(request.pacer && { pacer: request.pacer }) });
+      this.scansMade += 1;
+      entry.scan = { scan, number: this.scansMade };
     }
-    const scan = entry.scan!;
+    const { scan, number } = entry.scan!;
     let decision: Decision<T>;
     try {
-      decision = await decide(scan);
+      decision = await decide(scan, { now: request.now(), scan: number });
     } catch (error) {
       entry.scan = undefined;
       throw error;
     }
-    entry.scan = decision.stale ? undefined : { ...scan, instances: decision.instances };
+    entry.scan = decision.stale ? undefined : { scan: { ...scan, instances: decision.instances }, number };
     return decision.value;
   }
 
-  private usable(scan: InstanceScan | undefined, request: ScanRequest): scan is InstanceScan {
-    if (!scan) return false;
-    if (request.notBefore && scan.scannedAt <= request.notBefore) return false;
-    return request.now.getTime() - scan.scannedAt.getTime() < this.maxAgeMs;
+  private usable(entry: NumberedScan | undefined, now: Date, after: number | undefined): entry is NumberedScan {
+    if (!entry) return false;
+    if (after !== undefined && entry.number <= after) return false;
+    return now.getTime() - entry.scan.scannedAt.getTime() < this.maxAgeMs;
   }
 
   private entry(cluster: string): ClusterEntry {

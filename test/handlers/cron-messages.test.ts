@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CronMessageError, parseCronMessage, type CronCommand } from '../../shared/handlers/cron/messages.js';
+import { CronMessageError, keepsOrder, parseCronMessage, type CronCommand } from '../../shared/handlers/cron/messages.js';
 import type { CronRule } from '../../shared/rules/cron/rule.js';
 
 const base = { cluster: 'c', taskDefinition: 'job' };
@@ -107,5 +107,17 @@ describe('parseCronMessage', () => {
     ['not JSON', '{"rule":"nightly"', undefined],
   ])('names the served rule of a refused message with %s, when there is one', (_case, body, rule) => {
     expect(() => parseCronMessage(body, RULES, NOW)).toThrow(expect.objectContaining({ name: 'CronMessageError', rule }));
+  });
+});
+
+describe('keepsOrder', () => {
+  it('holds slots and run-nows behind a failed message of their group, and lets run ends and passes through', () => {
+    expect(keepsOrder(JSON.stringify({ kind: 'slot', rule: 'r', slot: '2026-03-01T02:00:00Z' }))).toBe(true);
+    expect(keepsOrder(JSON.stringify({ kind: 'run-now', rule: 'r', requestedAt: '2026-03-01T02:00:00Z' }))).toBe(true);
+    expect(keepsOrder('not json')).toBe(true);
+    expect(keepsOrder('null')).toBe(true);
+    expect(keepsOrder(JSON.stringify({ source: 'aws.ecs', 'detail-type': 'ECS Task State Change', detail: {} }))).toBe(false);
+    expect(keepsOrder(JSON.stringify({ kind: 'overdue', rule: 'r' }))).toBe(false);
+    expect(keepsOrder(JSON.stringify({ kind: 'retries', rule: 'r' }))).toBe(false);
   });
 });

@@ -2,7 +2,8 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../../emulator/index.js';
 import { startLocalLedger, type LocalLedger } from '../../local/ledger.js';
-import { handleCronBatch, type CronContext } from '../../shared/handlers/cron/handle.js';
+import { EventPipeline } from '../../local/pipeline/event-pipeline.js';
+import { handleCronBatch, handleCronMessage, type CronContext } from '../../shared/handlers/cron/handle.js';
 import { MemoryPublisher } from '../../shared/report/publisher.js';
 import { cronSlotKey, type CronRule } from '../../shared/rules/cron/index.js';
 import { ReadPacer } from '../../shared/state/read-pacer.js';
@@ -70,6 +71,12 @@ function runner(rules: readonly CronRule[], onSleep?: () => void): CronContext &
   };
 }
 
+/** Whether `done` comes true while other work goes on; false if it has not after a few seconds. */
+async function eventually(done: () => boolean): Promise<boolean> {
+  for (let tries = 0; tries < 250 && !done(); tries += 1) await new Promise((resolve) => setTimeout(resolve, 20));
+  return done();
+}
+
 let messages = 0;
 /** A message as the rule's schedule sends it, in the rule's message group. */
 function slot(rule: CronRule, at = SLOT) {
@@ -82,6 +89,51 @@ const conflicts = (context: { publisher: MemoryPublisher }) =>
   context.publisher.events.reduce((sum, event) => sum + ((event.detail as { conflicts?: number }).conflicts ?? 0), 0);
 
 describe('cron runner: the rules of one cluster in one function', () => {
+  it('after a failure in a group, its later STOPPED events and passes are still handled; only its later slots wait behind it', async () => {
+    const { name, rules } = cluster(1, 1, { schedule: 'cron(* * * * ? *)', overlapPolicy: 'Allow' });
+    const rule = rules[0]!;
+    await handleCronBatch([slot(rule)], runner([rule]));
+    const [copy] = copies(name, rule);
+    const events: unknown[] = [];
+    const unsubscribe = emulator.onEvent((event) => events.push(event));
+    emulator.admin.stopTask(copy!.arn, 'Essential container in task exited', 0);
+    await emulator.admin.settle();
+    unsubscribe();
+    const stoppedEvent = events.find((event) => (event as { detail: { lastStatus?: string } }).detail.lastStatus === 'STOPPED');
+
+    // Then the rule's task definition is gone: its next slots fail, and would come back.
+    const broken: CronRule = { ...rule, taskDefinition: `${name}-never-registered` };
+    const context = runner([broken]);
+    const failing = slot(broken, new Date(SLOT.getTime() + 60_000));
+    const runEnd = { messageId: 'stopped-1', groupId: rule.name, body: JSON.stringify(stoppedEvent) };
+    const pass = { messageId: 'retries-1', groupId: rule.name, body: JSON.stringify({ kind: 'retries', rule: rule.name }) };
+    const laterSlot = slot(broken, new Date(SLOT.getTime() + 120_000));
+    const answer = await handleCronBatch([failing, runEnd, pass, laterSlot], context);
+
+    expect(answer.batchItemFailures).toEqual([{ itemIdentifier: failing.messageId }, { itemIdentifier: laterSlot.messageId }]);
+    // The run's end was recorded and reported, behind the failing slot.
+    expect(context.publisher.events.map((event) => event.detailType)).toContain('Cron Run Succeeded');
+  });
+
+  it('a slot that begins with too little function time for its capacity retries goes back for an invocation of its own, unless its deadline is too near', async () => {
+    const { name, rules } = cluster(2, 3, { schedule: 'cron(* * * * ? *)', overlapPolicy: 'Allow', startingDeadlineSeconds: 300 });
+    const [ahead, near, past] = rules as [CronRule, CronRule, CronRule];
+    // Two minutes left: the 02:00 slot has almost five minutes of deadline ahead of it.
+    const context = { ...runner(rules), remainingTimeMs: () => 120_000 };
+    const nearSlot = { ...near, startingDeadlineSeconds: 90 };
+    const aheadSlot = slot(ahead);
+    const pastSlot = slot(past, new Date(SLOT.getTime() - 600_000));
+    const answer = await handleCronBatch([aheadSlot, slot(nearSlot), pastSlot], { ...context, rules: new Map([ahead, nearSlot, past].map((rule) => [rule.name, rule])) });
+
+    // Back to the queue: it comes back within its deadline, with a whole invocation.
+    expect(answer.batchItemFailures).toEqual([{ itemIdentifier: aheadSlot.messageId }]);
+    expect(copies(name, ahead)).toHaveLength(0);
+    // Its deadline would pass before it came back: it runs now.
+    expect(copies(name, nearSlot)).toHaveLength(1);
+    // Past its deadline: handled now, skipped as too late.
+    expect(context.publisher.events.filter((event) => event.detailType === 'Cron Slot Skipped').map((event) => (event.detail as { rule: string }).rule)).toEqual([past.name]);
+  });
+
   it('N rules firing in the same minute share one instance scan; each reads only its own tasks', async () => {
     const { name, rules } = cluster(3, 5);
     const context = runner(rules);
@@ -94,6 +146,17 @@ describe('cron runner: the rules of one cluster in one function', () => {
     expect(emulator.calls.count('DescribeContainerInstances')).toBe(1);
     // Each rule's own tasks, fresh: one ListTasks (a slot claimed just now has no STOPPED copies to look for).
     expect(emulator.calls.count('ListTasks')).toBe(rules.length);
+  });
+
+  it('counts each slot\'s own ECS requests, though the slots of a batch share one client at once', async () => {
+    const { rules } = cluster(3, 5);
+    const context = runner(rules);
+    const outcomes = await Promise.all(rules.map((rule) => handleCronMessage(slot(rule), context)));
+
+    const perSlot = outcomes.map((outcome) => (outcome.kind === 'slot' ? outcome.outcome.apiCalls : 0));
+    // Each: its task definition, its tasks, its start; and one of them the cluster's scan besides.
+    expect(perSlot.filter((calls) => calls === 3)).toHaveLength(rules.length - 1);
+    expect(perSlot.reduce((sum, calls) => sum + calls, 0)).toBe(emulator.calls.total());
   });
 
   it('without a shared scan, each slot scans the cluster itself', async () => {
@@ -172,6 +235,49 @@ describe('cron runner: the rules of one cluster in one function', () => {
     expect(emulator.calls.count('ListContainerInstances')).toBe(2);
   });
 
+  it('a capacity retry never looks at the scan its last attempt used, even one another rule made after the attempt began', async () => {
+    const { name, rules, arns } = cluster(1, 2, { startingDeadlineSeconds: 60 });
+    const [waiting, other] = [rules[0]!, { ...rules[1]!, retryOnCapacity: false }];
+    const outside = emulator.admin.occupy(arns[0]!, { cpu: 1024, memory: 2048 });
+    const start = clock;
+    const context = runner([waiting, other], () => emulator.admin.stopTask(outside, 'done', 0));
+    // The order of a busy minute: the waiting rule's attempt begins, then the other rule's (a
+    // second later); the other reaches the cluster's turn first and scans, and the waiting one
+    // is served that scan, made after its attempt began.
+    let waitingReads!: () => void;
+    const waitingRead = new Promise<void>((resolve) => (waitingReads = resolve));
+    let otherScanned!: () => void;
+    const otherScan = new Promise<void>((resolve) => (otherScanned = resolve));
+    let held = false;
+    context.ecs.middlewareStack.add(
+      (next, { commandName }) =>
+        async (args) => {
+          const input = args.input as { taskDefinition?: string; family?: string };
+          if (commandName === 'DescribeTaskDefinitionCommand' && input.taskDefinition === other.taskDefinition && !held) {
+            await waitingRead;
+            clock += 1_000;
+          }
+          if (commandName === 'ListTasksCommand' && input.family === waiting.taskDefinition && !held) {
+            held = true;
+            waitingReads();
+            await otherScan;
+          }
+          const result = await next(args);
+          if (commandName === 'ListContainerInstancesCommand') otherScanned();
+          return result;
+        },
+      { step: 'initialize', name: 'busyMinute' },
+    );
+    await handleCronBatch([slot(waiting), slot(other)], context);
+    clock = start;
+
+    // Its second attempt, the first after the capacity was freed, scanned anew and started it.
+    const started = context.publisher.events.filter((event) => event.detailType === 'Cron Run Started').map((event) => (event.detail as { attempts: number }).attempts);
+    expect(started).toEqual([2]);
+    expect(copies(name, waiting)).toHaveLength(1);
+    expect(emulator.calls.count('ListContainerInstances')).toBe(2);
+  });
+
   it('Replace still waits for an earlier run that is stopping, on a slot claimed just now', async () => {
     const { name, rules, arns } = cluster(2, 1, { overlapPolicy: 'Replace', startingDeadlineSeconds: 120 });
     const rule = rules[0]!;
@@ -191,6 +297,50 @@ describe('cron runner: the rules of one cluster in one function', () => {
     expect(started).toEqual([2]);
     expect(copies(name, rule)).toHaveLength(1);
     expect(emulator.admin.describeTask(old).lastStatus).toBe('STOPPED');
+  });
+
+  it('a rule done while another in its batch waits for capacity is deleted at once: its next message is handled during that wait', async () => {
+    const { name, rules } = cluster(2, 1, { schedule: 'cron(* * * * ? *)', overlapPolicy: 'Allow' });
+    const every = rules[0]!;
+    // One copy of B fits an instance (beside one of M): of its three, the third waits for capacity until its deadline.
+    emulator.admin.registerTaskDefinition({ family: `${name}-big`, containerDefinitions: [{ name: 'main', image: 'job', cpu: 256, memory: 1200 }] });
+    const big: CronRule = { name: `${name}-big`, cluster: name, taskDefinition: `${name}-big`, schedule: 'cron(0 2 * * ? *)', count: 3, startingDeadlineSeconds: 120 };
+    const secondSlot = new Date(SLOT.getTime() + 60_000);
+    const second = slot(every, secondSlot).body;
+    const handled: string[] = [];
+    let handledDuringWait: boolean | undefined;
+    const start = clock;
+    const base = runner([every, big]);
+    const pipeline = new EventPipeline({
+      patterns: [],
+      batchSize: 10,
+      concurrency: 2,
+      mixGroups: true,
+      handler: async (messages, deleteEarly) => {
+        const answer = await handleCronBatch(messages, { ...base, deleteEarly });
+        handled.push(...messages.map((message) => message.body));
+        return answer;
+      },
+    });
+    const context: CronContext = base;
+    context.sleep = async (ms) => {
+      clock += ms;
+      if (handledDuringWait === undefined) {
+        // B's first wait for capacity: M's next slot arrives, behind M's first in its group.
+        pipeline.send(second, every.name);
+        handledDuringWait = await eventually(() => handled.includes(second));
+      }
+      await emulator.admin.settle();
+    };
+    pipeline.send(slot(every).body, every.name);
+    pipeline.send(slot(big).body, big.name);
+    await pipeline.drain();
+    clock = start;
+
+    expect(handledDuringWait).toBe(true);
+    expect(emulator.admin.listTasks(name, { startedBy: cronSlotKey(every, secondSlot) })).toHaveLength(1);
+    expect(copies(name, big)).toHaveLength(2);
+    expect(pipeline.queue.depth).toBe(0);
   });
 
   it('a scan past the freshness bound is not used: a slot a minute later scans again', async () => {

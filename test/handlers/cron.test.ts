@@ -605,7 +605,8 @@ describe('cron handler: capacity retry', () => {
   });
 
   it('stops retrying when the function would time out before the next try, and reports it', async () => {
-    const { instances, rule } = cluster(1);
+    // A deadline the 60 s budget cannot wait out, but too near to go back to the queue for a whole invocation.
+    const { instances, rule } = cluster(1, { startingDeadlineSeconds: 90 });
     emulator.admin.occupy(instances[0]!, { cpu: 1024, memory: 2048 });
     clock = at(SLOT, 1);
     const ctx = context([rule], { budgetMs: 60_000 });

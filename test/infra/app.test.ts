@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { SchedulersStack } from '../../infra/stack.js';
 import config from '../../scheduler.config.js';
 import { loadConfig } from '../../shared/config/index.js';
+import { runnerRules } from './runner-rules.js';
 
 const ENV = { account: '123456789012', region: 'us-east-1' };
 
@@ -95,11 +96,12 @@ describe('the app (example config)', () => {
     const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
     const renamed = loadConfig({ ...config, clusters: { prod: { arn: 'arn:aws:ecs:us-east-1:123456789012:cluster/prod-real' } } });
     const template = Template.fromStack(new SchedulersStack(app, 'Renamed', { config: renamed, env: ENV }));
-    const rules = Object.values(template.findResources('AWS::Lambda::Function')).flatMap((fn) => {
+    const daemons = Object.values(template.findResources('AWS::Lambda::Function')).flatMap((fn) => {
       const variables = (fn as { Properties: { Environment?: { Variables: Record<string, string> } } }).Properties.Environment?.Variables ?? {};
-      if (variables.CRON_RULES !== undefined) return JSON.parse(variables.CRON_RULES) as Array<{ cluster: string }>;
       return variables.DAEMON_RULE === undefined ? [] : [JSON.parse(variables.DAEMON_RULE) as { cluster: string }];
     });
+    const crons = runnerRules(app, template).flatMap((runner) => runner.rules as Array<{ cluster: string }>);
+    const rules = [...crons, ...daemons];
     expect(rules.map((rule) => rule.cluster)).toEqual(['prod-real', 'prod-real', 'prod-real']);
   });
 });

@@ -1,11 +1,13 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { EventBus } from 'aws-cdk-lib/aws-events';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CronRuleScheduler } from '../../infra/cron-rule.js';
 import { CronClusterRunner } from '../../infra/cron-runner.js';
 import { RunLedgerTable } from '../../infra/run-ledger.js';
+import { SchedulerFunction } from '../../infra/scheduler-function.js';
 import type { CronRule } from '../../shared/rules/cron/rule.js';
+import { runnerRules } from './runner-rules.js';
 
 function arn(rest: string) {
   return { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, rest]] };
@@ -22,11 +24,22 @@ const REPORT: CronRule = {
 };
 const CLEANUP: CronRule = { name: 'cleanup', cluster: 'batch', taskDefinition: 'cleanup', schedule: 'cron(0 2 * * ? *)', startingDeadlineSeconds: 60 };
 
-function stackWith(build: (stack: Stack, common: { eventBus: ReturnType<typeof EventBus.fromEventBusName>; ledger: RunLedgerTable }) => void): Template {
+function synth(build: (stack: Stack, common: { eventBus: ReturnType<typeof EventBus.fromEventBusName>; ledger: RunLedgerTable }) => void): { app: App; template: Template } {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
   const stack = new Stack(app, 'Test', { env: { account: '123456789012', region: 'us-east-1' } });
   build(stack, { eventBus: EventBus.fromEventBusName(stack, 'Bus', 'ops'), ledger: new RunLedgerTable(stack, 'Ledger') });
-  return Template.fromStack(stack);
+  return { app, template: Template.fromStack(stack) };
+}
+function stackWith(build: Parameters<typeof synth>[0]): Template {
+  return synth(build).template;
+}
+
+/** Rules of one cluster, as many as asked, each with a schedule, a deadline and a role to pass. */
+function manyRules(count: number): Array<{ rule: CronRule; family: string }> {
+  return Array.from({ length: count }, (_, i) => ({
+    rule: { ...REPORT, name: `report-${i}`, taskDefinition: `report-${i}:1`, passRoles: [`arn:aws:iam::123456789012:role/report-${i}`] },
+    family: `report-${i}`,
+  }));
 }
 
 type Statement = { Sid?: string; Action: unknown; Resource: unknown; Condition?: unknown; Effect: string };
@@ -36,27 +49,54 @@ function statements(template: Template): Statement[] {
   );
 }
 
+let app: App;
 let template: Template;
 beforeAll(() => {
-  template = stackWith((stack, common) => {
+  ({ app, template } = synth((stack, common) => {
     const runner = new CronClusterRunner(stack, 'Batch', { ...common, rules: [{ rule: REPORT, family: 'report' }, { rule: CLEANUP, family: 'cleanup' }] });
     new CronRuleScheduler(stack, 'Report', { ...common, rule: REPORT, family: 'report', runner });
     new CronRuleScheduler(stack, 'Cleanup', { ...common, rule: CLEANUP, family: 'cleanup', runner });
-  });
+  }));
 });
 
 describe('CronClusterRunner: the cron rules of one cluster', () => {
   it('has one queue and one function for the cluster, which serves every rule', () => {
     template.resourceCountIs('AWS::Lambda::Function', 5 + 1); // the runner, and the removal provider (2 handlers, 3 of CDK's framework)
     template.resourceCountIs('AWS::SQS::Queue', 3); // messages, dead letters, undelivered
-    const runners = Object.values(template.findResources('AWS::Lambda::Function')).filter(
-      (fn) => (fn as { Properties: { Environment?: { Variables: Record<string, string> } } }).Properties.Environment?.Variables.CRON_RULES !== undefined,
-    ) as Array<{ Properties: { Environment: { Variables: Record<string, string> }; Timeout: number } }>;
+    const runners = runnerRules(app, template);
     expect(runners).toHaveLength(1);
-    expect(JSON.parse(runners[0]!.Properties.Environment.Variables.CRON_RULES!)).toEqual([REPORT, CLEANUP]);
+    expect(runners[0]!.fn.Properties.Environment!.Variables.CRON_RULES_FILE).toBe('/opt/ecs-schedulers/cron-rules.json');
+    expect(runners[0]!.rules).toEqual([REPORT, CLEANUP]);
     // The longest starting deadline (300 s) and a minute.
-    expect(runners[0]!.Properties.Timeout).toBe(360);
+    expect(runners[0]!.fn.Properties.Timeout).toBe(360);
     template.hasResourceProperties('AWS::SQS::Queue', { FifoQueue: true, ContentBasedDeduplication: true, VisibilityTimeout: 360 + 30 });
+  });
+
+  it('serves 100 rules on one cluster: the rules are in its layer, and its environment stays far under 4 KB', () => {
+    const rules = manyRules(100);
+    const synthesized = synth((stack, common) => new CronClusterRunner(stack, 'Batch', { ...common, rules }));
+    const [runner] = runnerRules(synthesized.app, synthesized.template);
+    expect(runner!.rules).toEqual(rules.map(({ rule }) => rule));
+    expect(Buffer.byteLength(JSON.stringify(runner!.fn.Properties.Environment!.Variables))).toBeLessThan(1024);
+  });
+
+  it('keeps the rules layer\'s asset while the rules are unchanged, and makes a new one when they change', () => {
+    const layerKey = (rules: Array<{ rule: CronRule; family: string }>) =>
+      JSON.stringify(Object.values(stackWith((stack, common) => new CronClusterRunner(stack, 'Batch', { ...common, rules })).findResources('AWS::Lambda::LayerVersion'))[0]);
+    expect(layerKey(manyRules(3))).toBe(layerKey(manyRules(3)));
+    expect(layerKey(manyRules(3))).not.toBe(layerKey(manyRules(4)));
+  });
+
+  it('refuses at synth a function whose environment would pass Lambda\'s 4 KB, naming it', () => {
+    expect(() =>
+      stackWith((stack) => new SchedulerFunction(stack, 'Big', { handler: 'cron.ts', timeout: Duration.minutes(1), environment: { RULES: 'x'.repeat(4100) } })),
+    ).toThrow('Function Test/Big: its environment variables take 4105 bytes (counting a deploy-time name at 256); Lambda allows 4096 in all');
+  });
+
+  it('may delete the queue\'s messages itself: a rule done early in a batch is deleted before the batch ends', () => {
+    const deletes = statements(template).filter((s) => JSON.stringify(s.Action).includes('sqs:DeleteMessage'));
+    expect(deletes).toHaveLength(1);
+    expect(deletes[0]!.Resource).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^BatchQueuesMessages/), 'Arn'] });
   });
 
   it('receives batches of up to 10, several rules to a batch, at most 2 invocations at once', () => {

@@ -1,5 +1,8 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { requiredEnv, ruleFromEnv, rulesFromEnv } from '../../lambdas/environment.js';
+import { requiredEnv, ruleFromEnv, rulesFromFile } from '../../lambdas/environment.js';
 
 const VARIABLE = 'ECS_SCHEDULERS_TEST_RULE';
 
@@ -53,22 +56,46 @@ describe('ruleFromEnv', () => {
   });
 });
 
-describe('rulesFromEnv', () => {
-  it('reads the list of rules a cron runner serves, every field of each', () => {
+describe('rulesFromFile', () => {
+  const folder = mkdtempSync(join(tmpdir(), 'rules-file-'));
+  const write = (name: string, text: string) => {
+    writeFileSync(join(folder, name), text);
+    return join(folder, name);
+  };
+
+  it('reads the list of rules a cron runner serves from the file the variable names, every field of each', () => {
     const rules = [
       { name: 'nightly', cluster: 'prod', taskDefinition: 'report:3', schedule: 'cron(0 2 * * ? *)', count: 2 },
       { name: 'cleanup', cluster: 'prod', taskDefinition: 'cleanup', schedule: 'rate(1 hour)' },
     ];
-    vi.stubEnv(VARIABLE, JSON.stringify(rules));
-    expect(rulesFromEnv(VARIABLE)).toEqual(rules);
+    vi.stubEnv(VARIABLE, write('rules.json', JSON.stringify(rules)));
+    expect(rulesFromFile(VARIABLE)).toEqual(rules);
+  });
+
+  it('names the variable when it is not set', () => {
+    vi.stubEnv(VARIABLE, undefined);
+    expect(() => rulesFromFile(VARIABLE)).toThrow(`Environment variable ${VARIABLE} is not set`);
+  });
+
+  it('names a missing file, and says its layer is missing', () => {
+    const missing = join(folder, 'absent.json');
+    vi.stubEnv(VARIABLE, missing);
+    expect(() => rulesFromFile(VARIABLE)).toThrow(`Rules file ${missing} (environment variable ${VARIABLE}) does not exist (the runner's rules layer is missing)`);
+  });
+
+  it('names a file that is not JSON', () => {
+    const file = write('broken.json', '[{ name: ');
+    vi.stubEnv(VARIABLE, file);
+    expect(() => rulesFromFile(VARIABLE)).toThrow(`Rules file ${file} (environment variable ${VARIABLE}) cannot be read as JSON`);
   });
 
   it.each([
     ['one rule, not a list', { name: 'nightly', cluster: 'prod', taskDefinition: 'report' }],
     ['an empty list', []],
     ['a rule without its cluster', [{ name: 'nightly', taskDefinition: 'report' }]],
-  ])('refuses %s', (_, value) => {
-    vi.stubEnv(VARIABLE, JSON.stringify(value));
-    expect(() => rulesFromEnv(VARIABLE)).toThrow(`Environment variable ${VARIABLE} does not hold a list of rules`);
+  ])('refuses %s, naming the file', (_, value) => {
+    const file = write('wrong.json', JSON.stringify(value));
+    vi.stubEnv(VARIABLE, file);
+    expect(() => rulesFromFile(VARIABLE)).toThrow(`Rules file ${file} (environment variable ${VARIABLE}) does not hold a list of rules`);
   });
 });

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../../emulator/index.js';
 import { ReadPacer } from '../../shared/state/read-pacer.js';
-import { SharedScans, type Decision } from '../../shared/state/shared-scan.js';
+import { SharedScans, type Decision, type Turn } from '../../shared/state/shared-scan.js';
 import type { InstanceScan } from '../../shared/state/types.js';
 import { schedulerClient } from '../support/emulator.js';
 
@@ -46,7 +46,7 @@ describe('SharedScans', () => {
     const shared = new SharedScans({ maxAgeMs: 60_000 });
     const ecs = schedulerClient(emulator);
     const seen: InstanceScan[] = [];
-    for (const at of [0, 10_000, 59_999]) await shared.decide(ecs, name, { now: later(at), pacer }, look(seen));
+    for (const at of [0, 10_000, 59_999]) await shared.decide(ecs, name, { now: () => later(at), pacer }, look(seen));
 
     expect(scans()).toBe(1);
     expect(emulator.calls.count('DescribeContainerInstances')).toBe(1);
@@ -59,9 +59,9 @@ describe('SharedScans', () => {
     const shared = new SharedScans({ maxAgeMs: 60_000 });
     const ecs = schedulerClient(emulator);
     const seen: InstanceScan[] = [];
-    await shared.decide(ecs, first.name, { now: T0, pacer }, look(seen));
-    await shared.decide(ecs, second.name, { now: T0, pacer }, look(seen));
-    await shared.decide(ecs, first.name, { now: later(60_000), pacer }, look(seen));
+    await shared.decide(ecs, first.name, { now: () => T0, pacer }, look(seen));
+    await shared.decide(ecs, second.name, { now: () => T0, pacer }, look(seen));
+    await shared.decide(ecs, first.name, { now: () => later(60_000), pacer }, look(seen));
 
     expect(scans()).toBe(3);
     expect(seen.map((scan) => [scan.cluster.name, scan.scannedAt])).toEqual([
@@ -71,30 +71,65 @@ describe('SharedScans', () => {
     ]);
   });
 
-  it('never reuses a scan not newer than a decision\'s notBefore (a retry sees capacity newer than its last look)', async () => {
+  it('never gives a decision the scan its last attempt used, even one made after its own clock (a retry sees capacity newer than its last look)', async () => {
     const { name } = cluster();
     const shared = new SharedScans();
     const ecs = schedulerClient(emulator);
+    const used: number[] = [];
+    const noting = async (scan: InstanceScan, turn: Turn): Promise<Decision<void>> => {
+      used.push(turn.scan);
+      return { value: undefined, instances: scan.instances, stale: false };
+    };
+    // Another rule's decision scans at 02:00:02; this one, whose attempt began at 02:00:01, is served that scan.
+    await shared.decide(ecs, name, { now: () => later(1_000), pacer }, noting);
+    await shared.decide(ecs, name, { now: () => later(1_000), pacer }, noting);
+    expect(scans()).toBe(1);
+    // Its retry asks for a scan newer than that one, whenever that one was made.
+    await shared.decide(ecs, name, { now: () => later(5_000), after: used[1], pacer }, noting);
+    expect(scans()).toBe(2);
+    expect(used[2]).toBeGreaterThan(used[1]!);
+    // A scan newer than its last look will do.
+    await shared.decide(ecs, name, { now: () => later(6_000), after: used[1], pacer }, noting);
+    expect(scans()).toBe(2);
+  });
+
+  it('reads a decision\'s clock when its turn comes: one queued behind a long decision does not take a scan that has aged past the bound meanwhile', async () => {
+    const { name } = cluster();
+    const shared = new SharedScans();
+    const ecs = schedulerClient(emulator);
+    let clock = T0.getTime();
+    const now = () => new Date(clock);
     const seen: InstanceScan[] = [];
-    await shared.decide(ecs, name, { now: T0, pacer }, look(seen));
-    // The scan this retry's own last look used is not newer than that look.
-    await shared.decide(ecs, name, { now: later(5_000), notBefore: T0, pacer }, look(seen));
+    const turns: Date[] = [];
+    const long = shared.decide(ecs, name, { now, pacer }, async (scan) => {
+      // Throttled starts, say: the decision holds the cluster's turn for 61 s.
+      clock += 61_000;
+      return { value: undefined, instances: scan.instances, stale: false };
+    });
+    const queued = shared.decide(ecs, name, { now, pacer }, async (scan, turn) => {
+      seen.push(scan);
+      turns.push(turn.now);
+      return { value: undefined, instances: scan.instances, stale: false };
+    });
+    await Promise.all([long, queued]);
+
     expect(scans()).toBe(2);
-    await shared.decide(ecs, name, { now: later(6_000), notBefore: T0, pacer }, look(seen));
-    expect(scans()).toBe(2);
+    expect(seen[0]!.scannedAt).toEqual(later(61_000));
+    // It plans with the clock of its turn, not of its asking.
+    expect(turns).toEqual([later(61_000)]);
   });
 
   it('hands each decision the instances as the earlier ones left them: their reservations are carried', async () => {
     const { name, arns } = cluster(1);
     const shared = new SharedScans();
     const ecs = schedulerClient(emulator);
-    await shared.decide(ecs, name, { now: T0, pacer }, async (scan) => ({
+    await shared.decide(ecs, name, { now: () => T0, pacer }, async (scan) => ({
       value: undefined,
       instances: scan.instances.map((instance) => ({ ...instance, remainingCpu: instance.remainingCpu - 256 })),
       stale: false,
     }));
     const seen: InstanceScan[] = [];
-    await shared.decide(ecs, name, { now: later(1_000), pacer }, look(seen));
+    await shared.decide(ecs, name, { now: () => later(1_000), pacer }, look(seen));
 
     expect(seen[0]!.instances.map((instance) => [instance.arn, instance.remainingCpu])).toEqual([[arns[0], 1024 - 256]]);
     expect(scans()).toBe(1);
@@ -105,12 +140,12 @@ describe('SharedScans', () => {
     const shared = new SharedScans();
     const ecs = schedulerClient(emulator);
     const seen: InstanceScan[] = [];
-    await shared.decide(ecs, name, { now: T0, pacer }, look(seen, true));
-    await shared.decide(ecs, name, { now: later(1_000), pacer }, look(seen));
+    await shared.decide(ecs, name, { now: () => T0, pacer }, look(seen, true));
+    await shared.decide(ecs, name, { now: () => later(1_000), pacer }, look(seen));
     expect(scans()).toBe(2);
 
-    await expect(shared.decide(ecs, name, { now: later(2_000), pacer }, () => Promise.reject(new Error('a start\'s answer was lost')))).rejects.toThrow('lost');
-    await shared.decide(ecs, name, { now: later(3_000), pacer }, look(seen));
+    await expect(shared.decide(ecs, name, { now: () => later(2_000), pacer }, () => Promise.reject(new Error('a start\'s answer was lost')))).rejects.toThrow('lost');
+    await shared.decide(ecs, name, { now: () => later(3_000), pacer }, look(seen));
     expect(scans()).toBe(3);
   });
 
@@ -123,14 +158,14 @@ describe('SharedScans', () => {
     let begun!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
     const firstBegun = new Promise<void>((resolve) => (begun = resolve));
-    const first = shared.decide(ecs, name, { now: T0, pacer }, async (scan) => {
+    const first = shared.decide(ecs, name, { now: () => T0, pacer }, async (scan) => {
       order.push('first begins');
       begun();
       await held;
       order.push('first ends');
       return { value: undefined, instances: scan.instances, stale: false };
     });
-    const second = shared.decide(ecs, name, { now: T0, pacer }, async (scan) => {
+    const second = shared.decide(ecs, name, { now: () => T0, pacer }, async (scan) => {
       order.push('second begins');
       return { value: undefined, instances: scan.instances, stale: false };
     });
@@ -148,8 +183,8 @@ describe('SharedScans', () => {
     const shared = new SharedScans({ maxAgeMs: 0 });
     const ecs = schedulerClient(emulator);
     const seen: InstanceScan[] = [];
-    await shared.decide(ecs, name, { now: T0, pacer }, look(seen));
-    await shared.decide(ecs, name, { now: T0, pacer }, look(seen));
+    await shared.decide(ecs, name, { now: () => T0, pacer }, look(seen));
+    await shared.decide(ecs, name, { now: () => T0, pacer }, look(seen));
     expect(scans()).toBe(2);
   });
 });

@@ -14,6 +14,13 @@ export interface CronContext extends HandlerContext {
    * SharedScans). Default: each attempt at a slot scans the cluster itself.
    */
   instanceScans?: SharedScans;
+  /**
+   * Deletes messages of this batch from the queue now, before the invocation returns. Lambda
+   * deletes a batch's handled messages only then, and a FIFO group with a message in flight
+   * delivers nothing more: a group done while another waits for capacity would wait with it.
+   * Default: none (the messages are deleted when the batch is answered).
+   */
+  deleteEarly?: (messageIds: readonly string[]) => Promise<void>;
 }
 
 /** SQS partial batch response (the event source mapping needs ReportBatchItemFailures). */

@@ -1,14 +1,14 @@
-import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambda-powertools/batch';
 import { reportOverdue, reportRejected, reportSlot, type CronOverdueOutcome, type CronSlotOutcome } from '../../report/cron-report.js';
 import { reportRunEnd } from '../../report/run-report.js';
 import { LedgerSchemaError } from '../../ledger/run-ledger.js';
 import type { QueueMessage } from '../context.js';
 import type { BatchResponse, CronContext } from './context.js';
-import { CronMessageError, parseCronMessage } from './messages.js';
+import { CronMessageError, keepsOrder, parseCronMessage } from './messages.js';
 import { stopOverdueRuns } from './overdue.js';
 import { RESERVED_MS } from './attempt.js';
 import { beginDueRetries } from './retries.js';
 import { recordRunEnd, type RunEnd } from './run-ended.js';
+import { returnsForTime } from './time-left.js';
 import { runLedgeredSlot, SlotLeasedError } from './slot-ledger.js';
 
 export type { BatchResponse, CronContext } from './context.js';
@@ -34,36 +34,76 @@ export type CronMessageOutcome =
  *   queue.
  *
  * A batch may hold several message groups (a cluster's queue serves all its rules, a group per
- * rule). The groups are handled at once, each in FIFO order: once a message fails, it and every
- * later message of its group are reported failed (unhandled), and the earlier ones succeed; the
- * other groups go on, so one rule's failing message never holds up another rule's slot, nor does
- * one slot's capacity retries delay another rule's start. A message is also left unhandled, and
- * reported failed, when the function has too little time left to handle it. The order within a
- * group is Powertools' SqsFifoPartialProcessorAsync; a rejected message is one the record handler
- * completes, so the processor deletes it. It costs the cron bundle about 2 KB zipped (`npm run
- * bench -- coldstart`: 596,164 bytes without it, 598,316 with it, of the 600 KB budget).
+ * rule). The groups are handled at once, each in FIFO order: once a message fails, it and the
+ * later slots and run-nows of its group are reported failed (unhandled), the later messages that
+ * need no order are still handled (see handleGroup), and the earlier ones succeed; the other
+ * groups go on, so one rule's failing message never holds up another rule's slot, nor does one
+ * slot's capacity retries delay another rule's start. A group done while others still run is
+ * deleted from the queue at once (context.deleteEarly): until the batch is answered, its messages
+ * would stay in flight and its next ones undelivered. A message is also left unhandled, and
+ * reported failed, when the function has too little time left to handle it, and a slot when it
+ * has too little left for the slot's capacity retries (see time-left.ts).
  */
 export async function handleCronBatch(messages: readonly QueueMessage[], context: CronContext): Promise<BatchResponse> {
   const groups = new Map<string, QueueMessage[]>();
   for (const message of messages) groups.set(message.groupId ?? '', [...(groups.get(message.groupId ?? '') ?? []), message]);
-  const answers = await Promise.all([...groups.values()].map((group) => handleGroup(group, context)));
+  let running = groups.size;
+  const answers = await Promise.all(
+    [...groups.values()].map(async (group) => {
+      const answer = await handleGroup(group, context);
+      running -= 1;
+      // The group's next messages wait while these are in flight, which lasts as long as the batch.
+      if (running > 0) await deleteDone(group, answer, context);
+      return answer;
+    }),
+  );
   // In the order of the batch, as Lambda lists them.
   const failed = new Set(answers.flatMap((answer) => answer.batchItemFailures.map((failure) => failure.itemIdentifier)));
   return { batchItemFailures: messages.filter((message) => failed.has(message.messageId)).map((message) => ({ itemIdentifier: message.messageId })) };
 }
 
-/** One message group's messages, in order: once one fails, the later ones are left unhandled. */
+/**
+ * Deletes a finished group's messages that succeeded (handled or rejected) while other groups of
+ * the batch still run. A failed delete is only logged: Lambda deletes them when the batch is
+ * answered, as it would have anyway, and deleting twice is harmless.
+ */
+async function deleteDone(group: readonly QueueMessage[], answer: BatchResponse, context: CronContext): Promise<void> {
+  if (!context.deleteEarly) return;
+  const failed = new Set(answer.batchItemFailures.map((failure) => failure.itemIdentifier));
+  const done = group.filter((message) => !failed.has(message.messageId)).map((message) => message.messageId);
+  if (done.length === 0) return;
+  try {
+    await context.deleteEarly(done);
+  } catch (error) {
+    context.logger.warn('could not delete a finished rule\'s messages early: its group waits until the batch ends', { messageIds: done, error: error as Error });
+  }
+}
+
+/**
+ * One message group's messages, in order. Once one fails, the group's later slots and run-nows
+ * are left unhandled and fail with it: the rule's order must hold. Its later STOPPED events,
+ * overdue and retry passes are still handled (see keepsOrder): left unhandled, they would come
+ * back with the failing message each time, their receive counts climbing with its, and go to the
+ * dead-letter queue with it without ever being handled; a STOPPED event is the only record of a
+ * run's end.
+ */
 async function handleGroup(messages: readonly QueueMessage[], context: CronContext): Promise<BatchResponse> {
-  // A processor per group: it keeps the group's state, and the groups of a batch run at once.
-  const processor = new SqsFifoPartialProcessorAsync();
-  const records = messages.map(({ messageId, body, groupId }) => ({ messageId, body, groupId }));
-  const response = await processPartialResponse({ Records: records }, (message: QueueMessage) => handleInBatch(message, context), processor, {
-    // Every message failed is an answer like any other, not an error of the invocation.
-    throwOnFullBatchFailure: false,
-  });
-  const later = response.batchItemFailures.slice(1).map((failure) => failure.itemIdentifier);
+  const failed: string[] = [];
+  for (const message of messages) {
+    if (failed.length > 0 && keepsOrder(message.body)) {
+      failed.push(message.messageId);
+      continue;
+    }
+    try {
+      await handleInBatch(message, context);
+    } catch {
+      // Logged where it failed.
+      failed.push(message.messageId);
+    }
+  }
+  const later = failed.slice(1);
   if (later.length > 0) context.logger.warn('later messages of the rule\'s group return to the queue behind the failed one', { messageIds: later });
-  return response;
+  return { batchItemFailures: failed.map((itemIdentifier) => ({ itemIdentifier })) };
 }
 
 /** One message of a batch: completes when it is handled or rejected, and throws for it to fail. */
@@ -73,11 +113,25 @@ async function handleInBatch(message: QueueMessage, context: CronContext): Promi
     context.logger.warn('cron message left for a later invocation: too little function time left', { messageId: message.messageId, remainingMs });
     throw new Error(`too little function time left for message ${message.messageId}: ${remainingMs} ms`);
   }
+  if (waitsForOwnInvocation(message, remainingMs, context)) {
+    context.logger.warn('cron slot left for an invocation of its own: its capacity retries could outlast the function\'s time left', { messageId: message.messageId, remainingMs });
+    throw new Error(`too little function time left for the capacity retries of message ${message.messageId}: ${remainingMs} ms`);
+  }
   try {
     await handleCronMessage(message, context);
   } catch (error) {
     if ((error instanceof CronMessageError || error instanceof LedgerSchemaError) && (await reject(message, error, context))) return;
     throw error;
+  }
+}
+
+/** Whether the message is a slot that should wait for an invocation of its own (see returnsForTime); one that cannot be read runs, to be rejected. */
+function waitsForOwnInvocation(message: QueueMessage, remainingMs: number, context: CronContext): boolean {
+  const now = context.now();
+  try {
+    return returnsForTime(parseCronMessage(message.body, context.rules, now), remainingMs, now);
+  } catch {
+    return false;
   }
 }
 

@@ -134,6 +134,24 @@ export function parseCronMessage(body: string, rules: ReadonlyMap<string, CronRu
   }
 }
 
+/**
+ * Whether a message must wait behind a failed one of its group: a slot or a run-now, which the
+ * rule's FIFO order serializes. A copy's STOPPED event, an overdue pass and a retry pass need no
+ * order: each is idempotent and its ledger writes are conditional on the revision it read. A body
+ * that cannot be read waits too (handled, it would only be rejected).
+ */
+export function keepsOrder(body: string): boolean {
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    return true;
+  }
+  if (isEcsEvent(json)) return false;
+  const kind = (json as { kind?: unknown } | null)?.kind;
+  return kind !== 'overdue' && kind !== 'retries';
+}
+
 function isEcsEvent(json: unknown): boolean {
   return typeof json === 'object' && json !== null && (json as { source?: unknown }).source === 'aws.ecs';
 }

@@ -21,8 +21,13 @@ export async function stopOverdueRuns(rule: CronRule, context: CronContext): Pro
     context.logger.info('cron overdue pass: the rule has no maxRunSeconds, nothing to do', { rule: rule.name });
     return undefined;
   }
+  // The client is the function's, shared by the rules running beside this one: count only this pass's requests.
+  const calls = new CallCounter();
+  return calls.count(context.ecs, () => stopCounted(rule, rule.maxRunSeconds!, context, calls));
+}
+
+async function stopCounted(rule: CronRule, maxRunSeconds: number, context: CronContext, calls: CallCounter): Promise<CronOverdueOutcome> {
   const { ecs } = context;
-  const calls = new CallCounter().attach(ecs);
   const target = await describeTaskDefinition(ecs, rule.taskDefinition);
   const now = context.now();
   const snapshot = await loadSnapshot(ecs, rule.cluster, cronScope(rule, target), {
@@ -36,7 +41,7 @@ export async function stopOverdueRuns(rule: CronRule, context: CronContext): Pro
     return {
       rule: rule.name,
       clusterArn: snapshot.cluster.arn,
-      maxRunSeconds: rule.maxRunSeconds,
+      maxRunSeconds,
       stopped: result.stopped.map((stop) => overdueStopView(snapshot, rule, stop, now)),
       failed: result.failed,
       apiCalls: calls.total(),

@@ -34,8 +34,8 @@ interface SlotRun {
   completeBy: Date | undefined;
   /** Runs Replace stopped that have been stopping for longer than any stop timeout: the new run no longer waits for them. */
   stopWaitOver: Set<string>;
-  /** When the last attempt looked at the cluster: the next one needs a newer scan. */
-  lastLook?: Date;
+  /** The scan the last attempt looked at (SharedScans' number): the next one needs a newer one. */
+  lastScan?: number;
   /** No copy can have started, or stopped, yet: the first look of a slot claimed just now. */
   nothingStarted: boolean;
 }
@@ -89,7 +89,12 @@ type Tried =
  * so those copies are never hidden behind a retry.
  */
 export async function runSlot(rule: CronRule, slot: Date, trigger: 'schedule' | 'manual', context: CronContext, options: SlotRunOptions = {}): Promise<CronSlotOutcome> {
-  const calls = new CallCounter().attach(context.ecs);
+  // The client is the function's, shared by the slots running beside this one: count only this slot's requests.
+  const calls = new CallCounter();
+  return calls.count(context.ecs, () => runCounted(rule, slot, trigger, context, options, calls));
+}
+
+async function runCounted(rule: CronRule, slot: Date, trigger: 'schedule' | 'manual', context: CronContext, options: SlotRunOptions, calls: CallCounter): Promise<CronSlotOutcome> {
   const target = await describeTaskDefinition(context.ecs, rule.taskDefinition);
   const { retry, completeBy } = options;
   const { key, deadline } = slotTerms(rule, slot, trigger, retry);
@@ -215,7 +220,6 @@ async function attemptOnce(run: SlotRun, context: CronContext, waitMs: number): 
   let copiesBefore: number | undefined;
   try {
     if (waitMs > 0) await context.sleep(waitMs);
-    const now = context.now();
     const pacer = context.readPacer && { pacer: context.readPacer };
     // The rule's own tasks are read fresh on every attempt (overlap and once-per-slot rest on
     // them), outside the cluster's turn; the instances come from the function's scan.
@@ -224,10 +228,11 @@ async function attemptOnce(run: SlotRun, context: CronContext, waitMs: number): 
     run.nothingStarted = false;
     const tasks = await readTasks(ecs, run.rule.cluster, scope, { taskDefinitions: [run.target.arn], ...pacer });
     const scans = context.instanceScans ?? new SharedScans({ maxAgeMs: 0 });
-    // A retry (capacity, a lost answer, errors) must see the instances as they are now, not as its last look saw them.
-    const request = { now, notBefore: run.lastLook, ...pacer };
-    run.lastLook = now;
-    return await scans.decide(ecs, run.rule.cluster, request, async (scan) => {
+    // A retry (capacity, a lost answer, errors) must see the instances as they are now, not as its
+    // last look saw them. The clock is read when the cluster's turn comes: the wait for it may be long.
+    const request = { now: () => context.now(), after: run.lastScan, ...pacer };
+    return await scans.decide(ecs, run.rule.cluster, request, async (scan, { now, scan: used }) => {
+      run.lastScan = used;
       snapshot = await assembleSnapshot(scan, tasks, now);
       copiesBefore = copiesOf(snapshot, run.key).length;
       const tried = await planAndApply(run, ecs, snapshot, now, copiesBefore);

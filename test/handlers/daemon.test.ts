@@ -81,7 +81,7 @@ function quiesce(events: EventPipeline): Promise<void> {
 }
 
 function copiesByInstance(cluster: string, rule: DaemonRule, desired: 'RUNNING' | 'STOPPED' | 'any' = 'RUNNING') {
-  const copies = new Map<string, string[]>();
+  const copies = new Map<string | undefined, string[]>();
   for (const task of emulator.admin.listTasks(cluster, { startedBy: daemonKey(rule) })) {
     if (desired !== 'any' && task.desiredStatus !== desired) continue;
     copies.set(task.containerInstanceArn, [...(copies.get(task.containerInstanceArn) ?? []), task.arn]);
@@ -289,7 +289,7 @@ describe('daemon handler through the local event pipeline', () => {
 
     const byAge = (list: string[]) =>
       [...list].sort((a, b) => emulator.admin.describeTask(a).createdAt.getTime() - emulator.admin.describeTask(b).createdAt.getTime() || a.localeCompare(b));
-    const everyCopy = new Map<string, string[]>();
+    const everyCopy = new Map<string | undefined, string[]>();
     for (const state of ['RUNNING', 'STOPPED'] as const) {
       for (const [instance, list] of copiesByInstance(name, rule, state)) everyCopy.set(instance, [...(everyCopy.get(instance) ?? []), ...list]);
     }

@@ -160,7 +160,7 @@ export function renderDaemonRun(view: DaemonRunView): string[] {
   // Counts per reason, as plan prints them: a reconcile of thousands of instances stays readable (--json has each).
   if (view.started.length > 0) {
     lines.push(`${INDENT}started ${view.started.length}:`);
-    const items = view.started.map((task) => ({ label: `${shortId(task.taskArn)} on ${task.ec2InstanceId ?? shortId(task.containerInstanceArn)}`, reason: task.reason, group: reasonGroup(task.reason, task.ec2InstanceId) }));
+    const items = view.started.map((task) => ({ label: `${shortId(task.taskArn)} on ${task.ec2InstanceId ?? shortId(task.containerInstanceArn ?? 'Fargate')}`, reason: task.reason, group: reasonGroup(task.reason, task.ec2InstanceId) }));
     lines.push(...renderItems(items, 'instance', INDENT + INDENT, false));
   }
   if (view.stopped.length > 0) {

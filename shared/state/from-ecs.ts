@@ -74,6 +74,7 @@ export function taskDefinitionFromEcs(definition: EcsTaskDefinition): TaskDefini
     requirements: taskRequirements(definition),
     containerNames: (definition.containerDefinitions ?? []).flatMap((c) => (c.name ? [c.name] : [])),
     essentialContainers: (definition.containerDefinitions ?? []).flatMap((c) => (c.name && c.essential !== false ? [c.name] : [])),
+    ...(definition.compatibilities && { compatibilities: [...definition.compatibilities] }),
     taskRoleArn: definition.taskRoleArn,
     executionRoleArn: definition.executionRoleArn,
   };

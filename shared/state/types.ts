@@ -91,6 +91,8 @@ export interface TaskDefinitionInfo {
   containerNames: string[];
   /** The containers whose exit ends the task (ECS's default for a container is essential). */
   essentialContainers: string[];
+  /** Where ECS says it can run (EC2, FARGATE, EXTERNAL); absent when the answer did not say. */
+  compatibilities?: string[];
   /** Roles StartTask passes to ECS (iam:PassRole targets). */
   taskRoleArn: string | undefined;
   executionRoleArn: string | undefined;

@@ -32,6 +32,8 @@ interface SlotRun {
   completeBy: Date | undefined;
   /** Runs Replace stopped that have been stopping for longer than any stop timeout: the new run no longer waits for them. */
   stopWaitOver: Set<string>;
+  /** RunTask answers so far (launches ECS places): a new round gives each call a new client token. */
+  runRound: number;
 }
 
 /** How an invocation takes up a slot. */
@@ -97,6 +99,7 @@ export async function runSlot(rule: CronRule, slot: Date, trigger: 'schedule' | 
     deadline: resumed ? completeBy : deadline,
     completeBy: resumed ? completeBy : undefined,
     stopWaitOver: new Set(),
+    runRound: 0,
   };
   const replaced: StoppedTask[] = [];
   const extras: StoppedTask[] = [];
@@ -138,6 +141,10 @@ export async function runSlot(rule: CronRule, slot: Date, trigger: 'schedule' | 
     (decision.kind === 'skip' ? extras : replaced).push(...(result?.stopped ?? []));
     conflicts += result?.conflicts ?? 0;
     if (decision.kind === 'start') lastStart = { clusterArn, copies, failures: result!.failed };
+    // ECS answered the RunTask calls (tasks or failures): a retry is a new request, under a new token.
+    // A lost answer keeps the round, so the retry repeats the same token and ECS starts nothing twice.
+    const runs = result?.failed.filter((failure) => failure.call === 'RunTask') ?? [];
+    if (runs.length > 0 && runs.every((failure) => !failure.outcomeUnknown)) run.runRound += 1;
     if (replaced.length > 0 && run.completeBy === undefined && completeBy !== undefined) {
       // The old run is stopped: the slot has begun, and its new run starts whatever the deadline.
       run.completeBy = completeBy;
@@ -223,6 +230,7 @@ async function attemptOnce(run: SlotRun, context: CronContext, waitMs: number): 
       retry: run.retry,
       completeBy: run.completeBy,
       stopWaitOver: run.stopWaitOver,
+      runRound: run.runRound,
     });
     const applied = decision.plan && (await applyPlan(ecs, snapshot, decision.plan));
     const result = applied && { ...applied, failed: explainAccessDenied(applied.failed, run.rule, run.target) };

@@ -146,7 +146,9 @@ export class CronRuleScheduler extends Construct {
     props.ledger.grantRuleAccess(this.function, rule.name);
     // It may stop its own copies: those found above a slot's count, whatever the policy, and with
     // Replace or maxRunSeconds the runs those end.
-    grantEcsAccess(this, this.function, { cluster: rule.cluster, family: props.family, passRoleArns: rule.passRoles ?? [], ruleTag: ruleTagValue('cron', rule.name) });
+    // Fargate and capacity provider runs are placed by ECS through RunTask; EC2 runs by us through StartTask.
+    const startAction = (rule.launch?.type ?? 'ec2') === 'ec2' ? 'StartTask' : 'RunTask';
+    grantEcsAccess(this, this.function, { cluster: rule.cluster, family: props.family, passRoleArns: rule.passRoles ?? [], ruleTag: ruleTagValue('cron', rule.name), startAction });
     new RuleRemoval(this, 'Removal', {
       terms: { kind: 'cron', rule: rule.name, cluster: rule.cluster, family: props.family, stopRuns: rule.stopRunsOnRemoval === true },
       removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,

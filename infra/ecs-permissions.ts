@@ -12,6 +12,12 @@ export interface EcsAccess {
   passRoleArns: readonly string[];
   /** The value of the rule tag (RULE_TAG_KEY) on every task the rule starts: `daemon/<name>` or `cron/<name>`. */
   ruleTag: string;
+  /**
+   * How the rule starts tasks: StartTask on instances it picked (default), or RunTask when ECS
+   * places them (Fargate, capacity providers). Only that action is granted. RunTask in awsvpc
+   * needs no ec2:* on the caller's side: ECS creates the ENI with its service-linked role.
+   */
+  startAction?: 'StartTask' | 'RunTask';
 }
 
 export function clusterArn(scope: Construct, cluster: string): string {
@@ -34,6 +40,7 @@ export function grantEcsAccess(scope: Construct, grantee: IGrantable, access: Ec
     stack.formatArn({ service: 'ecs', resource, resourceName, arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
   const tasks = arn('task', `${access.cluster}/*`);
   const instances = arn('container-instance', `${access.cluster}/*`);
+  const startAction = access.startAction ?? 'StartTask';
 
   const statements = [
     new PolicyStatement({ sid: 'ReadCluster', actions: ['ecs:DescribeClusters', 'ecs:ListContainerInstances'], resources: [cluster] }),
@@ -45,18 +52,18 @@ export function grantEcsAccess(scope: Construct, grantee: IGrantable, access: Ec
     // DescribeTaskDefinition supports no resource-level permissions.
     new PolicyStatement({ sid: 'ReadTaskDefinitions', actions: ['ecs:DescribeTaskDefinition'], resources: ['*'] }),
     new PolicyStatement({
-      sid: 'StartFamily',
-      actions: ['ecs:StartTask'],
+      sid: startAction === 'StartTask' ? 'StartFamily' : 'RunFamily',
+      actions: [`ecs:${startAction}`],
       resources: [stack.formatArn({ service: 'ecs', resource: 'task-definition', resourceName: `${access.family}:*` })],
       conditions: { ...inCluster, StringEquals: requestsRuleTag },
     }),
-    // Tags given to StartTask are written by ecs:TagResource, allowed only as part of StartTask
-    // and only with the rule tag, so the function cannot tag a task as another rule's.
+    // Tags given to StartTask or RunTask are written by ecs:TagResource, allowed only as part of
+    // that call and only with the rule tag, so the function cannot tag a task as another rule's.
     new PolicyStatement({
       sid: 'TagStartedTasks',
       actions: ['ecs:TagResource'],
       resources: [tasks],
-      conditions: { StringEquals: { 'ecs:CreateAction': 'StartTask', ...requestsRuleTag } },
+      conditions: { StringEquals: { 'ecs:CreateAction': startAction, ...requestsRuleTag } },
     }),
     // Its own copies only: services and other rules' or teams' tasks in the cluster carry no such tag.
     new PolicyStatement({
@@ -85,7 +92,7 @@ export function grantEcsAccess(scope: Construct, grantee: IGrantable, access: Ec
   wildcard('*', 'ecs:ListTasks is conditioned to the cluster (a ListTasks without an instance filter names no instance ARN), and ecs:DescribeTaskDefinition supports no resource-level permissions.');
   wildcard(nagArn(stack, `container-instance/${access.cluster}/*`), 'Any container instance of the rule\'s cluster, and only there (also conditioned on ecs:cluster): a daemon covers them all.');
   wildcard(nagArn(stack, `task/${access.cluster}/*`), 'Tasks of the rule\'s cluster only (also conditioned on ecs:cluster), whose ids ECS assigns at start: DescribeTasks reads them; TagResource only while StartTask creates them, with the rule tag; StopTask only those whose rule tag names this rule.');
-  wildcard(nagArn(stack, `task-definition/${access.family}:*`), 'Every revision of the rule\'s own family, so a rollout to a new revision needs no redeploy; StartTask is also conditioned to the cluster.');
+  wildcard(nagArn(stack, `task-definition/${access.family}:*`), `Every revision of the rule's own family, so a rollout to a new revision needs no redeploy; ${startAction} is also conditioned to the cluster.`);
 }
 
 /** An ECS ARN as cdk-nag prints it in a finding's id: unresolved parts as <AWS::...>. */

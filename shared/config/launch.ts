@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { matching, wholeNumber } from './fields.js';
+import { mustBe } from './messages.js';
 import { placementSchema } from './placement.js';
 
 /** VPC resource ids: the old 8-hex-digit form or the 17-digit one. */
@@ -35,7 +36,7 @@ const strategySchema = z
     if (new Set(names).size !== names.length) fail('names a capacity provider twice');
     const fargate = names.filter((name) => FARGATE_CAPACITY_PROVIDERS.includes(name)).length;
     if (fargate > 0 && fargate < names.length) fail('mixes FARGATE or FARGATE_SPOT with Auto Scaling group capacity providers, which ECS refuses');
-    if (strategy.every((item) => (item.weight ?? 1) === 0)) fail('needs a capacity provider with a weight above 0');
+    if (strategy.length > 0 && strategy.every((item) => (item.weight ?? 1) === 0)) fail('needs a capacity provider with a weight above 0');
   });
 
 /**
@@ -51,7 +52,7 @@ export const launchSchema = z.discriminatedUnion('type', [
     platformVersion: matching(PLATFORM_VERSION, 'LATEST or a platform version such as 1.4.0').optional(),
     /** 1-16 subnet ids; name subnets in several Availability Zones, since Fargate's capacity is per zone. */
     subnets: z
-      .array(matching(SUBNET_ID, 'a subnet id such as subnet-0123456789abcdef0'))
+      .array(matching(SUBNET_ID, 'a subnet id such as subnet-0123456789abcdef0'), { error: (issue) => mustBe('a list of 1-16 subnet ids (awsvpc tasks need them)', issue.input) })
       .min(1, { error: 'must list at least one subnet id' })
       .max(16, { error: 'may list at most 16 subnets' }),
     /** Up to 5 security group ids. Default: the VPC's default security group. */

@@ -31,7 +31,7 @@ afterEach(() => emulator.setFargateCapacity(true));
 
 const SLOT = new Date('2026-03-01T02:00:00Z');
 const at = (slot: Date, seconds: number) => slot.getTime() + seconds * 1000;
-const FARGATE = { type: 'fargate', subnets: ['subnet-0123456789abcdef0', 'subnet-0fedcba9876543210'], securityGroups: ['sg-0123456789abcdef0'] } as const;
+const FARGATE: CronRule['launch'] = { type: 'fargate', subnets: ['subnet-0123456789abcdef0', 'subnet-0fedcba9876543210'], securityGroups: ['sg-0123456789abcdef0'] };
 
 let clusters = 0;
 function cluster(rule: Partial<CronRule> = {}) {

@@ -10,15 +10,22 @@ import { TaskStatus, type ContainerInstance, type InstanceStatus, type Task, typ
 
 /** Converts ECS Describe answers into the snapshot's plain values. */
 
+/** The attribute a snapshot gives each instance launched by a capacity provider: the provider's name. */
+export const CAPACITY_PROVIDER_ATTRIBUTE = 'ecs.capacity-provider';
+
 export function instanceFromEcs(ci: EcsContainerInstance): ContainerInstance {
   const arn = required(ci.containerInstanceArn, 'containerInstanceArn', 'container instance');
   const attributes = new Map<string, string | undefined>();
   for (const attribute of ci.attributes ?? []) {
     if (attribute.name) attributes.set(attribute.name, attribute.value);
   }
+  // ECS reports the capacity provider beside the attributes, not among them; as an attribute, the
+  // query language can target it: attribute:ecs.capacity-provider == spot-pool.
+  if (ci.capacityProviderName) attributes.set(CAPACITY_PROVIDER_ATTRIBUTE, ci.capacityProviderName);
   return {
     arn,
     ec2InstanceId: ci.ec2InstanceId ?? '',
+    ...(ci.capacityProviderName && { capacityProviderName: ci.capacityProviderName }),
     status: (ci.status ?? 'ACTIVE') as InstanceStatus,
     agentConnected: ci.agentConnected === true,
     agentVersion: ci.versionInfo?.agentVersion ?? '',

@@ -26,6 +26,11 @@ export type InstanceStatus =
 export interface ContainerInstance {
   arn: string;
   ec2InstanceId: string;
+  /**
+   * The capacity provider (of an Auto Scaling group) that launched the instance, from ECS's
+   * capacityProviderName. Constraints read it as the attribute `ecs.capacity-provider`.
+   */
+  capacityProviderName?: string;
   status: InstanceStatus;
   agentConnected: boolean;
   agentVersion: string;

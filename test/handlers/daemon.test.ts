@@ -373,3 +373,23 @@ describe('daemon handler: copies started before the rule tag (an upgrade)', () =
     for (const arn of copies) expect(emulator.admin.describeTask(arn).tags).toEqual([{ key: 'ecs-schedulers:rule', value: daemonKey(rule) }]);
   });
 });
+
+describe('daemon targeting by capacity provider', () => {
+  it('covers only the instances a capacity provider launched, named by attribute:ecs.capacity-provider', async () => {
+    const { name, clusterArn, instances, rule } = fleet(2, { constraint: 'attribute:ecs.capacity-provider == spot-pool' });
+    emulator.admin.setCapacityProviders(name, [
+      { name: 'spot-pool', autoScalingGroupArn: 'arn:aws:autoscaling:us-east-1:123456789012:autoScalingGroup:1:autoScalingGroupName/spot' },
+      { name: 'on-demand', autoScalingGroupArn: 'arn:aws:autoscaling:us-east-1:123456789012:autoScalingGroup:2:autoScalingGroupName/od' },
+    ]);
+    const spot = [0, 1, 2].map(() => emulator.admin.registerInstance({ cluster: name, cpu: 2048, memory: 4096, capacityProvider: 'spot-pool' }));
+    const onDemand = emulator.admin.registerInstance({ cluster: name, cpu: 2048, memory: 4096, capacityProvider: 'on-demand' });
+    const ctx = context(rule);
+    const { events } = pipeline(clusterArn, rule, ctx);
+    events.send(JSON.stringify({ kind: 'sweep', rule: rule.name }));
+    await quiesce(events);
+    const covered = [...copiesByInstance(name, rule).keys()].sort();
+    expect(covered).toEqual([...spot].sort());
+    expect(covered).not.toContain(onDemand);
+    for (const instance of instances) expect(covered).not.toContain(instance);
+  });
+});

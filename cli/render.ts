@@ -100,6 +100,10 @@ function renderSlot(title: string, slot: SlotView, verbose: boolean): string[] {
   }
   const lines = [`${INDENT}${title}: ${slot.missing} cop${slot.missing === 1 ? 'y' : 'ies'} missing`];
   lines.push(...renderChanges(slot.starts, slot.stops, INDENT + INDENT, verbose, true));
+  if (slot.ecsPlaced) {
+    const { copies, runTaskCalls, on } = slot.ecsPlaced;
+    lines.push(`${INDENT}${INDENT}run ${copies} on ${on}: ECS places them (RunTask, ${runTaskCalls} call${runTaskCalls === 1 ? '' : 's'} with a client token each)`);
+  }
   if (slot.neverPlaceable) {
     lines.push(`${INDENT}${INDENT}cannot place ${slot.unplaced}: ${slot.neverPlaceable} (the handler fails the slot at once)`);
   } else if (slot.unplaced > 0) {

@@ -45,6 +45,8 @@ export function grantEcsAccess(scope: Construct, grantee: IGrantable, access: Ec
   const statements = [
     new PolicyStatement({ sid: 'ReadCluster', actions: ['ecs:DescribeClusters', 'ecs:ListContainerInstances'], resources: [cluster] }),
     new PolicyStatement({ sid: 'ReadInstances', actions: ['ecs:DescribeContainerInstances'], resources: [instances], conditions: inCluster }),
+    // The Auto Scaling group behind the capacity providers that launched the cluster's instances.
+    new PolicyStatement({ sid: 'ReadCapacityProviders', actions: ['ecs:DescribeCapacityProviders'], resources: [arn('capacity-provider', '*')] }),
     // ListTasks is authorized against the cluster condition; without a containerInstance filter
     // there is no instance ARN to name.
     new PolicyStatement({ sid: 'ListTasks', actions: ['ecs:ListTasks'], resources: ['*'], conditions: inCluster }),
@@ -90,6 +92,7 @@ export function grantEcsAccess(scope: Construct, grantee: IGrantable, access: Ec
   const wildcard = (resource: string, reason: string) =>
     Validations.of(scope).acknowledge({ id: `AwsSolutions-IAM5[Resource::${resource}]`, reason });
   wildcard('*', 'ecs:ListTasks is conditioned to the cluster (a ListTasks without an instance filter names no instance ARN), and ecs:DescribeTaskDefinition supports no resource-level permissions.');
+  wildcard(nagArn(stack, 'capacity-provider/*'), 'Capacity providers are named by the instances ECS reports, not known at synth; DescribeCapacityProviders only reads them.');
   wildcard(nagArn(stack, `container-instance/${access.cluster}/*`), 'Any container instance of the rule\'s cluster, and only there (also conditioned on ecs:cluster): a daemon covers them all.');
   wildcard(nagArn(stack, `task/${access.cluster}/*`), 'Tasks of the rule\'s cluster only (also conditioned on ecs:cluster), whose ids ECS assigns at start: DescribeTasks reads them; TagResource only while StartTask creates them, with the rule tag; StopTask only those whose rule tag names this rule.');
   wildcard(nagArn(stack, `task-definition/${access.family}:*`), `Every revision of the rule's own family, so a rollout to a new revision needs no redeploy; ${startAction} is also conditioned to the cluster.`);

@@ -1,4 +1,5 @@
 import type {
+  CapacityProvider,
   ContainerInstance as EcsContainerInstance,
   Resource,
   Task as EcsTask,
@@ -12,6 +13,22 @@ import { TaskStatus, type ContainerInstance, type InstanceStatus, type Task, typ
 
 /** The attribute a snapshot gives each instance launched by a capacity provider: the provider's name. */
 export const CAPACITY_PROVIDER_ATTRIBUTE = 'ecs.capacity-provider';
+/** The attribute a snapshot gives each instance of an Auto Scaling group capacity provider: the group's name. */
+export const AUTO_SCALING_GROUP_ATTRIBUTE = 'ecs.autoscaling-group';
+
+/**
+ * The Auto Scaling group behind each capacity provider, by provider name, from
+ * DescribeCapacityProviders: `autoScalingGroupName/<name>` ends the group's ARN.
+ */
+export function autoScalingGroupsFromEcs(providers: readonly CapacityProvider[]): Map<string, string> {
+  const groups = new Map<string, string>();
+  for (const provider of providers) {
+    const arn = provider.autoScalingGroupProvider?.autoScalingGroupArn;
+    const marker = 'autoScalingGroupName/';
+    if (provider.name && arn?.includes(marker)) groups.set(provider.name, arn.slice(arn.indexOf(marker) + marker.length));
+  }
+  return groups;
+}
 
 export function instanceFromEcs(ci: EcsContainerInstance): ContainerInstance {
   const arn = required(ci.containerInstanceArn, 'containerInstanceArn', 'container instance');

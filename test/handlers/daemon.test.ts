@@ -392,4 +392,19 @@ describe('daemon targeting by capacity provider', () => {
     expect(covered).not.toContain(onDemand);
     for (const instance of instances) expect(covered).not.toContain(instance);
   });
+
+  it('covers the instances of one Auto Scaling group, named by attribute:ecs.autoscaling-group', async () => {
+    const { name, clusterArn, rule } = fleet(1, { constraint: 'attribute:ecs.autoscaling-group == od-fleet' });
+    emulator.admin.setCapacityProviders(name, [
+      { name: 'spot-pool-2', autoScalingGroupArn: 'arn:aws:autoscaling:us-east-1:123456789012:autoScalingGroup:1:autoScalingGroupName/spot-fleet' },
+      { name: 'on-demand-2', autoScalingGroupArn: 'arn:aws:autoscaling:us-east-1:123456789012:autoScalingGroup:2:autoScalingGroupName/od-fleet' },
+    ]);
+    emulator.admin.registerInstance({ cluster: name, cpu: 2048, memory: 4096, capacityProvider: 'spot-pool-2' });
+    const onDemand = [0, 1].map(() => emulator.admin.registerInstance({ cluster: name, cpu: 2048, memory: 4096, capacityProvider: 'on-demand-2' }));
+    const ctx = context(rule);
+    const { events } = pipeline(clusterArn, rule, ctx);
+    events.send(JSON.stringify({ kind: 'sweep', rule: rule.name }));
+    await quiesce(events);
+    expect([...copiesByInstance(name, rule).keys()].sort()).toEqual([...onDemand].sort());
+  });
 });

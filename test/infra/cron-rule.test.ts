@@ -258,6 +258,12 @@ describe('CronRuleScheduler for a rule ECS places (Fargate)', () => {
       Resource: ['arn:aws:iam::123456789012:role/report-task', 'arn:aws:iam::123456789012:role/report-execution'],
       Condition: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
     });
+    expect(statements).toContainEqual({
+      Sid: 'ReadCapacityProviders',
+      Action: 'ecs:DescribeCapacityProviders',
+      Effect: 'Allow',
+      Resource: arn(':ecs:us-east-1:123456789012:capacity-provider/*'),
+    });
     const actions = statements.flatMap((s) => s.Action as string | string[]);
     expect(actions).not.toContain('ecs:StartTask');
     expect(actions.filter((a) => a.startsWith('ec2:') || a === '*')).toEqual([]);

@@ -190,4 +190,20 @@ describe('cron rules on capacity providers', () => {
       [pool, 'spot-pool'],
     ]);
   });
+
+  it('starts a Fargate Spot strategy slot once under duplicated and concurrent delivery, shared by base and weight', async () => {
+    const { name, rule } = cluster({ count: 4 });
+    emulator.admin.setCapacityProviders(name, [{ name: 'FARGATE' }, { name: 'FARGATE_SPOT' }]);
+    const spot: CronRule = {
+      ...rule,
+      launch: { type: 'capacityProvider', strategy: [{ capacityProvider: 'FARGATE', base: 1, weight: 0 }, { capacityProvider: 'FARGATE_SPOT', weight: 3 }], subnets: ['subnet-0123456789abcdef0'] },
+    };
+    clock = at(SLOT, 1);
+    await Promise.all([handleCronBatch(message(spot, SLOT), context([spot])), handleCronBatch(message(spot, SLOT), context([spot]))]);
+    await handleCronBatch(message(spot, SLOT), context([spot]));
+    await emulator.admin.settle();
+    const started = copies(name, spot, SLOT);
+    expect(started).toHaveLength(4);
+    expect(started.map((task) => task.capacityProviderName).sort()).toEqual(['FARGATE', 'FARGATE_SPOT', 'FARGATE_SPOT', 'FARGATE_SPOT']);
+  });
 });

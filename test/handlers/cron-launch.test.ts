@@ -206,4 +206,20 @@ describe('cron rules on capacity providers', () => {
     expect(started).toHaveLength(4);
     expect(started.map((task) => task.capacityProviderName).sort()).toEqual(['FARGATE', 'FARGATE_SPOT', 'FARGATE_SPOT', 'FARGATE_SPOT']);
   });
+
+  it('retries a capacity provider without instances until the deadline, then reports CAPACITY_PROVIDER', async () => {
+    const { name, rule } = cluster({ startingDeadlineSeconds: 60 });
+    emulator.admin.registerTaskDefinition({ family: 'ec2-job-2', containerDefinitions: [{ name: 'main', image: 'report', cpu: 256, memory: 512 }] });
+    emulator.admin.setCapacityProviders(name, [{ name: 'empty-pool', autoScalingGroupArn: 'arn:aws:autoscaling:us-east-1:123456789012:autoScalingGroup:3:autoScalingGroupName/empty' }]);
+    emulator.admin.registerInstance({ cluster: name, cpu: 2048, memory: 4096 });
+    const onPool: CronRule = { ...rule, taskDefinition: 'ec2-job-2', launch: { type: 'capacityProvider', strategy: [{ capacityProvider: 'empty-pool' }] } };
+    clock = at(SLOT, 1);
+    emulator.calls.reset();
+    const ctx = context([onPool]);
+    await handleCronBatch(message(onPool, SLOT), ctx);
+    expect(copies(name, onPool, SLOT)).toHaveLength(0);
+    expect(emulator.calls.count('RunTask')).toBeGreaterThan(1);
+    const [failed] = ofType(ctx.publisher.events, 'Cron Slot Failed');
+    expect(failed?.reasons).toEqual(expect.arrayContaining([expect.stringContaining('RunTask on capacity providers empty-pool: CAPACITY_PROVIDER'), expect.stringContaining('the starting deadline')]));
+  });
 });

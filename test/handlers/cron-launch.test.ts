@@ -172,6 +172,23 @@ describe('cron rules on Fargate', () => {
   });
 });
 
+describe('maximum run time on Fargate', () => {
+  it('the overdue pass stops a Fargate run past maxRunSeconds, with the reason', async () => {
+    const { name, rule } = cluster({ maxRunSeconds: 60 });
+    clock = at(SLOT, 1);
+    await handleCronBatch(message(rule, SLOT), context([rule]));
+    await emulator.admin.settle();
+    clock = at(SLOT, 180);
+    const ctx = context([rule]);
+    expect(await handleCronBatch([{ messageId: 'o-1', body: JSON.stringify({ kind: 'overdue', rule: rule.name }) }], ctx)).toEqual({ batchItemFailures: [] });
+    await emulator.admin.settle();
+    const [copy] = copies(name, rule, SLOT);
+    expect(copy).toMatchObject({ lastStatus: 'STOPPED', launchType: 'FARGATE' });
+    expect(copy?.stoppedReason).toContain(`cron ${rule.name}:`);
+    expect(ofType(ctx.publisher.events, 'Cron Run Stopped')).toHaveLength(1);
+  });
+});
+
 describe('cron rules on capacity providers', () => {
   it('runs a slot through a capacity provider strategy, on that provider\'s instances only', async () => {
     const { name, rule } = cluster({ count: 2 });

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Emulator, InstanceView } from '../emulator/index.js';
 import type { SchedulerConfig } from '../shared/config/index.js';
 import { parseTaskDefinitionReference } from '../shared/ecs/task-definition-reference.js';
+import { runsOnFargate } from '../shared/rules/cron/ecs-placed-copies.js';
 import { evaluate, parseExpression, type Expression, type InstanceFacts, type TextValue } from '../shared/placement/expression/index.js';
 
 /**
@@ -55,7 +56,7 @@ function registerConfigTaskDefinitions(emulator: Emulator, config: SchedulerConf
     if (!reference) continue;
     revisions.set(reference.family, Math.max(revisions.get(reference.family) ?? 1, reference.revision ?? 1));
     const launch = 'launch' in rule ? rule.launch : undefined;
-    if (launch?.type === 'fargate' || (launch?.type === 'capacityProvider' && launch.strategy.some((item) => item.capacityProvider.startsWith('FARGATE')))) onFargate.add(reference.family);
+    if (launch && launch.type !== 'ec2' && runsOnFargate(launch)) onFargate.add(reference.family);
   }
   return [...revisions].map(([family, revision]) => {
     const hint = hints.taskDefinitions?.[family];

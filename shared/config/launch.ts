@@ -75,5 +75,3 @@ export const launchSchema = z.discriminatedUnion('type', [
     assignPublicIp: z.boolean().optional(),
   }),
 ]);
-
-export type Launch = z.output<typeof launchSchema>;

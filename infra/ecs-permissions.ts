@@ -29,8 +29,9 @@ export function clusterArn(scope: Construct, cluster: string): string {
 
 /**
  * The least the rules of one function need from ECS, statement by statement: reads conditioned
- * to their cluster, StartTask only for their families, only in their cluster and only with one
- * of their rule tags; tagging only as part of StartTask and only with one of their rule tags;
+ * to their cluster, StartTask (RunTask, for rules whose copies ECS places) only for their
+ * families, only in their cluster and only with one of their rule tags; tagging only as part of
+ * that call and only with one of their rule tags;
  * StopTask only on tasks of their cluster whose rule tag names one of them; PassRole only for
  * their task definitions' roles and only to ECS tasks. A function that serves several rules (a
  * cluster's cron runner) holds the union: each rule could start another's family, under its own

@@ -169,7 +169,7 @@ export async function brownoutBench(argv: string[]): Promise<object> {
     daemonPipeline.disconnect();
 
     const live = emulator.admin.listTasks('bench', { startedBy: key, desiredStatus: TaskStatus.Running });
-    const perInstance = new Map<string, number>();
+    const perInstance = new Map<string | undefined, number>();
     for (const copy of live) perInstance.set(copy.containerInstanceArn, (perInstance.get(copy.containerInstanceArn) ?? 0) + 1);
     let duplicates = [...perInstance.values()].reduce((sum, n) => sum + n - 1, 0);
     let slotsLost = 0;

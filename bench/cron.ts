@@ -47,6 +47,9 @@ const SPREAD_MINUTES = 5;
  * all compete for the account's read bucket at once. lastStartMs: the longest time from a slot to
  * its first attempt's last StartTask (the clock is the slot's plus a second at delivery).
  *
+ * With --launch fargate every rule runs on Fargate (RunTask with a client token per slot and
+ * batch, awsvpc task definitions); the default, ec2, places copies on the seeded instances.
+ *
  * duplicates: copies ever started beyond an attempt's count; missed: slots whose first attempt
  * started fewer than count (every slot has capacity here); unfinished: slots whose ledger record
  * is not final (Succeeded or Failed) at the end.
@@ -62,8 +65,11 @@ export async function cronBench(argv: string[]): Promise<object> {
       'fail-rate': { type: 'string', default: '0' },
       retries: { type: 'string', default: '0' },
       'same-minute': { type: 'boolean', default: false },
+      launch: { type: 'string', default: 'ec2' },
     },
   });
+  const launch = values.launch;
+  if (launch !== 'ec2' && launch !== 'fargate') throw new Error(`--launch takes ec2 or fargate, found ${launch}`);
   const ruleCount = Number(values.rules);
   const slotCount = Number(values.slots);
   const latencyMs = Number(values['latency-ms']);
@@ -91,8 +97,14 @@ export async function cronBench(argv: string[]): Promise<object> {
     seedCluster(emulator, { cluster: 'bench', instances, tasks: instances * 2 });
     const rules: CronRule[] = Array.from({ length: ruleCount }, (_, i) => {
       const family = `cron-job-${i}`;
-      emulator.admin.registerTaskDefinition({ family, containerDefinitions: [{ name: 'job', image: 'job', cpu: 256, memory: 512 }] });
-      return { name: `job-${i}`, cluster: 'bench', taskDefinition: family, schedule: `cron(${minuteOf(i)} * * * ? *)`, count: 1 + (i % 3), overlapPolicy: POLICIES[i % 3], retries };
+      const job = { name: 'job', image: 'job', cpu: 256, memory: 512 };
+      emulator.admin.registerTaskDefinition(
+        launch === 'fargate'
+          ? { family, networkMode: 'awsvpc', requiresCompatibilities: ['FARGATE'], cpu: '256', memory: '512', containerDefinitions: [job] }
+          : { family, containerDefinitions: [job] },
+      );
+      const rule: CronRule = { name: `job-${i}`, cluster: 'bench', taskDefinition: family, schedule: `cron(${minuteOf(i)} * * * ? *)`, count: 1 + (i % 3), overlapPolicy: POLICIES[i % 3], retries };
+      return launch === 'fargate' ? { ...rule, launch: { type: 'fargate', subnets: ['subnet-0123456789abcdef0'], securityGroups: ['sg-0123456789abcdef0'] } } : rule;
     });
     /** Rule i's slot in the hour that begins at `hour`. */
     const slotOf = (i: number, hour: Date) => new Date(hour.getTime() + minuteOf(i) * 60_000);
@@ -251,6 +263,7 @@ export async function cronBench(argv: string[]): Promise<object> {
     );
     return {
       bench: 'cron',
+      launch,
       rules: ruleCount,
       slots: slotCount,
       instances,

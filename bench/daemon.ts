@@ -52,7 +52,7 @@ export async function daemonBench(argv: string[]): Promise<object> {
     const active = emulator.admin.listInstances('bench').filter((i) => i.status === 'ACTIVE');
     const everStarted = emulator.admin.listTasks('bench', { startedBy: key });
     const running = everStarted.filter((t) => t.desiredStatus === TaskStatus.Running);
-    const perInstance = new Map<string, number>();
+    const perInstance = new Map<string | undefined, number>();
     for (const task of running) perInstance.set(task.containerInstanceArn, (perInstance.get(task.containerInstanceArn) ?? 0) + 1);
     const covered = active.filter((i) => perInstance.get(i.arn) === 1).length;
     const duplicates = everStarted.length - new Set(everStarted.map((t) => t.containerInstanceArn)).size;

@@ -7,7 +7,7 @@ import { planOverdueStops, planSlot, runNowSlot, startingDeadline, cronScope, ty
 import { reconcileDaemon, type Coverage, type DaemonPlan } from '../shared/rules/daemon/reconcile.js';
 import type { DaemonRule } from '../shared/rules/daemon/rule.js';
 import { describeMissingRoles, missingPassRoles, type PassedRole } from '../shared/rules/pass-roles.js';
-import type { PlannedStart, PlannedStop } from '../shared/rules/plan.js';
+import type { PlannedRun, PlannedStart, PlannedStop } from '../shared/rules/plan.js';
 import { describeSchedule, nextSlot, parseSchedule, previousSlot } from '../shared/schedule/index.js';
 import { loadSnapshot, type Snapshot } from '../shared/state/index.js';
 import type { LoadOptions } from '../shared/state/load.js';
@@ -62,6 +62,8 @@ export type SlotView =
       slot: string;
       decision: 'start';
       starts: StartView[];
+      /** Copies ECS would place (a fargate or capacityProvider launch): RunTask calls, where, and how many copies; null for ec2. */
+      ecsPlaced: { runTaskCalls: number; copies: number; on: string } | null;
       stops: StopView[];
       /** Copies the slot lacks. */
       missing: number;
@@ -186,13 +188,13 @@ function roleCheck(rule: DaemonRule | CronRule, target: TaskDefinitionInfo): Rol
 export function pendingChanges(view: RulePlanView): number {
   if (view.kind === 'daemon') return view.starts.length + view.stops.length;
   const current = view.currentSlot;
-  return (current?.decision === 'start' ? current.starts.length : 0) + (current?.stops.length ?? 0) + view.overdue.length;
+  return (current?.decision === 'start' ? current.starts.length + (current.ecsPlaced?.copies ?? 0) : 0) + (current?.stops.length ?? 0) + view.overdue.length;
 }
 
 /** What a run-now (cron) or one reconcile (daemon) would change: run's confirmation question. */
 export function changes(view: RulePlanView): { starts: number; stops: number } {
   if (view.kind === 'daemon') return { starts: view.starts.length, stops: view.stops.length };
-  return { starts: view.runNow.decision === 'start' ? view.runNow.starts.length : 0, stops: view.runNow.stops.length };
+  return { starts: view.runNow.decision === 'start' ? view.runNow.starts.length + (view.runNow.ecsPlaced?.copies ?? 0) : 0, stops: view.runNow.stops.length };
 }
 
 function slotView(snapshot: Snapshot, outcome: SlotOutcome): SlotView {
@@ -204,12 +206,20 @@ function slotView(snapshot: Snapshot, outcome: SlotOutcome): SlotView {
     slot,
     decision: 'start',
     starts: outcome.plan.starts.map((start) => startView(snapshot, start)),
+    ecsPlaced: ecsPlacedView(outcome.plan.runs),
     stops,
     missing: outcome.missing,
     unplaced: outcome.unplaced,
     rejections: outcome.rejections,
     neverPlaceable: outcome.neverPlaceable ?? null,
   };
+}
+
+function ecsPlacedView(runs: readonly PlannedRun[] | undefined): Extract<SlotView, { decision: 'start' }>['ecsPlaced'] {
+  if (!runs || runs.length === 0) return null;
+  const { placement } = runs[0]!;
+  const on = placement.launchType === 'FARGATE' ? 'Fargate' : `capacity providers ${(placement.capacityProviderStrategy ?? []).map((item) => item.capacityProvider).join(', ')}`;
+  return { runTaskCalls: runs.length, copies: runs.reduce((sum, run) => sum + run.count, 0), on };
 }
 
 function startView(snapshot: Snapshot, start: PlannedStart): StartView {

@@ -100,6 +100,10 @@ function renderSlot(title: string, slot: SlotView, verbose: boolean): string[] {
   }
   const lines = [`${INDENT}${title}: ${slot.missing} cop${slot.missing === 1 ? 'y' : 'ies'} missing`];
   lines.push(...renderChanges(slot.starts, slot.stops, INDENT + INDENT, verbose, true));
+  if (slot.ecsPlaced) {
+    const { copies, runTaskCalls, on } = slot.ecsPlaced;
+    lines.push(`${INDENT}${INDENT}run ${copies} on ${on}: ECS places them (RunTask, ${runTaskCalls} call${runTaskCalls === 1 ? '' : 's'} with a client token each)`);
+  }
   if (slot.neverPlaceable) {
     lines.push(`${INDENT}${INDENT}cannot place ${slot.unplaced}: ${slot.neverPlaceable} (the handler fails the slot at once)`);
   } else if (slot.unplaced > 0) {
@@ -160,7 +164,7 @@ export function renderDaemonRun(view: DaemonRunView): string[] {
   // Counts per reason, as plan prints them: a reconcile of thousands of instances stays readable (--json has each).
   if (view.started.length > 0) {
     lines.push(`${INDENT}started ${view.started.length}:`);
-    const items = view.started.map((task) => ({ label: `${shortId(task.taskArn)} on ${task.ec2InstanceId ?? shortId(task.containerInstanceArn)}`, reason: task.reason, group: reasonGroup(task.reason, task.ec2InstanceId) }));
+    const items = view.started.map((task) => ({ label: `${shortId(task.taskArn)} on ${task.ec2InstanceId ?? shortId(task.containerInstanceArn ?? 'Fargate')}`, reason: task.reason, group: reasonGroup(task.reason, task.ec2InstanceId) }));
     lines.push(...renderItems(items, 'instance', INDENT + INDENT, false));
   }
   if (view.stopped.length > 0) {

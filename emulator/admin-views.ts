@@ -6,7 +6,10 @@ export interface TaskView {
   arn: string;
   id: string;
   cluster: string;
-  containerInstanceArn: string;
+  /** Absent for a Fargate task. */
+  containerInstanceArn?: string;
+  launchType: 'EC2' | 'FARGATE';
+  capacityProviderName?: string;
   taskDefinitionArn: string;
   family: string;
   revision: number;
@@ -35,6 +38,7 @@ export interface InstanceView {
   id: string;
   cluster: string;
   ec2InstanceId: string;
+  capacityProviderName?: string;
   status: InstanceStatus;
   agentConnected: boolean;
   /** Attribute name to value; `undefined` for attributes present without a value. */
@@ -54,7 +58,9 @@ export function taskView(task: TaskRecord): TaskView {
     arn: task.arn,
     id: task.id,
     cluster: task.cluster.name,
-    containerInstanceArn: task.instance.arn,
+    containerInstanceArn: task.instance?.arn,
+    launchType: task.launchType,
+    capacityProviderName: task.capacityProviderName,
     taskDefinitionArn: task.definition.arn,
     family: task.definition.family,
     revision: task.definition.revision,
@@ -84,6 +90,7 @@ export function instanceView(instance: InstanceRecord): InstanceView {
     id: instance.id,
     cluster: instance.cluster.name,
     ec2InstanceId: instance.ec2InstanceId,
+    capacityProviderName: instance.capacityProviderName,
     status: instance.status,
     agentConnected: instance.agentConnected,
     attributes: Object.fromEntries(instance.attributes),

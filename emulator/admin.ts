@@ -1,5 +1,6 @@
 import type { RegisterTaskDefinitionRequest } from '@aws-sdk/client-ecs';
 import { instanceView, taskView, type InstanceView, type TaskView } from './admin-views.js';
+import { putClusterCapacityProviders } from './state/capacity-providers.js';
 import { createCluster } from './state/clusters.js';
 import { resourceShortfall } from './state/fit.js';
 import { deregisterInstance, putAttributes, registerInstance, setAgentConnected, setInstanceStatus } from './state/instances.js';
@@ -23,6 +24,15 @@ export interface InstanceSpec {
   /** Default: true. */
   agentConnected?: boolean;
   registeredAt?: Date;
+  /** The cluster's Auto Scaling group capacity provider that launched it (see setCapacityProviders). */
+  capacityProvider?: string;
+}
+
+/** A capacity provider to associate with a cluster. */
+export interface CapacityProviderSpec {
+  /** FARGATE and FARGATE_SPOT are ECS's own; any other name needs `autoScalingGroupArn`. */
+  name: string;
+  autoScalingGroupArn?: string;
 }
 
 /** Resources an outside task takes, as if someone else's scheduler had started it. */
@@ -52,6 +62,11 @@ export interface TaskFilter {
 export interface EmulatorAdmin {
   /** Returns the cluster ARN; creating an existing cluster returns it unchanged. */
   createCluster(name: string): string;
+  /**
+   * PutClusterCapacityProviders: the cluster's capacity providers, and the strategy RunTask uses
+   * when given neither a launch type nor a strategy (default none: EC2).
+   */
+  setCapacityProviders(cluster: string, providers: CapacityProviderSpec[], defaultStrategy?: Array<{ capacityProvider: string; weight?: number; base?: number }>): void;
   /** Returns the container instance ARN. */
   registerInstance(spec: InstanceSpec): string;
   drainInstance(instance: string): void;
@@ -102,6 +117,13 @@ export function createAdmin(store: Store): EmulatorAdmin {
 
   return {
     createCluster: (name) => createCluster(store, name).arn,
+    setCapacityProviders: (cluster, providers, strategy = []) =>
+      putClusterCapacityProviders(
+        store,
+        store.requireCluster(cluster),
+        providers,
+        strategy.map((item) => ({ capacityProvider: item.capacityProvider, weight: item.weight ?? 0, base: item.base ?? 0 })),
+      ),
     registerInstance: (spec) =>
       registerInstance(store, {
         cluster: store.requireCluster(spec.cluster),
@@ -113,6 +135,7 @@ export function createAdmin(store: Store): EmulatorAdmin {
         ec2InstanceId: spec.ec2InstanceId,
         agentConnected: spec.agentConnected,
         registeredAt: spec.registeredAt?.getTime(),
+        capacityProviderName: spec.capacityProvider,
       }).arn,
     drainInstance: (ref) => setInstanceStatus(store, instance(ref), 'DRAINING'),
     activateInstance: (ref) => setInstanceStatus(store, instance(ref), 'ACTIVE'),

@@ -22,6 +22,10 @@ export class Arns {
     return `${this.prefix}:container/${clusterName}/${taskId}/${containerId}`;
   }
 
+  capacityProvider(name: string): string {
+    return `${this.prefix}:capacity-provider/${name}`;
+  }
+
   taskDefinition(family: string, revision: number): string {
     return `${this.prefix}:task-definition/${family}:${revision}`;
   }

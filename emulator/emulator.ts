@@ -40,6 +40,12 @@ export interface Emulator {
   failCalls(rule: FailureRule): () => void;
   /** Runs inside StartTask for each target instance before its fit check, to steal capacity in between. */
   setCompetitor(hook: CompetitorHook | undefined): void;
+  /**
+   * Takes Fargate's capacity away (false) or gives it back (true), for FARGATE and FARGATE_SPOT or
+   * one of them: meanwhile RunTask fails each Fargate task with ECS's "Capacity is unavailable at
+   * this time..." reason in `failures[]`.
+   */
+  setFargateCapacity(available: boolean, provider?: 'FARGATE' | 'FARGATE_SPOT'): void;
   /** Subscribes to the events ECS sends to EventBridge; returns the unsubscriber. */
   onEvent(listener: EventListener): () => void;
   readonly admin: EmulatorAdmin;
@@ -80,6 +86,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     failCalls: (rule) => faults.add(rule),
     setCompetitor: (hook) => {
       store.competitor = hook;
+    },
+    setFargateCapacity: (available, provider) => {
+      for (const name of provider ? [provider] : ['FARGATE', 'FARGATE_SPOT']) {
+        if (available) store.fargateShortage.delete(name);
+        else store.fargateShortage.add(name);
+      }
     },
     onEvent: (listener) => store.events.subscribe(listener),
     admin: createAdmin(store),

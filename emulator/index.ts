@@ -1,6 +1,6 @@
 // An ECS emulator speaking ECS's JSON protocol on 127.0.0.1, for tests, benchmarks and local mode.
 export { startEmulator, type Emulator, type EmulatorOptions } from './emulator.js';
-export type { EmulatorAdmin, InstanceSpec, Occupation, TaskFilter } from './admin.js';
+export type { CapacityProviderSpec, EmulatorAdmin, InstanceSpec, Occupation, TaskFilter } from './admin.js';
 export type { InstanceView, TaskView } from './admin-views.js';
 export type { CallCounter } from './http/calls.js';
 export type { FailureRule } from './http/faults.js';

@@ -10,6 +10,7 @@ import type { CronRule } from '../shared/rules/cron/rule.js';
 import { ruleTagValue } from '../shared/rules/rule-tag.js';
 import { CRON_RULES_FILE, cronRulesLayer } from './cron-rules-layer.js';
 import { grantEcsAccess } from './ecs-permissions.js';
+import { placedByEcs } from '../shared/rules/cron/ecs-placed-copies.js';
 import { grantPutResultEvents } from './results-permissions.js';
 import { RuleQueues } from './rule-queues.js';
 import type { RunLedgerTable } from './run-ledger.js';
@@ -112,7 +113,9 @@ export class CronClusterRunner extends Construct {
     // and with Replace or maxRunSeconds the runs those end.
     grantEcsAccess(this, this.function, {
       cluster,
-      families: props.rules.map(({ family }) => family),
+      // Copies of EC2 rules are started where we place them (StartTask); ECS places the others (RunTask).
+      families: props.rules.filter(({ rule }) => !placedByEcs(rule)).map(({ family }) => family),
+      runFamilies: props.rules.filter(({ rule }) => placedByEcs(rule)).map(({ family }) => family),
       passRoleArns: rules.flatMap((rule) => rule.passRoles ?? []),
       ruleTags: rules.map((rule) => ruleTagValue('cron', rule.name)),
     });

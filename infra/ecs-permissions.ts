@@ -6,10 +6,19 @@ import { RULE_TAG_KEY } from '../shared/rules/rule-tag.js';
 export interface EcsAccess {
   /** Cluster name the rules work on. */
   cluster: string;
-  /** Task definition families the rules start (one function may serve several rules: a cluster's cron rules). */
+  /**
+   * Task definition families the rules start on instances they picked, with StartTask (one
+   * function may serve several rules: a cluster's cron rules).
+   */
   families: readonly string[];
   /** Roles the task definitions name (task role, execution role), which StartTask passes on. */
   passRoleArns: readonly string[];
+  /**
+   * Families of the rules whose copies ECS places (Fargate, capacity providers): RunTask, not
+   * StartTask, for those. RunTask in awsvpc needs no ec2:* on the caller's side: ECS creates the
+   * ENI with its service-linked role.
+   */
+  runFamilies?: readonly string[];
   /** The values of the rule tag (RULE_TAG_KEY) on every task the rules start: `daemon/<name>` or `cron/<name>`, one per rule. */
   ruleTags: readonly string[];
 }
@@ -20,8 +29,9 @@ export function clusterArn(scope: Construct, cluster: string): string {
 
 /**
  * The least the rules of one function need from ECS, statement by statement: reads conditioned
- * to their cluster, StartTask only for their families, only in their cluster and only with one
- * of their rule tags; tagging only as part of StartTask and only with one of their rule tags;
+ * to their cluster, StartTask (RunTask, for rules whose copies ECS places) only for their
+ * families, only in their cluster and only with one of their rule tags; tagging only as part of
+ * that call and only with one of their rule tags;
  * StopTask only on tasks of their cluster whose rule tag names one of them; PassRole only for
  * their task definitions' roles and only to ECS tasks. A function that serves several rules (a
  * cluster's cron runner) holds the union, its families and its tags listed independently: it may
@@ -32,7 +42,8 @@ export function grantEcsAccess(scope: Construct, grantee: IGrantable, access: Ec
   const stack = Stack.of(scope);
   const cluster = clusterArn(scope, access.cluster);
   const inCluster = { ArnEquals: { 'ecs:cluster': cluster } };
-  const families = [...new Set(access.families)];
+  const starts = { StartTask: [...new Set(access.families)], RunTask: [...new Set(access.runFamilies ?? [])] };
+  const startActions = (['StartTask', 'RunTask'] as const).filter((action) => starts[action].length > 0);
   // One tag as a string, several as a list (any of them), as IAM reads a condition's values.
   const ruleTags = access.ruleTags.length === 1 ? access.ruleTags[0]! : [...access.ruleTags];
   const requestsRuleTag = { [`aws:RequestTag/${RULE_TAG_KEY}`]: ruleTags };
@@ -44,25 +55,30 @@ export function grantEcsAccess(scope: Construct, grantee: IGrantable, access: Ec
   const statements = [
     new PolicyStatement({ sid: 'ReadCluster', actions: ['ecs:DescribeClusters', 'ecs:ListContainerInstances'], resources: [cluster] }),
     new PolicyStatement({ sid: 'ReadInstances', actions: ['ecs:DescribeContainerInstances'], resources: [instances], conditions: inCluster }),
+    // The Auto Scaling group behind the capacity providers that launched the cluster's instances.
+    new PolicyStatement({ sid: 'ReadCapacityProviders', actions: ['ecs:DescribeCapacityProviders'], resources: [arn('capacity-provider', '*')] }),
     // ListTasks is authorized against the cluster condition; without a containerInstance filter
     // there is no instance ARN to name.
     new PolicyStatement({ sid: 'ListTasks', actions: ['ecs:ListTasks'], resources: ['*'], conditions: inCluster }),
     new PolicyStatement({ sid: 'ReadTasks', actions: ['ecs:DescribeTasks'], resources: [tasks], conditions: inCluster }),
     // DescribeTaskDefinition supports no resource-level permissions.
     new PolicyStatement({ sid: 'ReadTaskDefinitions', actions: ['ecs:DescribeTaskDefinition'], resources: ['*'] }),
-    new PolicyStatement({
-      sid: 'StartFamily',
-      actions: ['ecs:StartTask'],
-      resources: families.map((family) => stack.formatArn({ service: 'ecs', resource: 'task-definition', resourceName: `${family}:*` })),
-      conditions: { ...inCluster, StringEquals: requestsRuleTag },
-    }),
-    // Tags given to StartTask are written by ecs:TagResource, allowed only as part of StartTask
-    // and only with the rule tag, so the function cannot tag a task as another rule's.
+    ...startActions.map(
+      (action) =>
+        new PolicyStatement({
+          sid: action === 'StartTask' ? 'StartFamily' : 'RunFamily',
+          actions: [`ecs:${action}`],
+          resources: starts[action].map((family) => stack.formatArn({ service: 'ecs', resource: 'task-definition', resourceName: `${family}:*` })),
+          conditions: { ...inCluster, StringEquals: requestsRuleTag },
+        }),
+    ),
+    // Tags given to StartTask or RunTask are written by ecs:TagResource, allowed only as part of
+    // that call and only with the rule tag, so the function cannot tag a task as another rule's.
     new PolicyStatement({
       sid: 'TagStartedTasks',
       actions: ['ecs:TagResource'],
       resources: [tasks],
-      conditions: { StringEquals: { 'ecs:CreateAction': 'StartTask', ...requestsRuleTag } },
+      conditions: { StringEquals: { 'ecs:CreateAction': startActions.length === 1 ? startActions[0]! : startActions, ...requestsRuleTag } },
     }),
     // Its own copies only: services and other rules' or teams' tasks in the cluster carry no such tag.
     new PolicyStatement({
@@ -89,10 +105,13 @@ export function grantEcsAccess(scope: Construct, grantee: IGrantable, access: Ec
   const wildcard = (resource: string, reason: string) =>
     Validations.of(scope).acknowledge({ id: `AwsSolutions-IAM5[Resource::${resource}]`, reason });
   wildcard('*', 'ecs:ListTasks is conditioned to the cluster (a ListTasks without an instance filter names no instance ARN), and ecs:DescribeTaskDefinition supports no resource-level permissions.');
+  wildcard(nagArn(stack, 'capacity-provider/*'), 'Capacity providers are named by the instances ECS reports, not known at synth; DescribeCapacityProviders only reads them.');
   wildcard(nagArn(stack, `container-instance/${access.cluster}/*`), 'Any container instance of the rule\'s cluster, and only there (also conditioned on ecs:cluster): a daemon covers them all.');
-  wildcard(nagArn(stack, `task/${access.cluster}/*`), 'Tasks of the rule\'s cluster only (also conditioned on ecs:cluster), whose ids ECS assigns at start: DescribeTasks reads them; TagResource only while StartTask creates them, with the rule tag; StopTask only those whose rule tag names this rule.');
-  for (const family of families) {
-    wildcard(nagArn(stack, `task-definition/${family}:*`), 'Every revision of a served rule\'s own family, so a rollout to a new revision needs no redeploy; StartTask is also conditioned to the cluster.');
+  wildcard(nagArn(stack, `task/${access.cluster}/*`), 'Tasks of the rule\'s cluster only (also conditioned on ecs:cluster), whose ids ECS assigns at start: DescribeTasks reads them; TagResource only while StartTask or RunTask creates them, with the rule tag; StopTask only those whose rule tag names this rule.');
+  for (const action of startActions) {
+    for (const family of starts[action]) {
+      wildcard(nagArn(stack, `task-definition/${family}:*`), `Every revision of a served rule's own family, so a rollout to a new revision needs no redeploy; ${action} is also conditioned to the cluster.`);
+    }
   }
 }
 

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Emulator, InstanceView } from '../emulator/index.js';
 import type { SchedulerConfig } from '../shared/config/index.js';
 import { parseTaskDefinitionReference } from '../shared/ecs/task-definition-reference.js';
+import { runsOnFargate } from '../shared/rules/cron/ecs-placed-copies.js';
 import { evaluate, parseExpression, type Expression, type InstanceFacts, type TextValue } from '../shared/placement/expression/index.js';
 
 /**
@@ -48,24 +49,30 @@ export function parseLocalHints(value: unknown): LocalHints {
  */
 function registerConfigTaskDefinitions(emulator: Emulator, config: SchedulerConfig, hints: LocalHints): string[] {
   const revisions = new Map<string, number>();
+  /** Families a cron rule runs on Fargate: they must be awsvpc and Fargate-compatible, as the user's would be. */
+  const onFargate = new Set<string>();
   for (const rule of [...(config.daemons ?? []), ...(config.crons ?? [])]) {
     const reference = parseTaskDefinitionReference(rule.taskDefinition);
     if (!reference) continue;
     revisions.set(reference.family, Math.max(revisions.get(reference.family) ?? 1, reference.revision ?? 1));
+    const launch = 'launch' in rule ? rule.launch : undefined;
+    if (launch && launch.type !== 'ec2' && runsOnFargate(launch)) onFargate.add(reference.family);
   }
   return [...revisions].map(([family, revision]) => {
     const hint = hints.taskDefinitions?.[family];
     const cpu = hint?.cpu ?? DEFAULT_TASK_SIZE.cpu;
     const memory = hint?.memory ?? DEFAULT_TASK_SIZE.memory;
     const ports = hint?.hostPorts ?? [];
+    const fargate = onFargate.has(family);
     const definition: RegisterTaskDefinitionRequest = {
       family,
       ...(ports.length > 0 && { networkMode: 'host' }),
+      ...(fargate && { networkMode: 'awsvpc', requiresCompatibilities: ['FARGATE'], cpu: String(cpu), memory: String(memory) }),
       containerDefinitions: [{ name: family, image: `local/${family}`, cpu, memory, portMappings: ports.map((port) => ({ containerPort: port })) }],
     };
     for (let i = 0; i < revision; i += 1) emulator.admin.registerTaskDefinition(definition);
     const source = hint ? 'from the local export' : 'defaults: no local export names it';
-    return `task definition ${family}${revision > 1 ? ` (revisions 1-${revision})` : ''}: container "${family}", ${cpu} CPU units, ${memory} MiB${ports.length > 0 ? `, host ports ${ports.join(', ')}` : ''} (${source})`;
+    return `task definition ${family}${revision > 1 ? ` (revisions 1-${revision})` : ''}: container "${family}", ${cpu} CPU units, ${memory} MiB${ports.length > 0 ? `, host ports ${ports.join(', ')}` : ''}${fargate ? ', awsvpc for Fargate' : ''} (${source})`;
   });
 }
 

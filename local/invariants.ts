@@ -15,11 +15,11 @@ import { instanceFacts } from './config-cluster.js';
 
 /** Instances that hold more than one live copy of the daemon right now. */
 export function duplicateCopies(emulator: Emulator, cluster: string, rule: DaemonRule): string[] {
-  const perInstance = new Map<string, number>();
+  const perInstance = new Map<string | undefined, number>();
   for (const task of emulator.admin.listTasks(cluster, { startedBy: daemonKey(rule), desiredStatus: TaskStatus.Running })) {
     perInstance.set(task.containerInstanceArn, (perInstance.get(task.containerInstanceArn) ?? 0) + 1);
   }
-  return [...perInstance].filter(([, copies]) => copies > 1).map(([instance]) => instance);
+  return [...perInstance].filter(([, copies]) => copies > 1).map(([instance]) => instance ?? '(no instance)');
 }
 
 /** Eligible instances (ACTIVE, agent connected, matching the constraint) without exactly one running copy. */

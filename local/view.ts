@@ -25,7 +25,7 @@ function line(event: ResultEvent, zoneOf: ZoneOf): string {
       return `daemon ${event.detail.rule}: constraint matches no instance (${event.detail.constraint}); kept ${event.detail.keptCopies} copies running`;
     case DetailType.CronRunStarted: {
       const d = event.detail;
-      return `cron ${d.rule}: slot ${slot(d.slot)} started ${d.startedNow} of ${d.count} on ${d.placements.map((p) => p.ec2InstanceId).join(', ')}`;
+      return `cron ${d.rule}: slot ${slot(d.slot)} started ${d.startedNow} of ${d.count} on ${d.placements.map((p) => p.ec2InstanceId ?? 'Fargate').join(', ')}`;
     }
     case DetailType.CronSlotSkipped: {
       const d = event.detail;

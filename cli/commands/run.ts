@@ -205,7 +205,7 @@ async function runDaemon(ecs: ECSClient, rule: DaemonRule, logger: CapturingLogg
     clusterArn,
     coverage,
     unmatchedConstraint: unmatchedConstraint ?? null,
-    started: result.started.map((task) => ({ ...task, ec2InstanceId: names.get(task.containerInstanceArn) })),
+    started: result.started.map((task) => ({ ...task, ec2InstanceId: task.containerInstanceArn && names.get(task.containerInstanceArn) })),
     stopped: result.stopped,
     failed: result.failed,
     conflicts: result.conflicts,

@@ -1,3 +1,4 @@
+import { DescribeCapacityProviders } from './capacity-providers.js';
 import { CreateCluster, DescribeClusters, ListClusters } from './clusters.js';
 import {
   DeregisterContainerInstance,
@@ -33,4 +34,5 @@ export const operations: Readonly<Record<string, Operation>> = {
   StartTask,
   RunTask,
   StopTask,
+  DescribeCapacityProviders,
 };

@@ -18,9 +18,9 @@ export const ListTasks = operation<ListTasksRequest>((store, request) => {
   const matches = (task: TaskRecord) =>
     task.desiredStatus === desiredStatus &&
     (family === undefined || task.definition.family === family) &&
-    // No task of the emulator belongs to a service, and all of them are EC2 tasks.
+    // No task of the emulator belongs to a service.
     serviceName === undefined &&
-    (launchType === undefined || launchType === 'EC2');
+    (launchType === undefined || task.launchType === launchType);
   const page = paginate(candidates(store, cluster, request), matches, request, `ListTasks:${cluster.arn}`);
   return { taskArns: page.items.map((task) => task.arn), nextToken: page.nextToken };
 });

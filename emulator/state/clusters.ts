@@ -18,6 +18,9 @@ export function createCluster(store: Store, name: string): ClusterRecord {
     tasks: [],
     tasksByFamily: new Map(),
     tasksByStartedBy: new Map(),
+    capacityProviders: new Map(),
+    defaultStrategy: [],
+    clientTokens: new Map(),
   };
   store.addCluster(cluster);
   return cluster;

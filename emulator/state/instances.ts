@@ -37,12 +37,18 @@ export interface InstanceRegistration {
   agentConnected?: boolean;
   registeredAt?: number;
   tags?: Tag[];
+  /** The Auto Scaling group capacity provider of the cluster that launched the instance. */
+  capacityProviderName?: string;
   /** The seeder passes its own ids so a seed always yields the same ARNs. */
   id?: string;
 }
 
 export function registerInstance(store: Store, registration: InstanceRegistration): InstanceRecord {
   const { cluster } = registration;
+  const provider = registration.capacityProviderName;
+  if (provider !== undefined && !cluster.capacityProviders.get(provider)?.autoScalingGroupArn) {
+    throw invalidParameter(`The capacity provider ${provider} is not an Auto Scaling group capacity provider of cluster ${cluster.name}.`);
+  }
   const id = registration.id ?? store.newId();
   const now = store.now();
   const attributes = new Map<string, string | undefined>([
@@ -58,6 +64,7 @@ export function registerInstance(store: Store, registration: InstanceRegistratio
   const instance: InstanceRecord = {
     id,
     arn: store.arns.containerInstance(cluster.name, id),
+    capacityProviderName: provider,
     seq: store.nextSeq(),
     cluster,
     ec2InstanceId: registration.ec2InstanceId ?? `i-${id.slice(-17)}`,

@@ -1,10 +1,12 @@
-import type { RegisterTaskDefinitionRequest, Tag, TaskOverride, TaskStopCode } from '@aws-sdk/client-ecs';
+import type { Failure, RegisterTaskDefinitionRequest, Tag, TaskOverride, TaskStopCode } from '@aws-sdk/client-ecs';
 
 // The emulator's records. They hold what ECS would hold; the wire shapes are built from them on
 // demand (shapes.ts), so a record never carries two copies of one fact.
 
 export type InstanceStatus = 'ACTIVE' | 'DRAINING' | 'INACTIVE';
-export type TaskStatus = 'PENDING' | 'RUNNING' | 'STOPPED';
+/** Fargate tasks begin PROVISIONING (ECS is finding capacity and attaching their ENI); EC2 tasks begin PENDING. */
+export type TaskStatus = 'PROVISIONING' | 'PENDING' | 'RUNNING' | 'STOPPED';
+export type LaunchType = 'EC2' | 'FARGATE';
 export type DesiredStatus = 'RUNNING' | 'STOPPED';
 
 /** What a task reserves on its instance while it is not STOPPED. */
@@ -26,6 +28,44 @@ export interface ClusterRecord {
   readonly tasks: TaskRecord[];
   readonly tasksByFamily: Map<string, TaskRecord[]>;
   readonly tasksByStartedBy: Map<string, TaskRecord[]>;
+  /** Capacity providers associated with the cluster, by name (FARGATE and FARGATE_SPOT included once associated). */
+  readonly capacityProviders: Map<string, CapacityProviderRecord>;
+  /** What RunTask uses when given neither a launch type nor a strategy; empty means EC2. */
+  defaultStrategy: StrategyItem[];
+  /** RunTask client tokens of the last 24 hours: what the first call with each token answered. */
+  readonly clientTokens: Map<string, ClientTokenRecord>;
+}
+
+/** FARGATE and FARGATE_SPOT are ECS's own; any other provider is backed by an Auto Scaling group's instances. */
+export interface CapacityProviderRecord {
+  readonly name: string;
+  readonly arn: string;
+  /** Absent for FARGATE and FARGATE_SPOT. */
+  readonly autoScalingGroupArn?: string;
+}
+
+export interface StrategyItem {
+  capacityProvider: string;
+  weight: number;
+  base: number;
+}
+
+export interface ClientTokenRecord {
+  /** The request's parameters without its token: the same token with other parameters is a conflict. */
+  readonly fingerprint: string;
+  readonly taskArns: string[];
+  readonly failures: Failure[];
+  readonly at: number;
+}
+
+/** A Fargate (awsvpc) task's elastic network interface. */
+export interface NetworkInterfaceRecord {
+  readonly attachmentId: string;
+  readonly id: string;
+  readonly subnetId: string;
+  readonly privateIpv4Address: string;
+  readonly securityGroups: string[];
+  readonly assignPublicIp: boolean;
 }
 
 export interface InstanceRecord {
@@ -35,6 +75,8 @@ export interface InstanceRecord {
   readonly seq: number;
   readonly cluster: ClusterRecord;
   readonly ec2InstanceId: string;
+  /** The Auto Scaling group capacity provider that launched the instance, if any. */
+  readonly capacityProviderName?: string;
   status: InstanceStatus;
   agentConnected: boolean;
   /** Attribute name to value; `undefined` for attributes that are present without a value. */
@@ -71,7 +113,13 @@ export interface TaskRecord {
   readonly arn: string;
   readonly seq: number;
   readonly cluster: ClusterRecord;
-  readonly instance: InstanceRecord;
+  /** Absent for a Fargate task: ECS runs it on capacity of its own, not on a container instance. */
+  readonly instance: InstanceRecord | undefined;
+  readonly launchType: LaunchType;
+  /** Set when a capacity provider strategy placed the task. */
+  readonly capacityProviderName?: string;
+  /** Fargate tasks only (awsvpc). */
+  readonly networkInterface?: NetworkInterfaceRecord;
   readonly definition: TaskDefinitionRecord;
   readonly needs: TaskNeeds;
   readonly containers: ContainerRecord[];

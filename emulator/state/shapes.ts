@@ -1,4 +1,4 @@
-import type { Cluster, Container, ContainerInstance, Resource, Task, TaskDefinition } from '@aws-sdk/client-ecs';
+import type { Attachment, Cluster, Container, ContainerInstance, Resource, Task, TaskDefinition } from '@aws-sdk/client-ecs';
 import type { ClusterRecord, ContainerRecord, InstanceRecord, TaskDefinitionRecord, TaskRecord } from './model.js';
 
 /**
@@ -32,6 +32,12 @@ export function clusterShape(cluster: ClusterRecord): Wire<Cluster, number> {
     running += instance.runningTasksCount;
     pending += instance.pendingTasksCount;
   }
+  // Fargate tasks count too, though no instance holds them.
+  for (const task of cluster.tasks) {
+    if (task.instance || task.lastStatus === 'STOPPED') continue;
+    if (task.lastStatus === 'RUNNING') running++;
+    else pending++;
+  }
   return {
     clusterArn: cluster.arn,
     clusterName: cluster.name,
@@ -43,8 +49,8 @@ export function clusterShape(cluster: ClusterRecord): Wire<Cluster, number> {
     statistics: [],
     tags: [],
     settings: [{ name: 'containerInsights', value: 'disabled' }],
-    capacityProviders: [],
-    defaultCapacityProviderStrategy: [],
+    capacityProviders: [...cluster.capacityProviders.keys()],
+    defaultCapacityProviderStrategy: cluster.defaultStrategy.map((item) => ({ ...item })),
   };
 }
 
@@ -53,6 +59,7 @@ export function instanceShape<D>(instance: InstanceRecord, time: TimeFormat<D>, 
   return {
     containerInstanceArn: instance.arn,
     ec2InstanceId: instance.ec2InstanceId,
+    capacityProviderName: instance.capacityProviderName,
     version: instance.version,
     versionInfo: { agentVersion: '1.90.0', agentHash: 'emulated', dockerVersion: 'DockerVersion: 25.0.8' },
     registeredResources: [
@@ -80,12 +87,12 @@ export function instanceShape<D>(instance: InstanceRecord, time: TimeFormat<D>, 
 }
 
 export function taskShape<D>(task: TaskRecord, time: TimeFormat<D>, options: ShapeOptions = {}): Wire<Task, D> {
-  const { instance } = task;
+  const { instance, networkInterface } = task;
   return {
     taskArn: task.arn,
     clusterArn: task.cluster.arn,
     taskDefinitionArn: task.definition.arn,
-    containerInstanceArn: instance.arn,
+    containerInstanceArn: instance?.arn,
     overrides: { containerOverrides: [], inferenceAcceleratorOverrides: [], ...task.overrides },
     lastStatus: task.lastStatus,
     desiredStatus: task.desiredStatus,
@@ -95,10 +102,12 @@ export function taskShape<D>(task: TaskRecord, time: TimeFormat<D>, options: Sha
     startedBy: task.startedBy,
     group: task.group,
     version: task.version,
-    launchType: 'EC2',
-    availabilityZone: instance.attributes.get('ecs.availability-zone'),
-    attributes: [{ name: 'ecs.cpu-architecture', value: instance.attributes.get('ecs.cpu-architecture') }],
-    attachments: [],
+    launchType: task.launchType,
+    capacityProviderName: task.capacityProviderName,
+    ...(task.launchType === 'FARGATE' && { platformVersion: '1.4.0', platformFamily: 'Linux' }),
+    availabilityZone: instance ? instance.attributes.get('ecs.availability-zone') : `${task.cluster.arn.split(':')[3]}a`,
+    attributes: [{ name: 'ecs.cpu-architecture', value: instance?.attributes.get('ecs.cpu-architecture') ?? 'x86_64' }],
+    attachments: networkInterface ? [eniAttachment(task)] : [],
     healthStatus: 'UNKNOWN',
     enableExecuteCommand: false,
     connectivity: 'CONNECTED',
@@ -128,9 +137,25 @@ export function taskDefinitionShape(definition: TaskDefinitionRecord): Wire<Task
     volumes: registered.volumes ?? [],
     placementConstraints: registered.placementConstraints ?? [],
     requiresAttributes: [],
-    compatibilities: ['EC2'],
+    compatibilities: compatibilities(definition),
     registeredAt: epochSeconds(definition.registeredAt),
     deregisteredAt: optionalTime(definition.deregisteredAt, epochSeconds),
+  };
+}
+
+/** The ENI a Fargate task gets, as ECS describes it; ATTACHED once the task has left PROVISIONING. */
+function eniAttachment(task: TaskRecord): Wire<Attachment, never> {
+  const eni = task.networkInterface!;
+  const status = task.lastStatus === 'PROVISIONING' ? 'PRECREATED' : task.lastStatus === 'STOPPED' ? 'DELETED' : 'ATTACHED';
+  return {
+    id: eni.attachmentId,
+    type: 'ElasticNetworkInterface',
+    status,
+    details: [
+      { name: 'subnetId', value: eni.subnetId },
+      { name: 'networkInterfaceId', value: eni.id },
+      { name: 'privateIPv4Address', value: eni.privateIpv4Address },
+    ],
   };
 }
 
@@ -174,4 +199,13 @@ function union(a: ReadonlySet<number>, b: ReadonlySet<number>): Set<number> {
 
 function optionalTime<D>(epochMs: number | undefined, time: TimeFormat<D>): D | undefined {
   return epochMs === undefined ? undefined : time(epochMs);
+}
+
+/**
+ * Where a task definition can run, as ECS works it out at registration: EC2 always (in this
+ * emulator), FARGATE when it uses awsvpc and sets task-level cpu and memory, as Fargate requires.
+ */
+export function compatibilities(definition: TaskDefinitionRecord): Array<'EC2' | 'FARGATE'> {
+  const fargate = definition.networkMode === 'awsvpc' && definition.cpu !== undefined && definition.memory !== undefined;
+  return fargate ? ['EC2', 'FARGATE'] : ['EC2'];
 }

@@ -33,6 +33,8 @@ export class Store {
   readonly deliveries = new DeferredWork();
   readonly events = new EventBus(this.deliveries);
   competitor: CompetitorHook | undefined;
+  /** FARGATE and FARGATE_SPOT while they have no capacity: RunTask fails their tasks (a fault knob). */
+  readonly fargateShortage = new Set<string>();
 
   private readonly clusters = new Map<string, ClusterRecord>();
   private readonly instancesById = new Map<string, InstanceRecord>();
@@ -126,7 +128,7 @@ export class Store {
     cluster.tasks.push(task);
     pushInto(cluster.tasksByFamily, task.definition.family, task);
     if (task.startedBy !== undefined) pushInto(cluster.tasksByStartedBy, task.startedBy, task);
-    task.instance.tasks.push(task);
+    task.instance?.tasks.push(task);
   }
 
   addTaskDefinition(definition: TaskDefinitionRecord): void {

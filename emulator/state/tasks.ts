@@ -1,7 +1,7 @@
 import type { Tag, TaskOverride, TaskStopCode } from '@aws-sdk/client-ecs';
 import { instanceChanged, taskChanged } from './changes.js';
 import { release, reserve } from './fit.js';
-import type { InstanceRecord, TaskDefinitionRecord, TaskNeeds, TaskRecord } from './model.js';
+import type { ClusterRecord, InstanceRecord, NetworkInterfaceRecord, TaskDefinitionRecord, TaskNeeds, TaskRecord } from './model.js';
 import type { Store } from './store.js';
 
 /** What a task is started from, wherever it is placed (StartTask and RunTask checked the request). */
@@ -30,19 +30,69 @@ export interface StopRequest {
   exitCode?: number;
 }
 
+/** A task ECS runs on capacity of its own (Fargate): no container instance, an ENI of its own. */
+export interface FargateLaunch extends Launch {
+  cluster: ClusterRecord;
+  /** FARGATE or FARGATE_SPOT when a strategy chose it. */
+  capacityProviderName?: string;
+  network: Omit<NetworkInterfaceRecord, 'attachmentId' | 'id' | 'privateIpv4Address'>;
+}
+
 /** Creates a task on an instance and reserves its resources there; a PENDING task runs a moment later. */
-export function launchTask(store: Store, launch: TaskLaunch): TaskRecord {
-  const { instance, definition } = launch;
-  const { cluster } = instance;
+export function launchTask(store: Store, launch: TaskLaunch & { capacityProviderName?: string }): TaskRecord {
+  const task = newTask(store, launch, launch.instance.cluster, { instance: launch.instance, launchType: 'EC2', capacityProviderName: launch.capacityProviderName });
+  const { instance } = launch;
+  reserve(instance, task.needs);
+  if (task.lastStatus === 'RUNNING') instance.runningTasksCount++;
+  else instance.pendingTasksCount++;
+  taskChanged(store, task);
+  instanceChanged(store, instance);
+  if (task.lastStatus !== 'RUNNING') store.transitions.later(() => markRunning(store, task));
+  return task;
+}
+
+/**
+ * Creates a Fargate task: it begins PROVISIONING (ECS finds capacity and attaches its ENI), goes
+ * PENDING, then RUNNING, each a moment later. Nothing is reserved: Fargate's capacity is not the
+ * cluster's.
+ */
+export function launchFargateTask(store: Store, launch: FargateLaunch): TaskRecord {
+  const eni = store.random.ids.hex(17);
+  const networkInterface: NetworkInterfaceRecord = {
+    ...launch.network,
+    attachmentId: store.random.ids.uuid(),
+    id: `eni-${eni}`,
+    privateIpv4Address: privateAddress(store),
+  };
+  const task = newTask(store, { ...launch, running: false }, launch.cluster, {
+    instance: undefined,
+    launchType: 'FARGATE',
+    capacityProviderName: launch.capacityProviderName,
+    networkInterface,
+    lastStatus: 'PROVISIONING',
+  });
+  taskChanged(store, task);
+  store.transitions.later(() => markRunning(store, task));
+  return task;
+}
+
+type Placing = Pick<TaskRecord, 'instance' | 'launchType' | 'capacityProviderName' | 'networkInterface'> & { lastStatus?: TaskRecord['lastStatus'] };
+
+function newTask(store: Store, launch: Launch & { running?: boolean; id?: string }, cluster: ClusterRecord, placing: Placing): TaskRecord {
+  const { definition } = launch;
   const id = launch.id ?? store.newId();
   const now = store.now();
   const running = launch.running ?? false;
+  const lastStatus = placing.lastStatus ?? (running ? 'RUNNING' : 'PENDING');
   const task: TaskRecord = {
     id,
     arn: store.arns.task(cluster.name, id),
     seq: store.nextSeq(),
     cluster,
-    instance,
+    instance: placing.instance,
+    launchType: placing.launchType,
+    capacityProviderName: placing.capacityProviderName,
+    networkInterface: placing.networkInterface,
     definition,
     needs: launch.needs,
     containers: definition.containers.map((container) => ({
@@ -59,7 +109,7 @@ export function launchTask(store: Store, launch: TaskLaunch): TaskRecord {
     group: launch.group ?? `family:${definition.family}`,
     overrides: launch.overrides ?? {},
     tags: launch.tags ?? [],
-    lastStatus: running ? 'RUNNING' : 'PENDING',
+    lastStatus,
     desiredStatus: 'RUNNING',
     version: 0,
     createdAt: now,
@@ -67,12 +117,6 @@ export function launchTask(store: Store, launch: TaskLaunch): TaskRecord {
     updatedAt: now,
   };
   store.addTask(task);
-  reserve(instance, task.needs);
-  if (running) instance.runningTasksCount++;
-  else instance.pendingTasksCount++;
-  taskChanged(store, task);
-  instanceChanged(store, instance);
-  if (!running) store.transitions.later(() => markRunning(store, task));
   return task;
 }
 
@@ -91,22 +135,31 @@ export function requestStop(store: Store, task: TaskRecord, request: StopRequest
 }
 
 function markRunning(store: Store, task: TaskRecord): void {
-  // A task stopped while still PENDING goes straight to STOPPED.
-  if (task.lastStatus !== 'PENDING' || task.desiredStatus !== 'RUNNING') return;
+  // A task stopped while still PROVISIONING or PENDING goes straight to STOPPED.
+  if (task.desiredStatus !== 'RUNNING') return;
+  if (task.lastStatus === 'PROVISIONING') {
+    task.lastStatus = 'PENDING';
+    taskChanged(store, task);
+    store.transitions.later(() => markRunning(store, task));
+    return;
+  }
+  if (task.lastStatus !== 'PENDING') return;
   task.lastStatus = 'RUNNING';
   task.startedAt = store.now();
   for (const container of task.containers) container.lastStatus = 'RUNNING';
-  task.instance.pendingTasksCount--;
-  task.instance.runningTasksCount++;
   taskChanged(store, task);
-  instanceChanged(store, task.instance);
+  const { instance } = task;
+  if (!instance) return;
+  instance.pendingTasksCount--;
+  instance.runningTasksCount++;
+  instanceChanged(store, instance);
 }
 
 function markStopped(store: Store, task: TaskRecord, exitCode: number | undefined): void {
   if (task.lastStatus === 'STOPPED') return;
   const { instance } = task;
-  if (task.lastStatus === 'PENDING') instance.pendingTasksCount--;
-  else instance.runningTasksCount--;
+  if (instance && task.lastStatus === 'PENDING') instance.pendingTasksCount--;
+  else if (instance) instance.runningTasksCount--;
   const started = task.startedAt !== undefined;
   task.lastStatus = 'STOPPED';
   task.stoppedAt = store.now();
@@ -114,7 +167,13 @@ function markStopped(store: Store, task: TaskRecord, exitCode: number | undefine
     container.lastStatus = 'STOPPED';
     if (started) container.exitCode = exitCode;
   }
-  release(instance, task.needs);
+  if (instance) release(instance, task.needs);
   taskChanged(store, task);
-  instanceChanged(store, instance);
+  if (instance) instanceChanged(store, instance);
+}
+
+/** An address in 10.0.0.0/16, as a subnet of the task's VPC would hand out. */
+function privateAddress(store: Store): string {
+  const ids = store.random.ids;
+  return `10.0.${ids.below(256)}.${ids.below(254) + 1}`;
 }

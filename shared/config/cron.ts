@@ -5,6 +5,7 @@ import { parseSchedule, ScheduleError } from '../schedule/index.js';
 import { CLUSTER_REFERENCE } from './clusters.js';
 import { matching, text, wholeNumber } from './fields.js';
 import { overridesSchema } from './overrides.js';
+import { FARGATE_CAPACITY_PROVIDERS, launchSchema } from './launch.js';
 import { placementSchema } from './placement.js';
 import { passRolesSchema } from './roles.js';
 import { isRecord } from './records.js';
@@ -56,7 +57,14 @@ export const cronRuleSchema = z
     flexibleWindowMinutes: wholeNumber(1, 1440).optional(),
     /** Copies per run. Default 1. */
     count: wholeNumber(1, MAX_COUNT).optional(),
+    /** Our placement engine's constraints and strategy: for launch type `ec2` only (ECS places the others). */
     placement: placementSchema.optional(),
+    /**
+     * How copies start: `{ type: 'ec2' }` (default: our placement engine and StartTask),
+     * `{ type: 'fargate', subnets, ... }` or `{ type: 'capacityProvider', strategy, ... }` (RunTask,
+     * ECS places them, 10 per call).
+     */
+    launch: launchSchema.optional(),
     /** Default Forbid: a second concurrent run of a batch job is usually harm done. */
     overlapPolicy: overlapPolicySchema.optional(),
     /**
@@ -96,7 +104,30 @@ export const cronRuleSchema = z
   // The schedule is read in its time zone, so it is checked on the rule, and even when other
   // fields of the rule are wrong: every error is reported at once.
   .superRefine(scheduleProblem, { when: (payload) => hasSchedule(payload.value) })
-  .superRefine(retryKeyProblem);
+  .superRefine(retryKeyProblem)
+  .superRefine(launchProblems);
+
+/** What the launch type rules out among the other fields, and what a Fargate strategy needs. */
+function launchProblems(rule: { launch?: z.output<typeof launchSchema>; placement?: unknown }, context: z.RefinementCtx): void {
+  const { launch } = rule;
+  if (!launch || launch.type === 'ec2') return;
+  if (rule.placement !== undefined) {
+    context.addIssue({
+      code: 'custom',
+      path: ['placement'],
+      input: rule.placement,
+      message: `applies to launch type "ec2" only: ECS places ${launch.type} runs${launch.type === 'capacityProvider' ? ' (give RunTask\'s constraints and strategy in launch.placement)' : ''}`,
+    });
+  }
+  if (launch.type === 'capacityProvider' && launch.subnets === undefined && launch.strategy.some((item) => FARGATE_CAPACITY_PROVIDERS.includes(item.capacityProvider))) {
+    context.addIssue({
+      code: 'custom',
+      path: ['launch', 'subnets'],
+      input: undefined,
+      message: 'missing; a strategy of FARGATE or FARGATE_SPOT runs awsvpc tasks, which need subnet ids (and usually security groups)',
+    });
+  }
+}
 
 function hasSchedule(rule: unknown): rule is Record<string, unknown> & { schedule: string } {
   return isRecord(rule) && typeof rule.schedule === 'string';

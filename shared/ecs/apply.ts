@@ -11,6 +11,7 @@ import { RULE_TAG_KEY } from '../rules/rule-tag.js';
 import type { Launch, Plan, PlannedStart, PlannedStop } from '../rules/plan.js';
 import { instanceFromEcs, taskFromEcs } from '../state/from-ecs.js';
 import type { Snapshot } from '../state/snapshot.js';
+import { runTasks } from './run-tasks.js';
 import { guardStarts } from './start-safety.js';
 
 export interface ApplyOptions {
@@ -22,7 +23,8 @@ export interface ApplyOptions {
 
 export interface StartedTask {
   taskArn: string;
-  containerInstanceArn: string;
+  /** Absent for a copy ECS runs on Fargate. */
+  containerInstanceArn: string | undefined;
   startedBy: string;
   reason: string;
 }
@@ -31,7 +33,9 @@ export type StoppedTask = PlannedStop;
 
 export interface FailedAction {
   action: 'start' | 'stop';
-  /** The instance of a failed start, the task of a failed stop. */
+  /** Set for a start that RunTask made (ECS placed it); otherwise StartTask or StopTask, per `action`. */
+  call?: 'RunTask';
+  /** The instance of a failed start, the task of a failed stop; for RunTask, where ECS was to run it (FARGATE, capacity providers). */
   target: string;
   startedBy?: string;
   /** ECS's failure reason (RESOURCE:CPU, AGENT, ...) or the error's name. */
@@ -58,7 +62,7 @@ const CONFLICT = /^(RESOURCE:|AGENT$|INACTIVE$|DRAINING$)/;
 
 /**
  * Carries out a plan: stops first (a replaced run must end before its successor starts), then
- * starts, batched per identical launch. A start ECS refuses for capacity, agent or status
+ * starts, batched per identical launch, then the RunTask calls of copies ECS places. A start ECS refuses for capacity, agent or status
  * refreshes that instance and, if the start carries its placement, goes to the next best
  * instance, a bounded number of times. Every outcome lands in the result; nothing is dropped.
  */
@@ -89,6 +93,16 @@ export async function applyPlan(ecs: ECSClient, snapshot: Snapshot, plan: Plan, 
         detail: 'not started: the run it replaces could not be stopped, and the two must not overlap',
       });
     }
+    for (const run of plan.runs ?? []) {
+      result.failed.push({
+        action: 'start',
+        call: 'RunTask',
+        target: run.placement.launchType ?? 'capacity providers',
+        startedBy: run.launch.startedBy,
+        reason: 'REPLACE_STOP_FAILED',
+        detail: 'not started: the run it replaces could not be stopped, and the two must not overlap',
+      });
+    }
     return result;
   }
   let pending: Entry[] = plan.starts.map((start) => ({ start, retries: 0, refusedBy: new Set<string>() }));
@@ -100,6 +114,7 @@ export async function applyPlan(ecs: ECSClient, snapshot: Snapshot, plan: Plan, 
     // Without fresh state, placing again would guess: report the refused copies as they are.
     pending = placeAgain(snapshot, conflicts, refreshed ? maxRetries : 0, options, result);
   }
+  await runTasks(ecs, snapshot, plan.runs ?? [], result);
   return result;
 }
 

@@ -1,6 +1,11 @@
 import type { ECSClient } from '@aws-sdk/client-ecs';
 
-/** StartTask and RunTask have no client token: a retried request that had in fact succeeded starts a second task. */
+/**
+ * StartTask has no client token: a retried request that had in fact succeeded starts a second
+ * task. RunTask is guarded too unless the caller gave its own clientToken: the token is what makes
+ * a retry answer the first call's tasks, and only a token the caller derived from the slot also
+ * holds across invocations.
+ */
 const NOT_IDEMPOTENT = new Set(['StartTaskCommand', 'RunTaskCommand']);
 
 /**
@@ -31,6 +36,7 @@ export function guardStarts(client: ECSClient): void {
   client.middlewareStack.add(
     (next, context) => async (args) => {
       if (!NOT_IDEMPOTENT.has(context.commandName ?? '')) return next(args);
+      if (context.commandName === 'RunTaskCommand' && (args.input as { clientToken?: string }).clientToken !== undefined) return next(args);
       try {
         return await next(args);
       } catch (error) {

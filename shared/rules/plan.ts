@@ -1,10 +1,12 @@
-import type { TaskOverride } from '@aws-sdk/client-ecs';
+import type { RunTaskRequest, TaskOverride } from '@aws-sdk/client-ecs';
 import type { PlacementConstraint, PlacementStrategy } from '../placement/types.js';
 import type { TaskFilter } from '../state/view.js';
 
 /** What a rule decides: tasks to start and tasks to stop, each with the reason a person would want to read. */
 export interface Plan {
   starts: PlannedStart[];
+  /** Copies ECS places itself (RunTask on Fargate or a capacity provider strategy), after the starts. */
+  runs?: PlannedRun[];
   stops: PlannedStop[];
   /**
    * The starts replace what the stops end (a cron Replace): when true, applyPlan starts nothing
@@ -22,6 +24,22 @@ export interface Launch {
   group?: string;
   tags?: Readonly<Record<string, string>>;
   overrides?: TaskOverride;
+}
+
+/** Where ECS is to place a RunTask's tasks: RunTask's own fields, as the rule's launch gives them. */
+export type EcsPlacement = Pick<RunTaskRequest, 'launchType' | 'platformVersion' | 'capacityProviderStrategy' | 'networkConfiguration' | 'placementConstraints' | 'placementStrategy'>;
+
+/** One RunTask call: `count` copies (at most 10) that ECS places. */
+export interface PlannedRun {
+  launch: Launch;
+  count: number;
+  placement: EcsPlacement;
+  /**
+   * RunTask's idempotency key. ECS answers a second call with the same token and parameters with
+   * the first call's tasks, for 24 hours, so a retried call or a duplicate delivery starts nothing more.
+   */
+  clientToken: string;
+  reason: string;
 }
 
 export interface PlannedStart {

@@ -1,4 +1,5 @@
 import type {
+  CapacityProvider,
   ContainerInstance as EcsContainerInstance,
   Resource,
   Task as EcsTask,
@@ -10,15 +11,38 @@ import { TaskStatus, type ContainerInstance, type InstanceStatus, type Task, typ
 
 /** Converts ECS Describe answers into the snapshot's plain values. */
 
+/** The attribute a snapshot gives each instance launched by a capacity provider: the provider's name. */
+export const CAPACITY_PROVIDER_ATTRIBUTE = 'ecs.capacity-provider';
+/** The attribute a snapshot gives each instance of an Auto Scaling group capacity provider: the group's name. */
+export const AUTO_SCALING_GROUP_ATTRIBUTE = 'ecs.autoscaling-group';
+
+/**
+ * The Auto Scaling group behind each capacity provider, by provider name, from
+ * DescribeCapacityProviders: `autoScalingGroupName/<name>` ends the group's ARN.
+ */
+export function autoScalingGroupsFromEcs(providers: readonly CapacityProvider[]): Map<string, string> {
+  const groups = new Map<string, string>();
+  for (const provider of providers) {
+    const arn = provider.autoScalingGroupProvider?.autoScalingGroupArn;
+    const marker = 'autoScalingGroupName/';
+    if (provider.name && arn?.includes(marker)) groups.set(provider.name, arn.slice(arn.indexOf(marker) + marker.length));
+  }
+  return groups;
+}
+
 export function instanceFromEcs(ci: EcsContainerInstance): ContainerInstance {
   const arn = required(ci.containerInstanceArn, 'containerInstanceArn', 'container instance');
   const attributes = new Map<string, string | undefined>();
   for (const attribute of ci.attributes ?? []) {
     if (attribute.name) attributes.set(attribute.name, attribute.value);
   }
+  // ECS reports the capacity provider beside the attributes, not among them; as an attribute, the
+  // query language can target it: attribute:ecs.capacity-provider == spot-pool.
+  if (ci.capacityProviderName) attributes.set(CAPACITY_PROVIDER_ATTRIBUTE, ci.capacityProviderName);
   return {
     arn,
     ec2InstanceId: ci.ec2InstanceId ?? '',
+    ...(ci.capacityProviderName && { capacityProviderName: ci.capacityProviderName }),
     status: (ci.status ?? 'ACTIVE') as InstanceStatus,
     agentConnected: ci.agentConnected === true,
     agentVersion: ci.versionInfo?.agentVersion ?? '',
@@ -74,6 +98,7 @@ export function taskDefinitionFromEcs(definition: EcsTaskDefinition): TaskDefini
     requirements: taskRequirements(definition),
     containerNames: (definition.containerDefinitions ?? []).flatMap((c) => (c.name ? [c.name] : [])),
     essentialContainers: (definition.containerDefinitions ?? []).flatMap((c) => (c.name && c.essential !== false ? [c.name] : [])),
+    ...(definition.compatibilities && { compatibilities: [...definition.compatibilities] }),
     taskRoleArn: definition.taskRoleArn,
     executionRoleArn: definition.executionRoleArn,
   };

@@ -1,4 +1,5 @@
 import {
+  DescribeCapacityProvidersCommand,
   DescribeClustersCommand,
   DescribeContainerInstancesCommand,
   DescribeTasksCommand,
@@ -10,7 +11,7 @@ import {
   type Task as EcsTask,
 } from '@aws-sdk/client-ecs';
 import { ClusterNotFoundError, SnapshotLoadError } from './errors.js';
-import { instanceFromEcs, taskFromEcs } from './from-ecs.js';
+import { AUTO_SCALING_GROUP_ATTRIBUTE, autoScalingGroupsFromEcs, instanceFromEcs, taskFromEcs } from './from-ecs.js';
 import { processReadPacer, ReadPacer } from './read-pacer.js';
 import { Snapshot } from './snapshot.js';
 import { sqlite } from './sqlite.js';
@@ -195,7 +196,25 @@ class ClusterReader {
             return instances;
           }),
     );
-    return described.map(instanceFromEcs);
+    return this.withAutoScalingGroups(described.map(instanceFromEcs));
+  }
+
+  /**
+   * Instances launched by a capacity provider also get its Auto Scaling group's name as an
+   * attribute, so constraints can name the group. ECS reports only the provider on an instance:
+   * one DescribeCapacityProviders call for the providers present, none when there are none.
+   */
+  private async withAutoScalingGroups(instances: ContainerInstance[]): Promise<ContainerInstance[]> {
+    const names = [...new Set(instances.flatMap((instance) => instance.capacityProviderName ?? []))];
+    if (names.length === 0) return instances;
+    const answer = await this.call('DescribeCapacityProviders', () =>
+      this.ecs.send(new DescribeCapacityProvidersCommand({ capacityProviders: names }), this.sendOptions()),
+    );
+    const groups = autoScalingGroupsFromEcs(answer.capacityProviders ?? []);
+    return instances.map((instance) => {
+      const group = instance.capacityProviderName && groups.get(instance.capacityProviderName);
+      return group ? { ...instance, attributes: new Map([...instance.attributes, [AUTO_SCALING_GROUP_ATTRIBUTE, group]]) } : instance;
+    });
   }
 
   async tasks(scope: TaskScope): Promise<EcsTask[]> {

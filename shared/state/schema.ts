@@ -13,6 +13,7 @@ CREATE TABLE clusters (
 CREATE TABLE container_instances (
   arn TEXT PRIMARY KEY,
   ec2_instance_id TEXT NOT NULL,
+  capacity_provider_name TEXT,
   status TEXT NOT NULL,
   agent_connected INTEGER NOT NULL,
   agent_version TEXT NOT NULL,

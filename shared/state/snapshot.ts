@@ -183,11 +183,11 @@ interface RowMapping<T> {
 
 const INSTANCE_ROWS: RowMapping<ContainerInstance> = {
   table: 'container_instances',
-  columns: ['arn', 'ec2_instance_id', 'status', 'agent_connected', 'agent_version', 'registered_cpu', 'registered_memory',
+  columns: ['arn', 'ec2_instance_id', 'capacity_provider_name', 'status', 'agent_connected', 'agent_version', 'registered_cpu', 'registered_memory',
     'remaining_cpu', 'remaining_memory', 'tcp_ports_in_use', 'udp_ports_in_use', 'attributes', 'registered_at',
     'running_tasks_count', 'pending_tasks_count', 'version'],
   row: (ci) => [
-    ci.arn, ci.ec2InstanceId, ci.status, ci.agentConnected ? 1 : 0, ci.agentVersion, ci.registeredCpu,
+    ci.arn, ci.ec2InstanceId, ci.capacityProviderName ?? null, ci.status, ci.agentConnected ? 1 : 0, ci.agentVersion, ci.registeredCpu,
     ci.registeredMemory, ci.remainingCpu, ci.remainingMemory, JSON.stringify([...new Set(ci.tcpPortsInUse)]),
     JSON.stringify([...new Set(ci.udpPortsInUse)]), JSON.stringify(Object.fromEntries([...ci.attributes].map(([name, value]) => [name, value ?? null]))),
     ci.registeredAt.toISOString(), ci.runningTasksCount, ci.pendingTasksCount, ci.version,

@@ -26,6 +26,11 @@ export type InstanceStatus =
 export interface ContainerInstance {
   arn: string;
   ec2InstanceId: string;
+  /**
+   * The capacity provider (of an Auto Scaling group) that launched the instance, from ECS's
+   * capacityProviderName. Constraints read it as the attribute `ecs.capacity-provider`.
+   */
+  capacityProviderName?: string;
   status: InstanceStatus;
   agentConnected: boolean;
   agentVersion: string;
@@ -91,6 +96,8 @@ export interface TaskDefinitionInfo {
   containerNames: string[];
   /** The containers whose exit ends the task (ECS's default for a container is essential). */
   essentialContainers: string[];
+  /** Where ECS says it can run (EC2, FARGATE, EXTERNAL); absent when the answer did not say. */
+  compatibilities?: string[];
   /** Roles StartTask passes to ECS (iam:PassRole targets). */
   taskRoleArn: string | undefined;
   executionRoleArn: string | undefined;

@@ -186,6 +186,28 @@ describe('plan', () => {
   });
 });
 
+describe('plan for a rule ECS places', () => {
+  it('says the copies go to Fargate through RunTask, and starts nothing', async () => {
+    emulator.admin.createCluster('plan-fargate');
+    emulator.admin.registerTaskDefinition({
+      family: 'fargate-report',
+      networkMode: 'awsvpc',
+      requiresCompatibilities: ['FARGATE'],
+      cpu: '256',
+      memory: '512',
+      containerDefinitions: [{ name: 'main', image: 'report' }],
+    });
+    const config = writeConfig('fargate.json', {
+      clusters: { 'plan-fargate': {} },
+      crons: [{ name: 'fargate-report', cluster: 'plan-fargate', taskDefinition: 'fargate-report', schedule: 'rate(1 hour)', count: 12, launch: { type: 'fargate', subnets: ['subnet-0123456789abcdef0'] } }],
+    });
+    const { code, stdout } = await ecsSched(['plan', '--config', config, ...at()]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/if run now: 12 copies missing\n\s+run 12 on Fargate: ECS places them \(RunTask, 2 calls with a client token each\)/);
+    expect(emulator.calls.count('RunTask')).toBe(0);
+  });
+});
+
 describe('snapshot and query', () => {
   let seeded: ReturnType<typeof seedCluster>;
   beforeAll(() => {

@@ -4,7 +4,7 @@ import { withCron, withDaemon } from './configs.js';
 
 const DAEMON_KEYS = 'name, cluster, taskDefinition, constraint, passRoles, overrides, tags, maxUnavailable, allowNoEligibleInstances, removalPolicy, sweepIntervalMinutes';
 const CRON_KEYS =
-  'name, cluster, taskDefinition, schedule, timeZone, flexibleWindowMinutes, count, placement, overlapPolicy, ' +
+  'name, cluster, taskDefinition, schedule, timeZone, flexibleWindowMinutes, count, placement, launch, overlapPolicy, ' +
   'startingDeadlineSeconds, maxRunSeconds, retryOnCapacity, retries, retryDelaySeconds, alarmOnFailure, stopRunsOnRemoval, suspend, passRoles, overrides, tags';
 
 /** [where, config, path, message]: a misspelt key is refused at every level, and the allowed keys are listed. */

@@ -97,7 +97,7 @@ describe('applyPlan against the emulator', () => {
     expect(result.started).toHaveLength(4);
     expect(result.failed).toEqual([]);
     expect(result.refreshFailed).toBeUndefined();
-    expect(result.started.every((s) => !stolen.has(s.containerInstanceArn))).toBe(true);
+    expect(result.started.every((s) => !stolen.has(s.containerInstanceArn ?? ''))).toBe(true);
     expect(overCommitted(name)).toEqual([]);
     expect(emulator.admin.listTasks(name, { startedBy: 'cron/steal/1' })).toHaveLength(4);
     // Binpack stacks all four copies on one instance, so they go in four calls, one after another.

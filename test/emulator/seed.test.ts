@@ -29,7 +29,7 @@ describe('seedCluster', () => {
     });
 
     it('never over-commits an instance: remaining = registered - what its live tasks hold, ports unique', () => {
-      const held = new Map<string, { tasks: number; cpu: number; memory: number; tcp: number[]; udp: number[] }>();
+      const held = new Map<string | undefined, { tasks: number; cpu: number; memory: number; tcp: number[]; udp: number[] }>();
       for (const task of emulator.admin.listTasks('big', { desiredStatus: 'RUNNING' })) {
         const sum = held.get(task.containerInstanceArn) ?? { tasks: 0, cpu: 0, memory: 0, tcp: [], udp: [] };
         sum.tasks++;

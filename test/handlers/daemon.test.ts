@@ -81,7 +81,7 @@ function quiesce(events: EventPipeline): Promise<void> {
 }
 
 function copiesByInstance(cluster: string, rule: DaemonRule, desired: 'RUNNING' | 'STOPPED' | 'any' = 'RUNNING') {
-  const copies = new Map<string, string[]>();
+  const copies = new Map<string | undefined, string[]>();
   for (const task of emulator.admin.listTasks(cluster, { startedBy: daemonKey(rule) })) {
     if (desired !== 'any' && task.desiredStatus !== desired) continue;
     copies.set(task.containerInstanceArn, [...(copies.get(task.containerInstanceArn) ?? []), task.arn]);
@@ -289,7 +289,7 @@ describe('daemon handler through the local event pipeline', () => {
 
     const byAge = (list: string[]) =>
       [...list].sort((a, b) => emulator.admin.describeTask(a).createdAt.getTime() - emulator.admin.describeTask(b).createdAt.getTime() || a.localeCompare(b));
-    const everyCopy = new Map<string, string[]>();
+    const everyCopy = new Map<string | undefined, string[]>();
     for (const state of ['RUNNING', 'STOPPED'] as const) {
       for (const [instance, list] of copiesByInstance(name, rule, state)) everyCopy.set(instance, [...(everyCopy.get(instance) ?? []), ...list]);
     }
@@ -371,5 +371,40 @@ describe('daemon handler: copies started before the rule tag (an upgrade)', () =
     const copies = [...copiesByInstance(name, rule).values()].flat();
     expect(copies).toHaveLength(2);
     for (const arn of copies) expect(emulator.admin.describeTask(arn).tags).toEqual([{ key: 'ecs-schedulers:rule', value: daemonKey(rule) }]);
+  });
+});
+
+describe('daemon targeting by capacity provider', () => {
+  it('covers only the instances a capacity provider launched, named by attribute:ecs.capacity-provider', async () => {
+    const { name, clusterArn, instances, rule } = fleet(2, { constraint: 'attribute:ecs.capacity-provider == spot-pool' });
+    emulator.admin.setCapacityProviders(name, [
+      { name: 'spot-pool', autoScalingGroupArn: 'arn:aws:autoscaling:us-east-1:123456789012:autoScalingGroup:1:autoScalingGroupName/spot' },
+      { name: 'on-demand', autoScalingGroupArn: 'arn:aws:autoscaling:us-east-1:123456789012:autoScalingGroup:2:autoScalingGroupName/od' },
+    ]);
+    const spot = [0, 1, 2].map(() => emulator.admin.registerInstance({ cluster: name, cpu: 2048, memory: 4096, capacityProvider: 'spot-pool' }));
+    const onDemand = emulator.admin.registerInstance({ cluster: name, cpu: 2048, memory: 4096, capacityProvider: 'on-demand' });
+    const ctx = context(rule);
+    const { events } = pipeline(clusterArn, rule, ctx);
+    events.send(JSON.stringify({ kind: 'sweep', rule: rule.name }));
+    await quiesce(events);
+    const covered = [...copiesByInstance(name, rule).keys()].sort();
+    expect(covered).toEqual([...spot].sort());
+    expect(covered).not.toContain(onDemand);
+    for (const instance of instances) expect(covered).not.toContain(instance);
+  });
+
+  it('covers the instances of one Auto Scaling group, named by attribute:ecs.autoscaling-group', async () => {
+    const { name, clusterArn, rule } = fleet(1, { constraint: 'attribute:ecs.autoscaling-group == od-fleet' });
+    emulator.admin.setCapacityProviders(name, [
+      { name: 'spot-pool-2', autoScalingGroupArn: 'arn:aws:autoscaling:us-east-1:123456789012:autoScalingGroup:1:autoScalingGroupName/spot-fleet' },
+      { name: 'on-demand-2', autoScalingGroupArn: 'arn:aws:autoscaling:us-east-1:123456789012:autoScalingGroup:2:autoScalingGroupName/od-fleet' },
+    ]);
+    emulator.admin.registerInstance({ cluster: name, cpu: 2048, memory: 4096, capacityProvider: 'spot-pool-2' });
+    const onDemand = [0, 1].map(() => emulator.admin.registerInstance({ cluster: name, cpu: 2048, memory: 4096, capacityProvider: 'on-demand-2' }));
+    const ctx = context(rule);
+    const { events } = pipeline(clusterArn, rule, ctx);
+    events.send(JSON.stringify({ kind: 'sweep', rule: rule.name }));
+    await quiesce(events);
+    expect([...copiesByInstance(name, rule).keys()].sort()).toEqual([...onDemand].sort());
   });
 });

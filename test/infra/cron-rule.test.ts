@@ -220,3 +220,52 @@ describe('CronRuleScheduler: StopTask', () => {
     expect(stopStatements({ ...BASE, ...fields })).toEqual([OWN_COPIES]);
   });
 });
+
+describe('CronRuleScheduler for a rule ECS places (Fargate)', () => {
+  it('grants RunTask of the family in its cluster with the rule tag, tagging only as part of RunTask, PassRole for the rule\'s roles, no StartTask and no ec2:*', () => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const stack = new Stack(app, 'Fargate', { env: { account: '123456789012', region: 'us-east-1' } });
+    const rule: CronRule = {
+      name: 'nightly-report',
+      cluster: 'batch',
+      taskDefinition: 'report',
+      schedule: 'cron(0 2 * * ? *)',
+      launch: { type: 'fargate', subnets: ['subnet-0123456789abcdef0'], securityGroups: ['sg-0123456789abcdef0'] },
+      passRoles: ['arn:aws:iam::123456789012:role/report-task', 'arn:aws:iam::123456789012:role/report-execution'],
+    };
+    new CronRuleScheduler(stack, 'Report', { rule, family: 'report', eventBus: EventBus.fromEventBusName(stack, 'Bus', 'ops'), ledger: new RunLedgerTable(stack, 'Ledger') });
+    const statements = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy')).flatMap(
+      (p) => (p as { Properties: { PolicyDocument: { Statement: Array<{ Sid?: string; Action: unknown }> } } }).Properties.PolicyDocument.Statement,
+    );
+    expect(statements).toContainEqual({
+      Sid: 'RunFamily',
+      Action: 'ecs:RunTask',
+      Effect: 'Allow',
+      Resource: arn(':ecs:us-east-1:123456789012:task-definition/report:*'),
+      Condition: { ...IN_CLUSTER, StringEquals: { 'aws:RequestTag/ecs-schedulers:rule': 'cron/nightly-report' } },
+    });
+    expect(statements).toContainEqual({
+      Sid: 'TagStartedTasks',
+      Action: 'ecs:TagResource',
+      Effect: 'Allow',
+      Resource: arn(':ecs:us-east-1:123456789012:task/batch/*'),
+      Condition: { StringEquals: { 'ecs:CreateAction': 'RunTask', 'aws:RequestTag/ecs-schedulers:rule': 'cron/nightly-report' } },
+    });
+    expect(statements).toContainEqual({
+      Sid: 'PassTaskRoles',
+      Action: 'iam:PassRole',
+      Effect: 'Allow',
+      Resource: ['arn:aws:iam::123456789012:role/report-task', 'arn:aws:iam::123456789012:role/report-execution'],
+      Condition: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
+    });
+    expect(statements).toContainEqual({
+      Sid: 'ReadCapacityProviders',
+      Action: 'ecs:DescribeCapacityProviders',
+      Effect: 'Allow',
+      Resource: arn(':ecs:us-east-1:123456789012:capacity-provider/*'),
+    });
+    const actions = statements.flatMap((s) => s.Action as string | string[]);
+    expect(actions).not.toContain('ecs:StartTask');
+    expect(actions.filter((a) => a.startsWith('ec2:') || a === '*')).toEqual([]);
+  });
+});

@@ -136,6 +136,21 @@ describe('CronClusterRunner: the cron rules of one cluster', () => {
     ]);
   });
 
+  it('starts the EC2 rules\' families with StartTask and the rules ECS places with RunTask, each on its own families', () => {
+    const FARGATE: CronRule = { ...CLEANUP, launch: { type: 'fargate', subnets: ['subnet-0123456789abcdef0'] } };
+    const mixed = stackWith((stack, common) => {
+      new CronClusterRunner(stack, 'Batch', { ...common, rules: [{ rule: REPORT, family: 'report' }, { rule: FARGATE, family: 'cleanup' }] });
+    });
+    const tags = { 'aws:RequestTag/ecs-schedulers:rule': ['cron/nightly-report', 'cron/cleanup'] };
+    const all = statements(mixed);
+    expect(all.filter((s) => s.Sid === 'StartFamily' || s.Sid === 'RunFamily')).toEqual([
+      { Sid: 'StartFamily', Action: 'ecs:StartTask', Effect: 'Allow', Resource: arn(':ecs:us-east-1:123456789012:task-definition/report:*'), Condition: { ...IN_CLUSTER, StringEquals: tags } },
+      { Sid: 'RunFamily', Action: 'ecs:RunTask', Effect: 'Allow', Resource: arn(':ecs:us-east-1:123456789012:task-definition/cleanup:*'), Condition: { ...IN_CLUSTER, StringEquals: tags } },
+    ]);
+    expect(all.filter((s) => s.Sid === 'TagStartedTasks').map((s) => s.Condition)).toEqual([{ StringEquals: { 'ecs:CreateAction': ['StartTask', 'RunTask'], ...tags } }]);
+    expect(all.filter((s) => JSON.stringify(s.Action).includes('ec2:'))).toEqual([]);
+  });
+
   it('may stop only tasks tagged with one of its rules', () => {
     expect(statements(template).filter((s) => JSON.stringify(s.Action).includes('ecs:StopTask'))).toEqual([
       {

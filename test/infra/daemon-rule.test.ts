@@ -105,6 +105,7 @@ describe('DaemonRuleScheduler', () => {
       { Sid: 'PutResultEvents', Action: 'events:PutEvents', Effect: 'Allow', Resource: arn(':events:us-east-1:123456789012:event-bus/ops'), Condition: OWN_SOURCE },
       { Sid: 'ReadCluster', Action: ['ecs:DescribeClusters', 'ecs:ListContainerInstances'], Effect: 'Allow', Resource: CLUSTER },
       { Sid: 'ReadInstances', Action: 'ecs:DescribeContainerInstances', Effect: 'Allow', Resource: arn(':ecs:us-east-1:123456789012:container-instance/prod/*'), Condition: IN_CLUSTER },
+      { Sid: 'ReadCapacityProviders', Action: 'ecs:DescribeCapacityProviders', Effect: 'Allow', Resource: arn(':ecs:us-east-1:123456789012:capacity-provider/*') },
       { Sid: 'ListTasks', Action: 'ecs:ListTasks', Effect: 'Allow', Resource: '*', Condition: IN_CLUSTER },
       { Sid: 'ReadTasks', Action: 'ecs:DescribeTasks', Effect: 'Allow', Resource: arn(':ecs:us-east-1:123456789012:task/prod/*'), Condition: IN_CLUSTER },
       { Sid: 'ReadTaskDefinitions', Action: 'ecs:DescribeTaskDefinition', Effect: 'Allow', Resource: '*' },

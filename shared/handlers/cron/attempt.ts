@@ -153,7 +153,8 @@ function slotFailure(last: { unplaced: number; rejections: Rejections; failures:
     reasons.push(`${last.unplaced} cop${last.unplaced === 1 ? 'y fits' : 'ies fit'} on no instance (${turnedDown.join(', ') || 'the cluster has no instances'})`);
   }
   for (const failure of last.failures) {
-    reasons.push(`${failure.action === 'start' ? 'StartTask on' : 'StopTask of'} ${failure.target}: ${failure.reason}${failure.detail ? ` (${failure.detail})` : ''}`);
+    const call = failure.call === 'RunTask' ? 'RunTask on' : failure.action === 'start' ? 'StartTask on' : 'StopTask of';
+    reasons.push(`${call} ${failure.target}: ${failure.reason}${failure.detail ? ` (${failure.detail})` : ''}`);
   }
   reasons.push(...why);
   return { kind: 'fail', reasons, rejections: last.rejections, failures: last.failures };

@@ -38,6 +38,8 @@ interface SlotRun {
   lastScan?: number;
   /** No copy can have started, or stopped, yet: the first look of a slot claimed just now. */
   nothingStarted: boolean;
+  /** RunTask answers so far (launches ECS places): a new round gives each call a new client token. */
+  runRound: number;
 }
 
 /** How an invocation takes up a slot. */
@@ -111,6 +113,7 @@ async function runCounted(rule: CronRule, slot: Date, trigger: 'schedule' | 'man
     completeBy: resumed ? completeBy : undefined,
     stopWaitOver: new Set(),
     nothingStarted: options.claimedNow === true,
+    runRound: 0,
   };
   const replaced: StoppedTask[] = [];
   const extras: StoppedTask[] = [];
@@ -152,6 +155,10 @@ async function runCounted(rule: CronRule, slot: Date, trigger: 'schedule' | 'man
     (decision.kind === 'skip' ? extras : replaced).push(...(result?.stopped ?? []));
     conflicts += result?.conflicts ?? 0;
     if (decision.kind === 'start') lastStart = { clusterArn, copies, failures: result!.failed };
+    // ECS answered the RunTask calls (tasks or failures): a retry is a new request, under a new token.
+    // A lost answer keeps the round, so the retry repeats the same token and ECS starts nothing twice.
+    const runs = result?.failed.filter((failure) => failure.call === 'RunTask') ?? [];
+    if (runs.length > 0 && runs.every((failure) => !failure.outcomeUnknown)) run.runRound += 1;
     if (replaced.length > 0 && run.completeBy === undefined && completeBy !== undefined) {
       // The old run is stopped: the slot has begun, and its new run starts whatever the deadline.
       run.completeBy = completeBy;
@@ -260,6 +267,7 @@ async function planAndApply(run: SlotRun, ecs: ECSClient, snapshot: Snapshot, no
     retry: run.retry,
     completeBy: run.completeBy,
     stopWaitOver: run.stopWaitOver,
+    runRound: run.runRound,
   });
   const applied = decision.plan && (await applyPlan(ecs, snapshot, decision.plan));
   const result = applied && { ...applied, failed: explainAccessDenied(applied.failed, run.rule, run.target) };

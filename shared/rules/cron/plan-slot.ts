@@ -4,6 +4,7 @@ import type { ClusterView } from '../../state/view.js';
 import type { TaskDefinitionInfo } from '../../state/types.js';
 import type { Plan } from '../plan.js';
 import { resolveOverlap } from './overlap.js';
+import { ecsPlacedCopies } from './ecs-placed-copies.js';
 import { placeCopies } from './place-copies.js';
 import type { CronRule } from './rule.js';
 import { isLive, runsOf } from './runs.js';
@@ -69,6 +70,12 @@ export interface SlotInput {
    * (their stop timeout has passed): ECS has killed their containers by then.
    */
   stopWaitOver?: ReadonlySet<string>;
+  /**
+   * For launches ECS places (RunTask): how many times ECS has answered this slot's RunTask calls
+   * in this invocation. It is part of each call's client token, so a capacity retry is a new
+   * request. Default 0.
+   */
+  runRound?: number;
 }
 
 /**
@@ -85,7 +92,9 @@ export interface SlotInput {
  * 4. the overlap policy, over the live runs of other slots (see resolveOverlap). When Replace
  *    stops runs, the plan says `startsNeedStops`: if a stop fails, nothing starts (two runs
  *    would overlap); and while runs it stopped are still stopping, it waits (await-stops);
- * 5. placement of the missing copies. If the constraint matches no instance of the cluster, the
+ * 5. placement of the missing copies: for a launch ECS places (fargate, capacityProvider), RunTask
+ *    calls of at most 10 (a task definition Fargate cannot run fails the slot now); otherwise our
+ *    placement engine's. If the constraint matches no instance of the cluster, the
  *    outcome says so (`neverPlaceable`) and the handler fails the slot at once. If none fits and
  *    retryOnCapacity is false, the slot is skipped for capacity; otherwise the outcome is a start
  *    with `unplaced` > 0 and the handler retries until the deadline. A partial fit always starts
@@ -129,6 +138,14 @@ export function planSlot(input: SlotInput): SlotOutcome {
   }
 
   const missing = count - copies.length;
+  const launch = rule.launch ?? { type: 'ec2' };
+  if (launch.type !== 'ec2') {
+    // ECS places these copies (RunTask): no instances to pick, and capacity is known only from its answer.
+    const { runs, problem } = ecsPlacedCopies(rule, launch, target, slot, key, copies.length, missing, input.runRound ?? 0);
+    const plan: Plan = { starts: [], runs, stops: overlap.stops, ...(overlap.stops.length > 0 && { startsNeedStops: true }) };
+    if (problem) return { kind: 'start', slot, plan, placed: 0, missing, unplaced: 0, rejections: {}, neverPlaceable: problem };
+    return { kind: 'start', slot, plan, placed: missing, missing, unplaced: 0, rejections: {} };
+  }
   const stopping = new Set(overlap.stops.map((stop) => stop.taskArn));
   const peers = runs.filter((run) => isLive(run) && !stopping.has(run.arn));
   const { starts, result } = placeCopies(snapshot, rule, target, slot, key, missing, peers);

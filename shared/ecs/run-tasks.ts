@@ -9,8 +9,9 @@ import type { ApplyResult, FailedAction } from './apply.js';
  * books what ECS answers: tasks into the result and the snapshot, `failures[]` (no Fargate
  * capacity, RESOURCE:*, a capacity provider without room) as failed starts, which the cron
  * handler retries until the starting deadline with a new client token. A call whose answer is
- * lost is marked outcome unknown: the SDK has already retried it with the same client token,
- * which is safe for RunTask, and the next attempt re-reads the cluster before deciding anything.
+ * lost (or that the SDK sent more than once before it failed) is marked outcome unknown: the SDK
+ * has already retried it with the same client token, which is safe for RunTask, and the next
+ * attempt re-reads the cluster and sends that token again.
  */
 export async function runTasks(ecs: ECSClient, snapshot: Snapshot, runs: readonly PlannedRun[], result: ApplyResult): Promise<void> {
   for (const run of runs) await runOne(ecs, snapshot, run, result);
@@ -41,17 +42,20 @@ async function runOne(ecs: ECSClient, snapshot: Snapshot, run: PlannedRun, resul
       if (task.containerInstanceArn && definition) snapshot.reserve(task.containerInstanceArn, definition.requirements);
     }
     snapshot.putTasks(tasks.map((task) => taskFromEcs(task, definition)));
+    // An answer is the whole truth: ECS started these tasks and no others. It lists failures per
+    // instance or provider, not per copy, so fewer failures than missing copies is usual.
     const failures = answer.failures ?? [];
     for (const failure of failures) failed({ reason: failure.reason ?? 'UNKNOWN', ...(failure.detail && { detail: failure.detail }) });
-    const unanswered = run.count - tasks.length - failures.length;
-    if (unanswered > 0) {
-      failed({ reason: 'UNANSWERED', detail: `RunTask answered ${tasks.length} tasks and ${failures.length} failures for ${run.count} copies`, outcomeUnknown: true });
+    if (failures.length === 0 && tasks.length < run.count) {
+      failed({ reason: 'NOT_STARTED', detail: `RunTask started ${tasks.length} of ${run.count} copies and gave no reason` });
     }
   } catch (error) {
-    const e = error as Error & { $metadata?: { httpStatusCode?: number } };
+    const e = error as Error & { $metadata?: { httpStatusCode?: number; attempts?: number } };
     const status = e.$metadata?.httpStatusCode;
-    // ECS refused the call (4xx) and started nothing; anything else may have started the tasks.
-    const refused = status !== undefined && status >= 400 && status < 500;
+    // ECS refused the call (4xx) and started nothing, unless the SDK had sent it before: an earlier
+    // try whose answer was lost may have started the tasks, whatever the last try heard. Then the
+    // outcome is unknown, and the retry repeats the token, which answers with those tasks.
+    const refused = status !== undefined && status >= 400 && status < 500 && (e.$metadata?.attempts ?? 1) <= 1;
     failed({ reason: e.name ?? 'Error', detail: e.message, ...(!refused && { outcomeUnknown: true }) });
   }
 }

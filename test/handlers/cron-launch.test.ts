@@ -239,4 +239,18 @@ describe('cron rules on capacity providers', () => {
     const [failed] = ofType(ctx.publisher.events, 'Cron Slot Failed');
     expect(failed?.reasons).toEqual(expect.arrayContaining([expect.stringContaining('RunTask on capacity providers empty-pool: CAPACITY_PROVIDER'), expect.stringContaining('the starting deadline')]));
   });
+  it('starts every copy once a capacity provider gets room, though ECS listed one failure for several copies', async () => {
+    const { name, rule } = cluster({ count: 2, startingDeadlineSeconds: 120 });
+    emulator.admin.registerTaskDefinition({ family: 'ec2-late', containerDefinitions: [{ name: 'main', image: 'report', cpu: 256, memory: 512 }] });
+    emulator.admin.setCapacityProviders(name, [{ name: 'late-pool', autoScalingGroupArn: 'arn:aws:autoscaling:us-east-1:123456789012:autoScalingGroup:4:autoScalingGroupName/late' }]);
+    emulator.admin.registerInstance({ cluster: name, cpu: 2048, memory: 4096 });
+    const onPool: CronRule = { ...rule, taskDefinition: 'ec2-late', launch: { type: 'capacityProvider', strategy: [{ capacityProvider: 'late-pool' }] } };
+    clock = at(SLOT, 1);
+    // The pool's Auto Scaling group launches an instance while the handler waits to retry.
+    const ctx = context([onPool], (n) => n === 1 && emulator.admin.registerInstance({ cluster: name, cpu: 2048, memory: 4096, capacityProvider: 'late-pool' }));
+    await handleCronBatch(message(onPool, SLOT), ctx);
+    await emulator.admin.settle();
+    expect(copies(name, onPool, SLOT)).toHaveLength(2);
+    expect(ofType(ctx.publisher.events, 'Cron Run Started')).toMatchObject([{ attempts: 2, startedNow: 2 }]);
+  });
 });

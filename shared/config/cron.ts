@@ -10,6 +10,7 @@ import { placementSchema } from './placement.js';
 import { passRolesSchema } from './roles.js';
 import { isRecord } from './records.js';
 import { tagsSchema } from './tags.js';
+import { AUTO_SCALING_GROUP_ATTRIBUTE, CAPACITY_PROVIDER_ATTRIBUTE } from '../state/from-ecs.js';
 import { taskDefinitionSchema } from './task-definition.js';
 
 /**
@@ -119,7 +120,9 @@ function launchProblems(rule: { launch?: z.output<typeof launchSchema>; placemen
       message: `applies to launch type "ec2" only: ECS places ${launch.type} runs${launch.type === 'capacityProvider' ? ' (give RunTask\'s constraints and strategy in launch.placement)' : ''}`,
     });
   }
-  if (launch.type === 'capacityProvider' && launch.subnets === undefined && launch.strategy.some((item) => FARGATE_CAPACITY_PROVIDERS.includes(item.capacityProvider))) {
+  if (launch.type !== 'capacityProvider') return;
+  const onFargate = launch.strategy.some((item) => FARGATE_CAPACITY_PROVIDERS.includes(item.capacityProvider));
+  if (onFargate && launch.subnets === undefined) {
     context.addIssue({
       code: 'custom',
       path: ['launch', 'subnets'],
@@ -127,7 +130,30 @@ function launchProblems(rule: { launch?: z.output<typeof launchSchema>; placemen
       message: 'missing; a strategy of FARGATE or FARGATE_SPOT runs awsvpc tasks, which need subnet ids (and usually security groups)',
     });
   }
+  if (onFargate && launch.placement !== undefined) {
+    context.addIssue({
+      code: 'custom',
+      path: ['launch', 'placement'],
+      input: launch.placement,
+      message: 'applies to Auto Scaling group capacity providers only: ECS takes no placement constraints or strategies for Fargate tasks',
+    });
+  }
+  (launch.placement?.constraints ?? []).forEach((constraint, index) => {
+    if (constraint.type !== 'memberOf') return;
+    const { expression } = constraint;
+    const named = OUR_ATTRIBUTES.find((attribute) => expression.includes(attribute));
+    if (named === undefined) return;
+    context.addIssue({
+      code: 'custom',
+      path: ['launch', 'placement', 'constraints', index, 'expression'],
+      input: expression,
+      message: `names ${named}, an attribute only our snapshot has: ECS evaluates these constraints itself and would match no instance (choose the capacity provider in launch.strategy)`,
+    });
+  });
 }
+
+/** Attributes the snapshot adds to an instance (shared/state/from-ecs.ts); ECS's own placement has neither. */
+const OUR_ATTRIBUTES = [CAPACITY_PROVIDER_ATTRIBUTE, AUTO_SCALING_GROUP_ATTRIBUTE];
 
 function hasSchedule(rule: unknown): rule is Record<string, unknown> & { schedule: string } {
   return isRecord(rule) && typeof rule.schedule === 'string';

@@ -41,6 +41,18 @@ const cases: [string, Record<string, unknown>, string[]][] = [
   ],
   ['weights all 0', { launch: { type: 'capacityProvider', strategy: [{ capacityProvider: 'a', weight: 0 }] } }, [`${C}: launch.strategy: needs a capacity provider with a weight above 0`]],
   [
+    'RunTask placement on a Fargate strategy',
+    { launch: { type: 'capacityProvider', strategy: [{ capacityProvider: 'FARGATE_SPOT' }], subnets: [SUBNET], placement: { strategy: [{ type: 'random' }] } } },
+    [`${C}: launch.placement: applies to Auto Scaling group capacity providers only: ECS takes no placement constraints or strategies for Fargate tasks`],
+  ],
+  [
+    'a RunTask constraint on an attribute only our snapshot has',
+    { launch: { type: 'capacityProvider', strategy: [{ capacityProvider: 'spot-pool' }], placement: { constraints: [{ type: 'memberOf', expression: 'attribute:ecs.capacity-provider == spot-pool' }] } } },
+    [
+      `${C}: launch.placement.constraints[0].expression: names ecs.capacity-provider, an attribute only our snapshot has: ECS evaluates these constraints itself and would match no instance (choose the capacity provider in launch.strategy)`,
+    ],
+  ],
+  [
     'our placement with a launch ECS places',
     { launch: { type: 'fargate', subnets: [SUBNET] }, placement: { strategy: [{ type: 'random' }] } },
     [`${C}: placement: applies to launch type "ec2" only: ECS places fargate runs`],

@@ -1,7 +1,6 @@
 import type { TaskDefinitionInfo } from '../../state/types.js';
-import type { EcsPlacement, Launch, PlannedRun } from '../plan.js';
-import { withRuleTag } from '../rule-tag.js';
-import { scheduledOverrides } from './overrides.js';
+import type { EcsPlacement, PlannedRun } from '../plan.js';
+import { slotLaunch } from './slot-launch.js';
 import type { CronRule } from './rule.js';
 
 /** RunTask starts at most 10 tasks per call. */
@@ -29,13 +28,7 @@ export interface EcsPlacedCopies {
 export function ecsPlacedCopies(rule: CronRule, launchType: EcsPlacedLaunch, target: TaskDefinitionInfo, slot: Date, key: string, existing: number, missing: number, round: number): EcsPlacedCopies {
   const problem = fargateProblem(launchType, target);
   if (problem) return { runs: [], problem };
-  const launch: Launch = {
-    taskDefinitionArn: target.arn,
-    startedBy: key,
-    group: key,
-    tags: withRuleTag(rule.tags, 'cron', rule.name),
-    overrides: scheduledOverrides(rule, target, slot),
-  };
+  const launch = slotLaunch(rule, target, slot, key);
   const placement = ecsPlacement(launchType);
   const runs: PlannedRun[] = [];
   for (let batch = 0; batch * RUN_TASK_BATCH < missing; batch++) {

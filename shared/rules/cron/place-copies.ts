@@ -3,10 +3,9 @@ import { seededRandom, seedFrom } from '../../placement/random.js';
 import type { PlacementResult } from '../../placement/types.js';
 import type { ClusterView } from '../../state/view.js';
 import type { Task, TaskDefinitionInfo } from '../../state/types.js';
-import type { Launch, PlannedStart, Replacement } from '../plan.js';
-import { scheduledOverrides } from './overrides.js';
+import type { PlannedStart, Replacement } from '../plan.js';
+import { slotLaunch } from './slot-launch.js';
 import { cronRulePrefix, type CronRule } from './rule.js';
-import { withRuleTag } from '../rule-tag.js';
 
 export interface PlacedCopies {
   starts: PlannedStart[];
@@ -49,13 +48,7 @@ export function placeCopies(
     peers,
     random: seededRandom(seedFrom(key)),
   });
-  const launch: Launch = {
-    taskDefinitionArn: target.arn,
-    startedBy: key,
-    group: key,
-    tags: withRuleTag(rule.tags, 'cron', rule.name),
-    overrides: scheduledOverrides(rule, target, slot),
-  };
+  const launch = slotLaunch(rule, target, slot, key);
   const starts = result.placements.map((instance) => ({
     launch,
     containerInstanceArn: instance.arn,

@@ -42,7 +42,7 @@ const loseRate = Number(values['lose-start-answers']);
 if (!(loseRate >= 0 && loseRate <= 1)) throw new RangeError(`--lose-start-answers must be between 0 and 1, got ${values['lose-start-answers']}`);
 if (loseRate > 0) {
   const random = new Random(Number(values.seed) + 1);
-  emulator.failCalls({ operation: 'StartTask', answerLost: true, when: () => random.next() < loseRate });
+  for (const operation of ['StartTask', 'RunTask']) emulator.failCalls({ operation, answerLost: true, when: () => random.next() < loseRate });
 }
 const families = values.families?.split(',').filter(Boolean);
 if (families && values['task-cpu'] && values['task-memory']) {

@@ -10,6 +10,7 @@ import {
   ListTasksCommand,
   RegisterTaskDefinitionCommand,
   StartTaskCommand,
+  type RegisterTaskDefinitionCommandInput,
   type ECSClient,
   type Task,
 } from '@aws-sdk/client-ecs';
@@ -30,7 +31,9 @@ const CLUSTER = 'crash';
 const SLOT = new Date('2026-03-01T02:00:00Z');
 
 /** The crash cases: a daemon rule, cron rules of 1 and 20 copies, and a cron Replace. */
-export const CASES = ['daemon', 'cron-1', 'cron-20', 'cron-replace'] as const;
+export const CASES = ['daemon', 'cron-1', 'cron-20', 'cron-replace', 'cron-fargate'] as const;
+/** The cases also run as two invocations at once. */
+const TWO_AT_ONCE = ['daemon', 'cron-1', 'cron-20', 'cron-fargate'] as const;
 export type CaseName = (typeof CASES)[number];
 
 /** What went wrong over a case's runs. Every figure but kills should be 0. */
@@ -55,7 +58,7 @@ export interface CrashOptions {
   kills: number;
   /** Runs in which two invocations of one message run at once, per case that has them. */
   twoAtOnce: number;
-  /** A share of StartTask calls whose tasks start but whose answer is lost. */
+  /** A share of StartTask and RunTask calls whose tasks start but whose answer is lost. */
   lostAnswers: number;
   instances: number;
   seed: number;
@@ -67,12 +70,12 @@ export interface CrashFigures {
   killed: Record<CaseName, CaseFigures>;
   /** Where the kills landed, per kill point (before-start, during-stop, before-ack, ...). */
   killedAt: Record<string, number>;
-  twoAtOnce: Record<'daemon' | 'cron-1' | 'cron-20', CaseFigures>;
+  twoAtOnce: Record<(typeof TWO_AT_ONCE)[number], CaseFigures>;
 }
 
 /**
  * The crash suite: real handlers, each invocation a child process (bench/crash/worker.ts), the
- * ECS emulator in a process of its own (losing a share of StartTask answers), the run ledger on
+ * ECS emulator in a process of its own (losing a share of StartTask and RunTask answers), the run ledger on
  * dynalite, and the local FIFO queue with the stack's visibility timeout on a deployed-time
  * clock. Each killed run SIGKILLs its first invocation at a random kill point (before, during or
  * after a StartTask or StopTask, or after the work, before the message is acknowledged); the
@@ -93,7 +96,7 @@ export async function runCrashSuite(options: CrashOptions): Promise<CrashFigures
     const random = new Random(options.seed);
     const suite = new Suite(ecs, emulator, ledger, workers);
     const killed = Object.fromEntries(CASES.map((name) => [name, emptyFigures()])) as CrashFigures['killed'];
-    const twoAtOnce = { daemon: emptyFigures(), 'cron-1': emptyFigures(), 'cron-20': emptyFigures() };
+    const twoAtOnce = Object.fromEntries(TWO_AT_ONCE.map((name) => [name, emptyFigures()])) as CrashFigures['twoAtOnce'];
     const runs: Array<() => Promise<void>> = [];
     for (let i = 0; i < options.kills; i += 1) {
       const name = CASES[i % CASES.length]!;
@@ -102,7 +105,7 @@ export async function runCrashSuite(options: CrashOptions): Promise<CrashFigures
       runs.push(() => suite.run(name, `k${i}`, { killAt, delayMs }, killed[name]));
     }
     for (let i = 0; i < options.twoAtOnce; i += 1) {
-      for (const name of ['daemon', 'cron-1', 'cron-20'] as const) runs.push(() => suite.run(name, `t${i}`, 'two-at-once', twoAtOnce[name]));
+      for (const name of TWO_AT_ONCE) runs.push(() => suite.run(name, `t${i}`, 'two-at-once', twoAtOnce[name]));
     }
     await inParallel(runs, options.parallel);
     return { killed, killedAt: workers.killedAt, twoAtOnce };
@@ -116,9 +119,18 @@ export async function runCrashSuite(options: CrashOptions): Promise<CrashFigures
 }
 
 /** Kill points a first invocation of each case roughly passes: the kill lands on one of them, at random (or on the last, before-ack). */
-const KILL_POINTS_ESTIMATE: Record<CaseName, number> = { daemon: 8, 'cron-1': 4, 'cron-20': 8, 'cron-replace': 7 };
+const KILL_POINTS_ESTIMATE: Record<CaseName, number> = { daemon: 8, 'cron-1': 4, 'cron-20': 8, 'cron-replace': 7, 'cron-fargate': 7 };
 
 type Kill = { killAt: number; delayMs: number };
+
+/** A task definition Fargate runs: awsvpc, with task-level size. */
+const FARGATE_TASK: Omit<RegisterTaskDefinitionCommandInput, 'family'> = {
+  networkMode: 'awsvpc',
+  requiresCompatibilities: ['FARGATE'],
+  cpu: '256',
+  memory: '512',
+  containerDefinitions: [{ name: 'main', image: 'job' }],
+};
 
 class Suite {
   private instances: string[] | undefined;
@@ -132,7 +144,7 @@ class Suite {
 
   async run(name: CaseName, id: string, mode: Kill | 'two-at-once', figures: CaseFigures): Promise<void> {
     const family = `crash-${name}-${id}`;
-    await this.ecs.send(new RegisterTaskDefinitionCommand({ family, containerDefinitions: [{ name: 'main', image: 'job', cpu: 1, memory: 1 }] }));
+    await this.ecs.send(new RegisterTaskDefinitionCommand(name === 'cron-fargate' ? { family, ...FARGATE_TASK } : { family, containerDefinitions: [{ name: 'main', image: 'job', cpu: 1, memory: 1 }] }));
     figures.runs += 1;
     if (name === 'daemon') {
       const rule: DaemonRule = { name: `${name}-${id}`, cluster: CLUSTER, taskDefinition: family };
@@ -146,8 +158,10 @@ class Suite {
       cluster: CLUSTER,
       taskDefinition: family,
       schedule: 'cron(0 * * * ? *)',
-      count: name === 'cron-20' ? 20 : 1,
+      count: name === 'cron-20' ? 20 : name === 'cron-fargate' ? 12 : 1,
       ...(name === 'cron-replace' && { overlapPolicy: 'Replace' as const }),
+      // Two RunTask calls (10 and 2), each with its client token.
+      ...(name === 'cron-fargate' && { launch: { type: 'fargate' as const, subnets: ['subnet-0123456789abcdef0'] } }),
     };
     if (name === 'cron-replace') await this.startOldRun(family, cronSlotKey(rule, new Date(SLOT.getTime() - 3_600_000)));
     const body = JSON.stringify({ kind: 'slot', rule: rule.name, slot: SLOT.toISOString() });

@@ -44,7 +44,7 @@ async function main(): Promise<void> {
   ecs.middlewareStack.add(
     (next, { commandName }) =>
       async (args) => {
-        const what = commandName === 'StartTaskCommand' ? 'start' : commandName === 'StopTaskCommand' ? 'stop' : undefined;
+        const what = commandName === 'StartTaskCommand' || commandName === 'RunTaskCommand' ? 'start' : commandName === 'StopTaskCommand' ? 'stop' : undefined;
         if (!what) return next(args);
         await point(KILL_POINT.before(what));
         await point(KILL_POINT.during(what));

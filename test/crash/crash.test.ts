@@ -3,13 +3,13 @@ import { CASES, runCrashSuite, type CaseFigures } from '../../bench/crash/harnes
 
 /**
  * The crash suite at a representative size (its full size is `npm run bench -- crash`): handler
- * processes SIGKILLed at random moments of their apply, with a share of StartTask answers lost,
+ * processes SIGKILLed at random moments of their apply, with a share of StartTask and RunTask answers lost,
  * each message then delivered again at the deployed timing; and two invocations of one message at
  * once. Nothing may be doubled, lost, left above its count or uncovered, or wrongly reported.
  */
 describe('crash suite', () => {
   it('kills, lost answers and two invocations at once: no duplicate, no lost slot, no copy above count, no uncovered instance, no wrong report', async () => {
-    const kills = 12;
+    const kills = 15;
     const figures = await runCrashSuite({ kills, twoAtOnce: 1, lostAnswers: 0.1, instances: 20, seed: 16, parallel: 2 });
     const clean = (runs: number, killed: number): CaseFigures => ({
       runs,

@@ -4,6 +4,7 @@ import { EventBus } from 'aws-cdk-lib/aws-events';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CronRuleScheduler, overduePassInterval } from '../../infra/cron-rule.js';
 import { RuleQueues } from '../../infra/rule-queues.js';
+import { policyStatements } from '../support/policies.js';
 import { RunLedgerTable } from '../../infra/run-ledger.js';
 import type { CronRule } from '../../shared/rules/cron/rule.js';
 
@@ -94,9 +95,7 @@ describe('CronRuleScheduler', () => {
   });
 
   it('grants the family in its cluster, its passRoles to ECS tasks, and the bus', () => {
-    const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
-      (p) => (p as { Properties: { PolicyDocument: { Statement: Array<{ Sid?: string; Action: unknown }> } } }).Properties.PolicyDocument.Statement,
-    );
+    const statements = policyStatements(template);
     expect(statements).toContainEqual({
       Sid: 'StartFamily',
       Action: 'ecs:StartTask',
@@ -160,9 +159,7 @@ describe('CronRuleScheduler', () => {
   });
 
   it('lets the function read, claim and update only its own rule\'s ledger items: no delete, no scan', () => {
-    const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
-      (p) => (p as { Properties: { PolicyDocument: { Statement: Array<{ Sid?: string; Action: unknown }> } } }).Properties.PolicyDocument.Statement,
-    );
+    const statements = policyStatements(template);
     const ledger = statements.filter((statement) => JSON.stringify(statement.Action).includes('dynamodb:'));
     expect(ledger).toHaveLength(1);
     expect(ledger[0]).toEqual({
@@ -199,9 +196,7 @@ describe('CronRuleScheduler: StopTask', () => {
     const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
     const stack = new Stack(app, 'Stops', { env: { account: '123456789012', region: 'us-east-1' } });
     new CronRuleScheduler(stack, 'Hourly', { rule, family: 'report', eventBus: EventBus.fromEventBusName(stack, 'Bus', 'ops'), ledger: new RunLedgerTable(stack, 'Ledger') });
-    return Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy'))
-      .flatMap((p) => (p as { Properties: { PolicyDocument: { Statement: Array<{ Action: unknown }> } } }).Properties.PolicyDocument.Statement)
-      .filter((statement) => JSON.stringify(statement.Action).includes('ecs:StopTask'));
+    return policyStatements(Template.fromStack(stack)).filter((statement) => JSON.stringify(statement.Action).includes('ecs:StopTask'));
   }
   const OWN_COPIES = {
     Sid: 'StopOwnCopies',
@@ -234,9 +229,7 @@ describe('CronRuleScheduler for a rule ECS places (Fargate)', () => {
       passRoles: ['arn:aws:iam::123456789012:role/report-task', 'arn:aws:iam::123456789012:role/report-execution'],
     };
     new CronRuleScheduler(stack, 'Report', { rule, family: 'report', eventBus: EventBus.fromEventBusName(stack, 'Bus', 'ops'), ledger: new RunLedgerTable(stack, 'Ledger') });
-    const statements = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy')).flatMap(
-      (p) => (p as { Properties: { PolicyDocument: { Statement: Array<{ Sid?: string; Action: unknown }> } } }).Properties.PolicyDocument.Statement,
-    );
+    const statements = policyStatements(Template.fromStack(stack));
     expect(statements).toContainEqual({
       Sid: 'RunFamily',
       Action: 'ecs:RunTask',

@@ -8,6 +8,7 @@ import { RunLedgerTable } from '../../infra/run-ledger.js';
 import { SchedulerFunction } from '../../infra/scheduler-function.js';
 import type { CronRule } from '../../shared/rules/cron/rule.js';
 import { runnerRules } from './runner-rules.js';
+import { policyStatements } from '../support/policies.js';
 
 function arn(rest: string) {
   return { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, rest]] };
@@ -42,12 +43,6 @@ function manyRules(count: number): Array<{ rule: CronRule; family: string }> {
   }));
 }
 
-type Statement = { Sid?: string; Action: unknown; Resource: unknown; Condition?: unknown; Effect: string };
-function statements(template: Template): Statement[] {
-  return Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
-    (p) => (p as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties.PolicyDocument.Statement,
-  );
-}
 
 let app: App;
 let template: Template;
@@ -94,7 +89,7 @@ describe('CronClusterRunner: the cron rules of one cluster', () => {
   });
 
   it('may delete the queue\'s messages itself: a rule done early in a batch is deleted before the batch ends', () => {
-    const deletes = statements(template).filter((s) => JSON.stringify(s.Action).includes('sqs:DeleteMessage'));
+    const deletes = policyStatements(template).filter((s) => JSON.stringify(s.Action).includes('sqs:DeleteMessage'));
     expect(deletes).toHaveLength(1);
     expect(deletes[0]!.Resource).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^BatchQueuesMessages/), 'Arn'] });
   });
@@ -115,7 +110,7 @@ describe('CronClusterRunner: the cron rules of one cluster', () => {
   });
 
   it('may start each rule\'s family only with one of the rules\' tags, in its cluster', () => {
-    const all = statements(template);
+    const all = policyStatements(template);
     expect(all.filter((s) => s.Sid === 'StartFamily')).toEqual([
       {
         Sid: 'StartFamily',
@@ -142,7 +137,7 @@ describe('CronClusterRunner: the cron rules of one cluster', () => {
       new CronClusterRunner(stack, 'Batch', { ...common, rules: [{ rule: REPORT, family: 'report' }, { rule: FARGATE, family: 'cleanup' }] });
     });
     const tags = { 'aws:RequestTag/ecs-schedulers:rule': ['cron/nightly-report', 'cron/cleanup'] };
-    const all = statements(mixed);
+    const all = policyStatements(mixed);
     expect(all.filter((s) => s.Sid === 'StartFamily' || s.Sid === 'RunFamily')).toEqual([
       { Sid: 'StartFamily', Action: 'ecs:StartTask', Effect: 'Allow', Resource: arn(':ecs:us-east-1:123456789012:task-definition/report:*'), Condition: { ...IN_CLUSTER, StringEquals: tags } },
       { Sid: 'RunFamily', Action: 'ecs:RunTask', Effect: 'Allow', Resource: arn(':ecs:us-east-1:123456789012:task-definition/cleanup:*'), Condition: { ...IN_CLUSTER, StringEquals: tags } },
@@ -152,7 +147,7 @@ describe('CronClusterRunner: the cron rules of one cluster', () => {
   });
 
   it('may stop only tasks tagged with one of its rules', () => {
-    expect(statements(template).filter((s) => JSON.stringify(s.Action).includes('ecs:StopTask'))).toEqual([
+    expect(policyStatements(template).filter((s) => JSON.stringify(s.Action).includes('ecs:StopTask'))).toEqual([
       {
         Sid: 'StopOwnCopies',
         Action: 'ecs:StopTask',
@@ -164,7 +159,7 @@ describe('CronClusterRunner: the cron rules of one cluster', () => {
   });
 
   it('reads the cluster and passes only the rules\' roles', () => {
-    const all = statements(template);
+    const all = policyStatements(template);
     expect(all.filter((s) => s.Sid === 'ReadCluster')).toEqual([
       { Sid: 'ReadCluster', Action: ['ecs:DescribeClusters', 'ecs:ListContainerInstances'], Effect: 'Allow', Resource: arn(':ecs:us-east-1:123456789012:cluster/batch') },
     ]);
@@ -180,7 +175,7 @@ describe('CronClusterRunner: the cron rules of one cluster', () => {
   });
 
   it('may touch the ledger items of its rules only', () => {
-    const ledger = statements(template).filter((s) => JSON.stringify(s.Action).includes('dynamodb:'));
+    const ledger = policyStatements(template).filter((s) => JSON.stringify(s.Action).includes('dynamodb:'));
     expect(ledger).toHaveLength(1);
     expect(ledger[0]!.Condition).toEqual({ 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['cron#nightly-report', 'cron#cleanup'] } });
   });

@@ -2,6 +2,7 @@ import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { RuleRemoval } from '../../infra/rule-removal.js';
+import { policyStatements } from '../support/policies.js';
 
 const ENV = { account: '123456789012', region: 'us-east-1' };
 const arn = (rest: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, rest]] });
@@ -31,9 +32,7 @@ describe('RuleRemoval', () => {
     ['a cron rule whose runs are left to finish', { terms: { kind: 'cron' as const, rule: 'nightly', cluster: 'prod', family: 'nightly', stopRuns: false }, removalPolicy: RemovalPolicy.DESTROY }],
   ])('gives %s no StopTask at all', (_, props) => {
     const template = synth((stack) => new RuleRemoval(stack, 'Rule', props));
-    const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
-      (policy) => (policy as { Properties: { PolicyDocument: { Statement: Array<{ Action: unknown }> } } }).Properties.PolicyDocument.Statement,
-    );
+    const statements = policyStatements(template);
     expect(statements.filter((statement) => JSON.stringify(statement.Action).includes('ecs:StopTask'))).toEqual([]);
   });
 

@@ -3,7 +3,7 @@ import { reportRunEnd } from '../../report/run-report.js';
 import { LedgerSchemaError } from '../../ledger/run-ledger.js';
 import type { QueueMessage } from '../context.js';
 import type { BatchResponse, CronContext } from './context.js';
-import { CronMessageError, keepsOrder, parseCronMessage } from './messages.js';
+import { CronMessageError, keepsOrder, parseCronMessage, type CronCommand } from './messages.js';
 import { stopOverdueRuns } from './overdue.js';
 import { RESERVED_MS } from './attempt.js';
 import { beginDueRetries } from './retries.js';
@@ -113,25 +113,25 @@ async function handleInBatch(message: QueueMessage, context: CronContext): Promi
     context.logger.warn('cron message left for a later invocation: too little function time left', { messageId: message.messageId, remainingMs });
     throw new Error(`too little function time left for message ${message.messageId}: ${remainingMs} ms`);
   }
-  if (waitsForOwnInvocation(message, remainingMs, context)) {
+  const command = readable(message, context);
+  if (command && returnsForTime(command, remainingMs, context.now())) {
     context.logger.warn('cron slot left for an invocation of its own: its capacity retries could outlast the function\'s time left', { messageId: message.messageId, remainingMs });
     throw new Error(`too little function time left for the capacity retries of message ${message.messageId}: ${remainingMs} ms`);
   }
   try {
-    await handleCronMessage(message, context);
+    await handleCronMessage(message, context, command);
   } catch (error) {
     if ((error instanceof CronMessageError || error instanceof LedgerSchemaError) && (await reject(message, error, context))) return;
     throw error;
   }
 }
 
-/** Whether the message is a slot that should wait for an invocation of its own (see returnsForTime); one that cannot be read runs, to be rejected. */
-function waitsForOwnInvocation(message: QueueMessage, remainingMs: number, context: CronContext): boolean {
-  const now = context.now();
+/** The message read, to decide whether it waits for an invocation of its own (see returnsForTime); undefined when it cannot be read: it runs, to be rejected. */
+function readable(message: QueueMessage, context: CronContext): CronCommand | undefined {
   try {
-    return returnsForTime(parseCronMessage(message.body, context.rules, now), remainingMs, now);
+    return parseCronMessage(message.body, context.rules, context.now());
   } catch {
-    return false;
+    return undefined;
   }
 }
 
@@ -140,12 +140,13 @@ function waitsForOwnInvocation(message: QueueMessage, remainingMs: number, conte
  * that can never succeed (the batch rejects it; the CLI shows it), and any other error after
  * logging it.
  */
-export async function handleCronMessage(message: QueueMessage, context: CronContext): Promise<CronMessageOutcome> {
+export async function handleCronMessage(message: QueueMessage, context: CronContext, read?: CronCommand): Promise<CronMessageOutcome> {
   // The messages of a batch's groups run at once on one logger: each line names its message itself.
   const { logger } = context;
   const { messageId } = message;
   try {
-    const command = parseCronMessage(message.body, context.rules, context.now());
+    // A batch has already read it; the CLI has not.
+    const command = read ?? parseCronMessage(message.body, context.rules, context.now());
     switch (command.kind) {
       case 'overdue': {
         const outcome = await stopOverdueRuns(command.rule, context);

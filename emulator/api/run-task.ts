@@ -30,7 +30,7 @@ export const RunTask = operation<RunTaskRequest>((store, request) => {
   const count = request.count ?? 1;
   if (!Number.isInteger(count) || count < 1 || count > 10) throw invalidParameter('count must be between 1 and 10.');
   if (request.clientToken !== undefined) checkClientToken(request.clientToken);
-  const target = launchTarget(cluster, request);
+  const target = launchTarget(cluster, request, count);
   const launch = prepareLaunch(store, request);
 
   const { clientToken, ...parameters } = request;
@@ -52,7 +52,7 @@ export const RunTask = operation<RunTaskRequest>((store, request) => {
 /** Where the tasks go: the cluster's instances (of which providers, in order), or Fargate. */
 type Target = { kind: 'instances'; providers: (string | undefined)[] | undefined } | { kind: 'fargate'; providers: (string | undefined)[] | undefined; network: AwsVpcConfiguration };
 
-function launchTarget(cluster: ClusterRecord, request: RunTaskRequest): Target {
+function launchTarget(cluster: ClusterRecord, request: RunTaskRequest, count: number): Target {
   const given = request.capacityProviderStrategy ?? [];
   if (request.launchType !== undefined && given.length > 0) {
     throw invalidParameter('Specifying both a launchType and capacityProviderStrategy is not supported.');
@@ -62,7 +62,6 @@ function launchTarget(cluster: ClusterRecord, request: RunTaskRequest): Target {
   }
   const strategy = given.length > 0 ? given.map(strategyItem) : request.launchType === undefined ? cluster.defaultStrategy : [];
   checkStrategy(strategy, new Set(cluster.capacityProviders.keys()));
-  const count = request.count ?? 1;
   const providers = strategy.length > 0 ? distribute(strategy, count) : undefined;
   const fargate = request.launchType === 'FARGATE' || (strategy.length > 0 && FARGATE_PROVIDERS.has(strategy[0]!.capacityProvider));
   if (!fargate) return { kind: 'instances', providers };

@@ -6,7 +6,7 @@ import type { Store } from './store.js';
 export const FARGATE_PROVIDERS: ReadonlySet<string> = new Set(['FARGATE', 'FARGATE_SPOT']);
 
 /** A strategy names at most this many providers. */
-export const MAX_STRATEGY_ITEMS = 6;
+const MAX_STRATEGY_ITEMS = 6;
 
 export interface ProviderSpec {
   name: string;

@@ -1,9 +1,8 @@
-import { invalidParameter } from '../errors.js';
-import { EcsError } from '../errors.js';
+import { EcsError, invalidParameter } from '../errors.js';
 import type { ClientTokenRecord, ClusterRecord } from './model.js';
 
 /** ECS keeps a RunTask client token for 24 hours. */
-export const CLIENT_TOKEN_TTL_MS = 24 * 60 * 60 * 1000;
+const CLIENT_TOKEN_TTL_MS = 24 * 60 * 60 * 1000;
 
 /** Up to 64 ASCII characters from 33 to 126, as ECS documents. */
 const CLIENT_TOKEN = /^[!-~]{1,64}$/;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { FARGATE_CAPACITY_PROVIDERS } from '../rules/cron/ecs-placed-copies.js';
 import { matching, wholeNumber } from './fields.js';
 import { mustBe } from './messages.js';
 import { placementSchema } from './placement.js';
@@ -11,8 +12,6 @@ const CAPACITY_PROVIDER_NAME = /^[A-Za-z0-9_-]{1,255}$/;
 /** Fargate platform versions: LATEST or a version such as 1.4.0. */
 const PLATFORM_VERSION = /^(LATEST|[0-9]+\.[0-9]+\.[0-9]+)$/;
 
-/** ECS's own providers: their tasks run on Fargate, and cannot share a strategy with Auto Scaling group providers. */
-export const FARGATE_CAPACITY_PROVIDERS: readonly string[] = ['FARGATE', 'FARGATE_SPOT'];
 
 /** The most providers one RunTask strategy may name. */
 export const MAX_STRATEGY_PROVIDERS = 6;

@@ -134,4 +134,4 @@ export class SharedScans {
  * and share one scan, and an instance's attributes, which our constraints read and ECS does not
  * check, are never trusted for longer than that.
  */
-export const DEFAULT_MAX_AGE_MS = 60_000;
+const DEFAULT_MAX_AGE_MS = 60_000;

@@ -17,7 +17,8 @@ export function returnsForTime(command: CronCommand, remainingMs: number, now: D
   if (command.kind !== 'slot') return false;
   const { deadline } = slotTerms(command.rule, command.slot, command.trigger);
   const comesBackIn = remainingMs + CRON_VISIBILITY_MARGIN_SECONDS * 1000;
-  if (deadline.getTime() - now.getTime() <= comesBackIn) return false;
+  const toDeadlineMs = deadline.getTime() - now.getTime();
+  if (toDeadlineMs <= comesBackIn) return false;
   const wholeInvocationMs = cronTimeouts(command.rule).functionSeconds * 1000;
-  return remainingMs < Math.min(deadline.getTime() - now.getTime(), wholeInvocationMs - RESERVED_MS);
+  return remainingMs < Math.min(toDeadlineMs, wholeInvocationMs - RESERVED_MS);
 }

@@ -4,9 +4,10 @@ import { slotLaunch } from './slot-launch.js';
 import type { CronRule } from './rule.js';
 
 /** RunTask starts at most 10 tasks per call. */
-export const RUN_TASK_BATCH = 10;
+const RUN_TASK_BATCH = 10;
 
-const FARGATE_PROVIDERS = new Set(['FARGATE', 'FARGATE_SPOT']);
+/** ECS's own providers: their tasks run on Fargate, and cannot share a strategy with Auto Scaling group providers. */
+export const FARGATE_CAPACITY_PROVIDERS: readonly string[] = ['FARGATE', 'FARGATE_SPOT'];
 
 type EcsPlacedLaunch = Exclude<NonNullable<CronRule['launch']>, { type: 'ec2' }>;
 
@@ -50,7 +51,7 @@ export function placedByEcs(rule: Pick<CronRule, 'launch'>): boolean {
 
 /** Whether the launch runs on Fargate: launch type fargate, or a strategy of FARGATE/FARGATE_SPOT. */
 export function runsOnFargate(launchType: EcsPlacedLaunch): boolean {
-  return launchType.type === 'fargate' || launchType.strategy.some((item) => FARGATE_PROVIDERS.has(item.capacityProvider));
+  return launchType.type === 'fargate' || launchType.strategy.some((item) => FARGATE_CAPACITY_PROVIDERS.includes(item.capacityProvider));
 }
 
 /** Fargate runs only awsvpc task definitions that ECS found Fargate-compatible; said here, not as ECS's ClientException. */
